@@ -1,0 +1,140 @@
+"""`kabinet` command line: serve, migrate, seed, schema, makemigrations."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+
+from gateway.config import ConfigError, Settings, load_settings
+from gateway.db import DatabaseUnavailable
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        code = args.handler(settings, args)
+    except (ConfigError, DatabaseUnavailable) as exc:
+        print(f"kabinet: {exc}", file=sys.stderr)
+        code = 2
+    sys.exit(code)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kabinet", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the GraphQL gateway")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument("--host", help="bind address (default $HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default $PORT or 8000)")
+    serve.set_defaults(handler=_serve)
+
+    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate.set_defaults(handler=_migrate)
+
+    seed = commands.add_parser("seed", help="load data into an empty database")
+    seed.add_argument("--demo", action="store_true", required=True, help="the demo family")
+    seed.set_defaults(handler=_seed)
+
+    schema = commands.add_parser("schema", help="print the GraphQL schema (SDL)")
+    schema.set_defaults(handler=_print_schema)
+
+    makemigrations = commands.add_parser(
+        "makemigrations", help="write a migration for model changes (development)"
+    )
+    makemigrations.add_argument("--name", help="migration name")
+    makemigrations.set_defaults(handler=_makemigrations)
+    return parser
+
+
+def _run(coro_factory: Callable[[], Awaitable[int]]) -> int:
+    return asyncio.run(coro_factory())  # type: ignore[arg-type]
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from gateway.db import check_database, close_database, open_database
+
+    async def preflight() -> int:
+        # Fail here, with one line, rather than inside a worker with a traceback.
+        await open_database(settings.database_url)
+        try:
+            await check_database(settings.database_url)
+        finally:
+            await close_database()
+        return 0
+
+    _run(preflight)
+    uvicorn.run(
+        "gateway.app:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,
+        proxy_headers=True,
+    )
+    return 0
+
+
+def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    from gateway.db import apply_migrations
+
+    _run(lambda: _then_zero(apply_migrations(settings.database_url)))
+    print("kabinet: migrations applied")
+    return 0
+
+
+def _seed(settings: Settings, _args: argparse.Namespace) -> int:
+    from gateway.db import close_database, open_database
+    from resolvers.demo import seed_demo
+
+    async def seed() -> int:
+        await open_database(settings.database_url)
+        try:
+            loaded = await seed_demo()
+        finally:
+            await close_database()
+        print(
+            "kabinet: demo data loaded" if loaded else "kabinet: database not empty, seed skipped"
+        )
+        return 0
+
+    return _run(seed)
+
+
+def _print_schema(_settings: Settings, _args: argparse.Namespace) -> int:
+    from schema import schema
+
+    print(schema.as_str())
+    return 0
+
+
+def _makemigrations(_settings: Settings, args: argparse.Namespace) -> int:
+    import json
+    import tempfile
+
+    from tortoise.cli.cli import run_cli_async
+
+    from gateway.db import tortoise_config
+
+    # Migrations are computed from the models and the existing migration files alone, so an
+    # in-memory database is enough; the same files then serve SQLite and PostgreSQL.
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as config_file:
+        json.dump(tortoise_config("sqlite://:memory:"), config_file)
+        config_file.flush()
+        argv = ["--config-file", config_file.name, "makemigrations"]
+        argv += ["--name", args.name] if args.name else []
+        return _run(lambda: run_cli_async(argv))
+
+
+async def _then_zero(awaitable: Awaitable[object]) -> int:
+    await awaitable
+    return 0

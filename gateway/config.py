@@ -1,0 +1,129 @@
+"""Settings read from the environment once at start, validated with messages a person can act on."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+DEFAULT_DATABASE_URL = "sqlite://var/kabinet.sqlite3"
+ENVIRONMENTS = ("dev", "prod")
+# A dev-only key so `make run` works with no set-up; prod refuses to start without a real one.
+DEV_SECRET_KEY = "kabinet-dev-secret-key-not-for-production"  # noqa: S105 (dev only, prod refuses it)
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names it and says what to do."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    env: str = "dev"
+    secret_key: str = DEV_SECRET_KEY
+    host: str = "127.0.0.1"
+    port: int = 8000
+    sms_backend: str = "file"
+    sms_outbox_path: Path = field(default_factory=lambda: Path("var/sms-outbox.jsonl"))
+    sms_http_url: str | None = None
+    sms_http_timeout: float = 5.0
+
+    @property
+    def is_prod(self) -> bool:
+        return self.env == "prod"
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return not self.is_prod
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite://")
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    kabinet_env = env.get("KABINET_ENV", "dev").strip() or "dev"
+    if kabinet_env not in ENVIRONMENTS:
+        raise ConfigError(
+            f"KABINET_ENV must be one of {', '.join(ENVIRONMENTS)}, not {kabinet_env!r}"
+        )
+
+    secret_key = env.get("SECRET_KEY", "")
+    if not secret_key:
+        if kabinet_env == "prod":
+            raise ConfigError(
+                "SECRET_KEY is required when KABINET_ENV=prod (at least 32 characters)"
+            )
+        secret_key = DEV_SECRET_KEY
+    elif len(secret_key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters long")
+
+    database_url = env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+    _check_database_url(database_url)
+
+    redis_url = env.get("REDIS_URL", "").strip() or None
+    if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError("REDIS_URL must start with redis://, rediss:// or unix://")
+
+    sms_backend = env.get("SMS_BACKEND", "file").strip() or "file"
+    if sms_backend not in ("file", "http"):
+        raise ConfigError(f"SMS_BACKEND must be 'file' or 'http', not {sms_backend!r}")
+    sms_http_url = env.get("SMS_HTTP_URL", "").strip() or None
+    if sms_backend == "http" and not sms_http_url:
+        raise ConfigError("SMS_HTTP_URL is required when SMS_BACKEND=http")
+
+    return Settings(
+        database_url=database_url,
+        redis_url=redis_url,
+        env=kabinet_env,
+        secret_key=secret_key,
+        host=env.get("HOST", "127.0.0.1"),
+        port=_port(env.get("PORT", "8000")),
+        sms_backend=sms_backend,
+        sms_outbox_path=Path(env.get("SMS_OUTBOX_PATH", "var/sms-outbox.jsonl")),
+        sms_http_url=sms_http_url,
+        sms_http_timeout=_positive_float("SMS_HTTP_TIMEOUT", env.get("SMS_HTTP_TIMEOUT", "5")),
+    )
+
+
+def _port(raw: str) -> int:
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise ConfigError(f"PORT must be a number from 1 to 65535, not {raw!r}")
+    return int(raw)
+
+
+def _positive_float(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise ConfigError(f"{name} must be a positive number of seconds, not {raw!r}")
+    return value
+
+
+def _check_database_url(url: str) -> None:
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme not in ("sqlite", "postgres", "postgresql", "asyncpg"):
+        raise ConfigError(
+            "DATABASE_URL must be sqlite://PATH or postgres://USER@HOST:PORT/DB, "
+            f"not {redact_url(url)!r}"
+        )
+    if scheme == "sqlite" and url == "sqlite://":
+        raise ConfigError(
+            "DATABASE_URL sqlite:// needs a file path, e.g. sqlite://var/kabinet.sqlite3"
+        )
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password replaced, safe to print."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url

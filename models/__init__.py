@@ -1,0 +1,52 @@
+"""Tortoise models: Kabinet's storage. Nothing here knows GraphQL or HTTP.
+
+Every model is re-exported here because tortoise discovers an app's models by module.
+"""
+
+from models.access import (
+    AccessGrant,
+    AccessLevel,
+    AccessRequest,
+    AccessRequestBlock,
+    AccessRequestStatus,
+)
+from models.accounts import Account, Number, NumberStatus
+from models.catalog import NumberService, Service, Tariff
+from models.ledger import Balance, LedgerEntry, LedgerKind
+from models.partners import PartnerApp
+from models.requests import (
+    RequestKind,
+    RequestStatus,
+    ServiceRequest,
+    SupportTicket,
+    TicketStatus,
+)
+from models.subscribers import Subscriber
+from models.usage import UsageDirection, UsageKind, UsageRecord
+
+__all__ = [
+    "AccessGrant",
+    "AccessLevel",
+    "AccessRequest",
+    "AccessRequestBlock",
+    "AccessRequestStatus",
+    "Account",
+    "Balance",
+    "LedgerEntry",
+    "LedgerKind",
+    "Number",
+    "NumberService",
+    "NumberStatus",
+    "PartnerApp",
+    "RequestKind",
+    "RequestStatus",
+    "Service",
+    "ServiceRequest",
+    "Subscriber",
+    "SupportTicket",
+    "Tariff",
+    "TicketStatus",
+    "UsageDirection",
+    "UsageKind",
+    "UsageRecord",
+]

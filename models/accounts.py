@@ -1,0 +1,56 @@
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Account(Model):
+    """A billing account. Accounts form a tree: owning one means owning everything below it."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200)
+    owner = fields.ForeignKeyField(
+        "kabinet.Subscriber", related_name="accounts_owned", on_delete=fields.RESTRICT
+    )
+    parent = fields.ForeignKeyField(
+        "kabinet.Account", related_name="children", null=True, on_delete=fields.RESTRICT
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "accounts"
+        indexes = (("owner_id",), ("parent_id",))
+
+
+class NumberStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    BLOCKED = "BLOCKED"  # blocked by the subscriber (lost phone, voluntary)
+    SUSPENDED = "SUSPENDED"  # blocked by the operator (debt, fraud)
+    CLOSED = "CLOSED"
+
+
+class Number(Model):
+    """A line: MSISDN in E.164, one balance, one tariff, services and usage."""
+
+    id = fields.IntField(primary_key=True)
+    msisdn = fields.CharField(max_length=16, unique=True)
+    label = fields.CharField(max_length=100, default="")
+    account = fields.ForeignKeyField(
+        "kabinet.Account", related_name="numbers", on_delete=fields.RESTRICT
+    )
+    # The person using the line day to day (a child); may differ from the account's owner.
+    user = fields.ForeignKeyField(
+        "kabinet.Subscriber", related_name="numbers_used", null=True, on_delete=fields.SET_NULL
+    )
+    tariff = fields.ForeignKeyField(
+        "kabinet.Tariff", related_name="numbers", on_delete=fields.RESTRICT
+    )
+    status = fields.CharEnumField(NumberStatus, max_length=16, default=NumberStatus.ACTIVE)
+    # The owner's switch for this number: False forbids access requests to it.
+    accepts_access_requests = fields.BooleanField(default=True)
+    activated_at = fields.DatetimeField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "numbers"
+        indexes = (("account_id",), ("user_id",))

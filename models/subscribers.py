@@ -1,0 +1,18 @@
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Subscriber(Model):
+    """A person who can sign in, by phone (E.164) and SMS code, or by password."""
+
+    id = fields.IntField(primary_key=True)
+    phone = fields.CharField(max_length=16, unique=True)
+    full_name = fields.CharField(max_length=200, default="")
+    # argon2id encoded hash; null until the subscriber sets a password.
+    password_hash = fields.CharField(max_length=256, null=True)
+    # The owner's switch for all of their numbers: False forbids access requests.
+    accepts_access_requests = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "subscribers"

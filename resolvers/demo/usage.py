@@ -1,0 +1,82 @@
+"""Three months of plausible calls, SMS and data sessions for a demo number."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from models import Number, Tariff, UsageDirection, UsageKind, UsageRecord
+
+DAYS = 91
+MB = 1024 * 1024
+
+
+def build_usage_records(
+    rng: random.Random, number: Number, tariff: Tariff, now: datetime
+) -> list[UsageRecord]:
+    records: list[UsageRecord] = []
+    data_only = tariff.minutes == 0
+    start_day = max(0, DAYS - (now - number.activated_at).days)
+    for day in range(start_day, DAYS):
+        day_start = (now - timedelta(days=DAYS - day)).replace(hour=0, minute=0, second=0)
+        roaming = "europe" if 40 <= day < 47 and number.msisdn.endswith("1") else None
+        if not data_only:
+            for _ in range(rng.randint(0, 5)):
+                records.append(_call(rng, number, day_start, roaming))
+            for _ in range(rng.randint(0, 3)):
+                records.append(_sms(rng, number, day_start, roaming))
+        for _ in range(rng.randint(1, 4)):
+            records.append(_data(rng, number, day_start, roaming))
+    for i, record in enumerate(records):
+        record.external_id = f"demo-{number.msisdn[1:]}-{i:05d}"
+    return records
+
+
+def _at(rng: random.Random, day_start: datetime) -> datetime:
+    return day_start + timedelta(seconds=rng.randint(7 * 3600, 23 * 3600))
+
+
+def _counterpart(rng: random.Random) -> str:
+    return f"+7{rng.choice(['916', '926', '903', '999'])}{rng.randint(0, 9999999):07d}"
+
+
+def _call(rng: random.Random, number: Number, day: datetime, roaming: str | None) -> UsageRecord:
+    seconds = rng.randint(5, 900)
+    return UsageRecord(
+        number=number,
+        kind=UsageKind.CALL,
+        direction=rng.choice([UsageDirection.IN, UsageDirection.OUT]),
+        counterpart=_counterpart(rng),
+        started_at=_at(rng, day),
+        duration_seconds=seconds,
+        cost=(seconds // 60 + 1) * 4900 if roaming else 0,
+        roaming_zone=roaming,
+    )
+
+
+def _sms(rng: random.Random, number: Number, day: datetime, roaming: str | None) -> UsageRecord:
+    direction = rng.choice([UsageDirection.IN, UsageDirection.OUT])
+    return UsageRecord(
+        number=number,
+        kind=UsageKind.SMS,
+        direction=direction,
+        counterpart=_counterpart(rng),
+        started_at=_at(rng, day),
+        cost=1900 if roaming and direction is UsageDirection.OUT else 0,
+        roaming_zone=roaming,
+    )
+
+
+def _data(rng: random.Random, number: Number, day: datetime, roaming: str | None) -> UsageRecord:
+    size = rng.randint(1, 400) * MB
+    return UsageRecord(
+        number=number,
+        kind=UsageKind.DATA,
+        direction=UsageDirection.OUT,
+        counterpart="internet",
+        started_at=_at(rng, day),
+        duration_seconds=rng.randint(60, 3600),
+        bytes=size,
+        cost=(size // MB) * 100 if roaming else 0,
+        roaming_zone=roaming,
+    )

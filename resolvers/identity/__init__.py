@@ -1,0 +1,1 @@
+"""Who is asking: sign-in codes, passwords, sessions, partner apps' tokens."""

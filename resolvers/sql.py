@@ -1,0 +1,48 @@
+"""Plain-row reads with precise SQL, for the hot paths where ORM model objects cost too much.
+
+Queries are written with `?` placeholders; on PostgreSQL they become `$1, $2...`. A list of
+keys is always one parameter (`= ANY($1)` / `json_each(?)`), so each query keeps one text and
+the driver's prepared-statement cache stays warm whatever the batch size.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+from tortoise import connections
+
+
+def _connection() -> Any:
+    return connections.get("default")
+
+
+def is_postgres() -> bool:
+    return _connection().capabilities.dialect == "postgres"
+
+
+@lru_cache(maxsize=512)
+def _numbered(sql: str) -> str:
+    parts = sql.split("?")
+    return "".join(f"{part}${i}" for i, part in enumerate(parts[:-1], start=1)) + parts[-1]
+
+
+def in_keys(column: str) -> str:
+    """A condition `column is one of the keys`, taking one parameter made by `keys_param`."""
+    if is_postgres():
+        return f"{column} = ANY(?)"
+    return f"{column} IN (SELECT value FROM json_each(?))"  # noqa: S608 (column is ours)
+
+
+def keys_param(keys: Iterable[Any]) -> Any:
+    values = list(keys)
+    return values if is_postgres() else json.dumps(values)
+
+
+async def fetch_all(sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    connection = _connection()
+    if connection.capabilities.dialect == "postgres":
+        sql = _numbered(sql)
+    return await connection.execute_query_dict(sql, list(params))

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import logging
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaskErrors,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+
+from resolvers.errors import ClientError
+from schema.query import Query
+
+log = logging.getLogger("kabinet.errors")
+
+MAX_QUERY_DEPTH = 15
+MAX_QUERY_TOKENS = 5000
+MASKED_MESSAGE = "Internal server error."
+
+
+def _should_mask(error: GraphQLError) -> bool:
+    original = error.original_error
+    if original is None or isinstance(original, ClientError):
+        return False  # syntax/validation errors and errors we raise on purpose are for the client
+    log.error("internal error at %s", error.path, exc_info=original)
+    return True
+
+
+def build_schema() -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        extensions=[
+            # Factories, not instances: strawberry builds them per request; the parser and
+            # validation caches still live at module level, shared by every request.
+            # Bound what one document may ask for before any work is done.
+            lambda: MaxTokensLimiter(max_token_count=MAX_QUERY_TOKENS),
+            lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
+            lambda: MaskErrors(should_mask_error=_should_mask, error_message=MASKED_MESSAGE),
+        ],
+    )

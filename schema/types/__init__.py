@@ -1,0 +1,1 @@
+"""GraphQL object types. Thin: fields map rows to the API, rules live in resolvers/."""

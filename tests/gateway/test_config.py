@@ -1,0 +1,45 @@
+import pytest
+
+from gateway.config import DEFAULT_DATABASE_URL, ConfigError, load_settings, redact_url
+
+
+def test_defaults_need_no_setup():
+    settings = load_settings({})
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.env == "dev"
+    assert settings.graphiql_enabled
+    assert settings.redis_url is None
+
+
+def test_prod_refuses_to_start_without_secret_key():
+    with pytest.raises(ConfigError, match="SECRET_KEY is required"):
+        load_settings({"KABINET_ENV": "prod"})
+
+
+def test_prod_turns_graphiql_off():
+    settings = load_settings({"KABINET_ENV": "prod", "SECRET_KEY": "x" * 40})
+    assert not settings.graphiql_enabled
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"KABINET_ENV": "staging"}, "KABINET_ENV must be one of"),
+        ({"SECRET_KEY": "short"}, "at least 32 characters"),
+        ({"DATABASE_URL": "mysql://root@localhost/db"}, "DATABASE_URL must be"),
+        ({"DATABASE_URL": "sqlite://"}, "needs a file path"),
+        ({"REDIS_URL": "localhost:6379"}, "REDIS_URL must start with"),
+        ({"PORT": "http"}, "PORT must be a number"),
+        ({"SMS_BACKEND": "pigeon"}, "SMS_BACKEND must be"),
+        ({"SMS_BACKEND": "http"}, "SMS_HTTP_URL is required"),
+    ],
+)
+def test_bad_setting_names_itself(environ, message):
+    with pytest.raises(ConfigError, match=message):
+        load_settings(environ)
+
+
+def test_database_password_is_never_printed():
+    assert redact_url("postgres://kabinet:s3cret@db:5432/kabinet") == (
+        "postgres://kabinet:***@db:5432/kabinet"
+    )

@@ -1,0 +1,44 @@
+async def test_healthz_answers_while_process_lives(http):
+    response = await http.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+async def test_readyz_checks_the_database(http):
+    response = await http.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+async def test_every_response_carries_a_request_id(http):
+    response = await http.get("/healthz")
+    assert len(response.headers["x-request-id"]) == 16
+
+
+async def test_a_sane_client_request_id_is_echoed(http):
+    response = await http.get("/healthz", headers={"X-Request-Id": "trace-12345678"})
+    assert response.headers["x-request-id"] == "trace-12345678"
+
+
+async def test_graphql_accepts_get_queries(http):
+    response = await http.get("/graphql", params={"query": "{ __typename }"})
+    assert response.json() == {"data": {"__typename": "Query"}}
+
+
+async def test_graphiql_is_served_in_dev(http):
+    response = await http.get("/graphql", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
+
+
+async def test_oversized_body_is_refused_before_parsing(http):
+    response = await http.post("/graphql", content=b"{" + b" " * 300_000 + b"}")
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+
+
+async def test_query_with_too_many_tokens_is_refused(gql):
+    aliases = " ".join(f"t{i}: __typename" for i in range(3000))
+    result = await gql("{ " + aliases + " }")
+    assert result.data is None
+    assert "token" in result.errors[0]["message"].lower()

@@ -1,0 +1,76 @@
+from datetime import UTC, datetime, timedelta
+
+from models import (
+    AccessGrant,
+    AccessLevel,
+    Account,
+    Balance,
+    LedgerEntry,
+    Number,
+    PartnerApp,
+    Service,
+    Subscriber,
+    Tariff,
+    UsageRecord,
+)
+from resolvers.demo import DEMO_PASSWORD, DEMO_PHONES, seed_demo
+from resolvers.identity.passwords import verify_password
+
+
+async def test_seed_loads_the_documented_family():
+    assert await seed_demo() is True
+    owner = await Subscriber.get(phone=DEMO_PHONES["owner"])
+    assert await verify_password(owner.password_hash, DEMO_PASSWORD)
+
+    family = await Account.get(owner=owner, parent=None)
+    children = await Account.get(parent=family)
+    assert children.owner_id == owner.id
+    child_numbers = await Number.filter(account=children).order_by("msisdn")
+    assert [n.msisdn for n in child_numbers] == [DEMO_PHONES["daughter"], DEMO_PHONES["son"]]
+    for number in child_numbers:
+        user = await Subscriber.get(id=number.user_id)
+        assert user.phone == number.msisdn  # each child uses their own number
+
+    tablet = await Number.get(msisdn=DEMO_PHONES["tablet"])
+    assert tablet.account_id == family.id
+
+    mother_number = await Number.get(msisdn=DEMO_PHONES["mother"])
+    mother_account = await Account.get(id=mother_number.account_id)
+    assert mother_account.parent_id is None
+    assert mother_account.owner_id != owner.id
+    grant = await AccessGrant.get(number=mother_number)
+    assert grant.grantee_subscriber_id == owner.id
+    assert grant.level is AccessLevel.TOPUP
+
+    stranger_number = await Number.get(msisdn=DEMO_PHONES["stranger"])
+    assert (await Account.get(id=stranger_number.account_id)).owner_id != owner.id
+
+    assert await PartnerApp.filter(client_id="demo-partner").exists()
+    assert await Tariff.all().count() >= 6
+    assert await Service.all().count() >= 10
+
+
+async def test_seed_balances_equal_the_sum_of_their_ledger_entries():
+    await seed_demo()
+    for number in await Number.all():
+        balance = await Balance.get(number=number)
+        entries = await LedgerEntry.filter(number=number).values_list("amount", flat=True)
+        assert balance.amount == sum(entries)
+        assert balance.amount > 0
+
+
+async def test_seed_gives_every_number_three_months_of_usage():
+    now = datetime.now(UTC)
+    await seed_demo(now)
+    for number in await Number.all():
+        oldest = await UsageRecord.filter(number=number).order_by("started_at").first()
+        assert oldest is not None, number.msisdn
+        expected_start = max(number.activated_at, now - timedelta(days=85))
+        assert oldest.started_at <= expected_start + timedelta(days=2)
+
+
+async def test_seed_twice_changes_nothing():
+    assert await seed_demo() is True
+    counts = [await model.all().count() for model in (Subscriber, Number, UsageRecord)]
+    assert await seed_demo() is False
+    assert [await model.all().count() for model in (Subscriber, Number, UsageRecord)] == counts
