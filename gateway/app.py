@@ -12,11 +12,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from gateway.auth import BearerAuth
 from gateway.config import Settings, load_settings
 from gateway.db import DatabaseUnavailable, check_database, close_database, open_database
 from gateway.graphql_view import KabinetGraphQL
 from gateway.limits import BodySizeLimitMiddleware
+from gateway.oauth import token_endpoint
 from gateway.request_id import RequestIdMiddleware, configure_logging
+from gateway.services import build_services, close_services
 from schema import schema
 
 log = logging.getLogger("kabinet")
@@ -25,6 +28,7 @@ log = logging.getLogger("kabinet")
 def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:
     """`manage_database=False` lets tests own the tortoise connection across requests."""
     settings = settings or load_settings()
+    services = build_services(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -40,6 +44,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         try:
             yield
         finally:
+            await close_services(services)
             if manage_database:
                 await close_database()
 
@@ -47,21 +52,35 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         return JSONResponse({"status": "ok"})
 
     async def readyz(_request: Request) -> JSONResponse:
+        checks = {"database": "ok"}
         try:
             await check_database(settings.database_url)
         except DatabaseUnavailable:
-            log.warning("readiness check: database unreachable")
-            return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
-        return JSONResponse({"status": "ok", "database": "ok"})
+            checks["database"] = "unreachable"
+        ping = getattr(services.counters, "ping", None)
+        if ping is not None:
+            try:
+                await ping()
+                checks["redis"] = "ok"
+            except Exception:  # any client error means the same: not ready
+                checks["redis"] = "unreachable"
+        ready = all(state == "ok" for state in checks.values())
+        if not ready:
+            log.warning("readiness check failed: %s", checks)
+        return JSONResponse(
+            {"status": "ok" if ready else "unavailable", **checks}, 200 if ready else 503
+        )
 
     graphql = KabinetGraphQL(
         schema,
+        services=services,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         allow_queries_via_get=True,
     )
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", BearerAuth(graphql, services), methods=["GET", "POST"]),
+            Route("/oauth/token", token_endpoint(services), methods=["POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
@@ -69,4 +88,5 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.services = services
     return app

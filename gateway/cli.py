@@ -40,6 +40,20 @@ def _build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--demo", action="store_true", required=True, help="the demo family")
     seed.set_defaults(handler=_seed)
 
+    partner = commands.add_parser("partner", help="register and manage partner apps")
+    partner_commands = partner.add_subparsers(dest="partner_command", required=True)
+    create = partner_commands.add_parser("create", help="register an app; prints its secret once")
+    create.add_argument("name")
+    create.add_argument(
+        "--scopes", required=True, help="comma- or space-separated, e.g. numbers:read,topup"
+    )
+    create.set_defaults(handler=_partner_create)
+    listing = partner_commands.add_parser("list", help="list partner apps")
+    listing.set_defaults(handler=_partner_list)
+    disable = partner_commands.add_parser("disable", help="disable an app and its tokens")
+    disable.add_argument("client_id")
+    disable.set_defaults(handler=_partner_disable)
+
     schema = commands.add_parser("schema", help="print the GraphQL schema (SDL)")
     schema.set_defaults(handler=_print_schema)
 
@@ -108,6 +122,61 @@ def _seed(settings: Settings, _args: argparse.Namespace) -> int:
         return 0
 
     return _run(seed)
+
+
+async def _with_database(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
+    from gateway.db import close_database, open_database
+
+    await open_database(settings.database_url)
+    try:
+        return await work()
+    finally:
+        await close_database()
+
+
+def _partner_create(settings: Settings, args: argparse.Namespace) -> int:
+    from resolvers.identity.partners import UnknownScope, parse_scopes, register_partner_app
+
+    try:
+        scopes = parse_scopes(args.scopes)
+    except UnknownScope as exc:
+        print(f"kabinet: {exc}", file=sys.stderr)
+        return 2
+
+    async def create() -> int:
+        app, secret = await register_partner_app(args.name, scopes)
+        print(f"client_id:     {app.client_id}")
+        print(f"client_secret: {secret}")
+        print(f"scopes:        {' '.join(app.allowed_scopes)}")
+        print("The secret is shown only now; store it safely.", file=sys.stderr)
+        return 0
+
+    return _run(lambda: _with_database(settings, create))
+
+
+def _partner_list(settings: Settings, _args: argparse.Namespace) -> int:
+    from models import PartnerApp
+
+    async def listing() -> int:
+        for app in await PartnerApp.all().order_by("id"):
+            state = "active" if app.is_active else "disabled"
+            print(f"{app.client_id}\t{state}\t{' '.join(app.allowed_scopes)}\t{app.name}")
+        return 0
+
+    return _run(lambda: _with_database(settings, listing))
+
+
+def _partner_disable(settings: Settings, args: argparse.Namespace) -> int:
+    from resolvers.identity.partners import disable_partner_app
+
+    async def disable() -> int:
+        if not await disable_partner_app(args.client_id):
+            print(f"kabinet: no partner app {args.client_id!r}", file=sys.stderr)
+            return 1
+        print(f"kabinet: {args.client_id} disabled; its tokens no longer work")
+        return 0
+
+    return _run(lambda: _with_database(settings, disable))
 
 
 def _print_schema(_settings: Settings, _args: argparse.Namespace) -> int:

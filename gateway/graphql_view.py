@@ -9,20 +9,25 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
-from gateway.auth import authenticate
 from gateway.request_id import current_request_id
+from permissions.viewer import ANONYMOUS
 from resolvers.context import RequestContext
 from resolvers.loaders import Loaders
+from resolvers.services import Services
 
 
 class KabinetGraphQL(GraphQL[RequestContext, None]):
+    def __init__(self, *args: Any, services: Services, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.services = services
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> RequestContext:
-        viewer = await authenticate(request.headers.get("authorization"))
         client = request.client
         return RequestContext(
-            viewer=viewer,
+            viewer=request.scope.get("state", {}).get("viewer", ANONYMOUS),
+            services=self.services,
             loaders=Loaders(),
             request_id=current_request_id(),
             client_ip=client.host if client else "",

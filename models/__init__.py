@@ -12,6 +12,16 @@ from models.access import (
 )
 from models.accounts import Account, Number, NumberStatus
 from models.catalog import NumberService, Service, Tariff
+from models.identity import (
+    AccessToken,
+    AuditEvent,
+    CodePurpose,
+    OneTimeCode,
+    RateCounter,
+    RefreshToken,
+    Session,
+    SignInMethod,
+)
 from models.ledger import Balance, LedgerEntry, LedgerKind
 from models.partners import PartnerApp
 from models.requests import (
@@ -30,18 +40,26 @@ __all__ = [
     "AccessRequest",
     "AccessRequestBlock",
     "AccessRequestStatus",
+    "AccessToken",
     "Account",
+    "AuditEvent",
     "Balance",
+    "CodePurpose",
     "LedgerEntry",
     "LedgerKind",
     "Number",
     "NumberService",
     "NumberStatus",
+    "OneTimeCode",
     "PartnerApp",
+    "RateCounter",
+    "RefreshToken",
     "RequestKind",
     "RequestStatus",
     "Service",
     "ServiceRequest",
+    "Session",
+    "SignInMethod",
     "Subscriber",
     "SupportTicket",
     "Tariff",

@@ -1,4 +1,5 @@
-"""What every resolver receives as `info.context`: who asks, and this request's loaders."""
+"""What every resolver receives as `info.context`: who asks, this request's loaders, and
+the process-wide services."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from dataclasses import dataclass, field
 
 from permissions.viewer import ANONYMOUS, Viewer
 from resolvers.loaders import Loaders
+from resolvers.services import Services
 
 
 @dataclass
 class RequestContext:
+    services: Services
     viewer: Viewer = ANONYMOUS
     loaders: Loaders = field(default_factory=Loaders)
     request_id: str = ""

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -13,6 +14,7 @@ from strawberry.extensions import (
 )
 
 from resolvers.errors import ClientError
+from schema.mutation import Mutation
 from schema.query import Query
 
 log = logging.getLogger("kabinet.errors")
@@ -30,9 +32,18 @@ def _should_mask(error: GraphQLError) -> bool:
     return True
 
 
+class KabinetSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        # Errors a client caused are answers, not incidents; internal ones are logged (with
+        # their traceback and request id) where they are masked, in _should_mask.
+        for error in errors:
+            log.debug("client error at %s: %s", error.path, error.message)
+
+
 def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(
+    return KabinetSchema(
         query=Query,
+        mutation=Mutation,
         extensions=[
             # Factories, not instances: strawberry builds them per request; the parser and
             # validation caches still live at module level, shared by every request.

@@ -1,20 +1,28 @@
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from argon2 import PasswordHasher
 from argon2.profiles import CHEAPEST
+from redis.asyncio import Redis
+from starlette.applications import Starlette
 
 from gateway.app import create_app
 from gateway.config import Settings
+from gateway.services import close_services
 from resolvers.identity.passwords import use_hasher
+from resolvers.services import Services
 from tests.support.database import database_url_for_tests, empty_all_tables, migrated_database
 from tests.support.graphql import GraphQLClient
+from tests.support.viewers import Viewers
 
 # argon2id all the same, with parameters cheap enough for hundreds of hashes per test run.
 use_hasher(PasswordHasher.from_parameters(CHEAPEST))
+
+TEST_REDIS_URL = os.environ.get("KABINET_TEST_REDIS_URL", "").strip() or None
 
 
 @pytest.fixture(scope="session")
@@ -24,19 +32,38 @@ async def database_url() -> AsyncIterator[str]:
 
 
 @pytest.fixture(autouse=True)
-async def clean_database(database_url: str) -> None:
+async def clean_state(database_url: str) -> None:
     await empty_all_tables()
+    if TEST_REDIS_URL:
+        redis = Redis.from_url(TEST_REDIS_URL)
+        await redis.flushdb()
+        await redis.aclose()
 
 
 @pytest.fixture
 def settings(database_url: str, tmp_path) -> Settings:
-    return Settings(database_url=database_url, sms_outbox_path=tmp_path / "sms-outbox.jsonl")
+    return Settings(
+        database_url=database_url,
+        redis_url=TEST_REDIS_URL,
+        sms_outbox_path=tmp_path / "sms-outbox.jsonl",
+    )
 
 
 @pytest.fixture
-async def http(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+async def app(settings: Settings) -> AsyncIterator[Starlette]:
     app = create_app(settings, manage_database=False)
-    transport = httpx.ASGITransport(app=app)
+    yield app
+    await close_services(app.state.services)
+
+
+@pytest.fixture
+def services(app: Starlette) -> Services:
+    return app.state.services
+
+
+@pytest.fixture
+async def http(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 40000))
     async with httpx.AsyncClient(transport=transport, base_url="http://kabinet.test") as client:
         yield client
 
@@ -44,3 +71,8 @@ async def http(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 def gql(http: httpx.AsyncClient) -> GraphQLClient:
     return GraphQLClient(http)
+
+
+@pytest.fixture
+def viewers(services: Services) -> Viewers:
+    return Viewers(services)

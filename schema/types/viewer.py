@@ -1,23 +1,15 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
 
 import strawberry
-from strawberry import relay
 
 from resolvers.context import RequestContext
+from resolvers.identity import sessions
+from schema.types.identity import Session
+from schema.types.subscriber import Subscriber
 
-
-@strawberry.type(description="A person who can sign in.")
-class Subscriber(relay.Node):
-    pk: relay.NodeID[int]
-    phone: str
-    full_name: str
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Subscriber:
-        return cls(pk=row["id"], phone=row["phone"], full_name=row["full_name"])
+Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.enum(description="What kind of caller the viewer is.")
@@ -34,9 +26,17 @@ class Viewer:
     )
 
     @strawberry.field(description="The signed-in subscriber; null for a partner app.")
-    async def subscriber(self, info: strawberry.Info[RequestContext, None]) -> Subscriber | None:
+    async def subscriber(self, info: Info) -> Subscriber | None:
         subscriber_id = info.context.viewer.subscriber_id
         if subscriber_id is None:
             return None
         row = await info.context.loaders.subscriber_by_id.load(subscriber_id)
         return Subscriber.from_row(row) if row else None
+
+    @strawberry.field(description="The subscriber's live sessions, most recently used first.")
+    async def sessions(self, info: Info) -> list[Session]:
+        viewer = info.context.viewer
+        if viewer.subscriber_id is None:
+            return []
+        rows = await sessions.list_sessions(info.context.services, viewer.subscriber_id)
+        return [Session.from_row(row, viewer.session_id) for row in rows]

@@ -1,24 +1,6 @@
 """The `kabinet` command as an operator runs it, in a subprocess."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def kabinet(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
-    clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("KABINET", "DATABASE"))}
-    return subprocess.run(
-        [sys.executable, "-m", "gateway", *args],
-        env={**clean_env, **env},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+from tests.support.processes import run_kabinet as kabinet
 
 
 def test_serve_in_prod_without_secret_key_exits_with_one_line():
@@ -54,3 +36,25 @@ def test_schema_command_prints_the_sdl():
     result = kabinet("schema", env={})
     assert result.returncode == 0
     assert "type Query" in result.stdout
+
+
+def test_partner_create_prints_the_secret_once_and_list_never(tmp_path):
+    env = {"DATABASE_URL": f"sqlite://{tmp_path}/k.sqlite3"}
+    assert kabinet("migrate", env=env).returncode == 0
+    created = kabinet("partner", "create", "Bank", "--scopes", "topup,numbers:read", env=env)
+    assert created.returncode == 0, created.stderr
+    fields = dict(line.split(":", 1) for line in created.stdout.splitlines())
+    client_id, secret = fields["client_id"].strip(), fields["client_secret"].strip()
+    assert fields["scopes"].strip() == "numbers:read topup"
+    listed = kabinet("partner", "list", env=env)
+    assert client_id in listed.stdout and "active" in listed.stdout
+    assert secret not in listed.stdout
+    assert kabinet("partner", "disable", client_id, env=env).returncode == 0
+    assert "disabled" in kabinet("partner", "list", env=env).stdout
+
+
+def test_partner_create_with_unknown_scope_fails_clearly(tmp_path):
+    env = {"DATABASE_URL": f"sqlite://{tmp_path}/k.sqlite3"}
+    result = kabinet("partner", "create", "Bank", "--scopes", "everything", env=env)
+    assert result.returncode == 2
+    assert "unknown scope(s): everything" in result.stderr

@@ -1,13 +1,34 @@
+import httpx
+
+from gateway.app import create_app
+from gateway.config import Settings
+
+
 async def test_healthz_answers_while_process_lives(http):
     response = await http.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
 
 
-async def test_readyz_checks_the_database(http):
+async def test_readyz_checks_the_database_and_redis_when_configured(http, settings):
     response = await http.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    expected = {"status": "ok", "database": "ok"}
+    if settings.redis_url:
+        expected["redis"] = "ok"
+    assert response.json() == expected
+
+
+async def test_readyz_reports_unreachable_redis(database_url, tmp_path):
+    app = create_app(
+        Settings(database_url=database_url, redis_url="redis://127.0.0.1:9/0"),
+        manage_database=False,
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://k.test") as client:
+        response = await client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["redis"] == "unreachable"
 
 
 async def test_every_response_carries_a_request_id(http):

@@ -1,0 +1,34 @@
+"""Builds the process-wide Services from settings: Redis or database counters, SMS adapter."""
+
+from __future__ import annotations
+
+from gateway.config import Settings
+from gateway.counters import DatabaseCounterStore, RedisCounterStore
+from gateway.sms import build_sms_sender
+from resolvers.services import CounterStore, Services
+
+
+def build_services(settings: Settings) -> Services:
+    counters: CounterStore = (
+        RedisCounterStore.from_url(settings.redis_url)
+        if settings.redis_url
+        else DatabaseCounterStore()
+    )
+    return Services(
+        secret_key=settings.secret_key,
+        counters=counters,
+        sms=build_sms_sender(
+            settings.sms_backend,
+            settings.sms_outbox_path,
+            settings.sms_http_url,
+            settings.sms_http_timeout,
+        ),
+    )
+
+
+async def close_services(services: Services) -> None:
+    await services.background.drain()
+    for resource in (services.counters, services.sms):
+        close = getattr(resource, "close", None)
+        if close is not None:
+            await close()

@@ -1,0 +1,75 @@
+"""The process-wide collaborators resolvers need: the shared counter store, the SMS sender,
+the token key and the clock. Built once per process by the gateway; ports, not adapters."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+log = logging.getLogger("kabinet.services")
+
+
+class SmsSender(Protocol):
+    async def send(self, to: str, text: str) -> None:
+        """Delivers one SMS or raises SmsDeliveryError."""
+
+
+class SmsDeliveryError(Exception):
+    """The SMS provider did not accept the message."""
+
+
+class CounterStore(Protocol):
+    """Counters with an expiry, consistent across every gateway process."""
+
+    async def increment(self, key: str, ttl_seconds: int) -> int:
+        """Adds one; a missing or expired counter starts at 1 and lives ttl_seconds."""
+
+    async def count(self, key: str) -> int: ...
+
+    async def seconds_left(self, key: str) -> int:
+        """Seconds until the counter expires; 0 if it does not exist."""
+
+    async def hold(self, key: str, ttl_seconds: int) -> None:
+        """Sets a flag that lives ttl_seconds (a lock-out, a cooldown)."""
+
+    async def delete(self, key: str) -> None: ...
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class BackgroundTasks:
+    """Fire-and-forget work (SMS delivery) that must not delay or shape a response,
+    kept referenced until done so it is not garbage-collected mid-flight."""
+
+    _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+
+    def spawn(self, coroutine: Coroutine[Any, Any, Any], what: str) -> None:
+        task = asyncio.create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(lambda done: self._finished(done, what))
+
+    def _finished(self, task: asyncio.Task[Any], what: str) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("background task failed: %s", what, exc_info=task.exception())
+
+    async def drain(self) -> None:
+        """Waits for everything spawned so far (shutdown, tests)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+@dataclass
+class Services:
+    secret_key: str
+    counters: CounterStore
+    sms: SmsSender
+    background: BackgroundTasks = field(default_factory=BackgroundTasks)
+    clock: Callable[[], datetime] = utc_now
