@@ -25,10 +25,11 @@ class KabinetGraphQL(GraphQL[RequestContext, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> RequestContext:
         client = request.client
+        viewer = request.scope.get("state", {}).get("viewer", ANONYMOUS)
         return RequestContext(
-            viewer=request.scope.get("state", {}).get("viewer", ANONYMOUS),
+            viewer=viewer,
             services=self.services,
-            loaders=Loaders(),
+            loaders=Loaders(viewer, self.services),
             request_id=current_request_id(),
             client_ip=client.host if client else "",
             user_agent=request.headers.get("user-agent", "")[:256],

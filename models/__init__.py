@@ -9,6 +9,7 @@ from models.access import (
     AccessRequest,
     AccessRequestBlock,
     AccessRequestStatus,
+    GrantSource,
 )
 from models.accounts import Account, Number, NumberStatus
 from models.catalog import NumberService, Service, Tariff
@@ -45,6 +46,7 @@ __all__ = [
     "AuditEvent",
     "Balance",
     "CodePurpose",
+    "GrantSource",
     "LedgerEntry",
     "LedgerKind",
     "Number",

@@ -11,6 +11,12 @@ class AccessLevel(StrEnum):
     TOPUP = "TOPUP"
 
 
+class GrantSource(StrEnum):
+    DIRECT = "DIRECT"  # the owner granted it
+    LINK = "LINK"  # the number's holder confirmed an SMS code (linkNumber)
+    REQUEST = "REQUEST"  # the owner approved an access request
+
+
 class AccessGrant(Model):
     """Delegated access to one number, to a subscriber or a partner app, until an expiry."""
 
@@ -31,6 +37,7 @@ class AccessGrant(Model):
     expires_at = fields.DatetimeField(null=True)
     revoked_at = fields.DatetimeField(null=True)
     topup_monthly_limit = fields.BigIntField(null=True)  # minor units; TOPUP grants only
+    source = fields.CharEnumField(GrantSource, max_length=8, default=GrantSource.DIRECT)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

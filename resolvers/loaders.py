@@ -7,36 +7,120 @@ the kinds it touches.
 
 from __future__ import annotations
 
+import asyncio
+from collections import defaultdict
 from typing import Any
 
 from aiodataloader import DataLoader
 
-from models import Subscriber, Tariff
+from models import AccessGrant, NumberService, PartnerApp, Service, Subscriber, Tariff
+from permissions.viewer import Viewer
+from resolvers.reach import Reach, load_reach
+from resolvers.services import Services
+from resolvers.sql import fetch_all, in_keys, keys_param
+
+Row = dict[str, Any]
 
 
-class TariffByIdLoader(DataLoader[int, dict[str, Any] | None]):
-    async def batch_load_fn(self, keys: list[int]) -> list[dict[str, Any] | None]:
-        rows = await Tariff.filter(id__in=keys).values()
-        by_id = {row["id"]: row for row in rows}
+class TariffByIdLoader(DataLoader[int, Row | None]):
+    """The catalogue is small: the first lookup loads all of it, so a tree of any depth
+    costs one tariff query."""
+
+    async def batch_load_fn(self, keys: list[int]) -> list[Row | None]:
+        by_id = {row["id"]: row for row in await Tariff.all().values()}
+        for tariff_id, row in by_id.items():
+            self.prime(tariff_id, row)
         return [by_id.get(key) for key in keys]
 
 
-class SubscriberByIdLoader(DataLoader[int, dict[str, Any] | None]):
-    async def batch_load_fn(self, keys: list[int]) -> list[dict[str, Any] | None]:
+class SubscriberByIdLoader(DataLoader[int, Row | None]):
+    async def batch_load_fn(self, keys: list[int]) -> list[Row | None]:
         rows = await Subscriber.filter(id__in=keys).values("id", "phone", "full_name")
         by_id = {row["id"]: row for row in rows}
         return [by_id.get(key) for key in keys]
 
 
+class PartnerAppByIdLoader(DataLoader[int, Row | None]):
+    async def batch_load_fn(self, keys: list[int]) -> list[Row | None]:
+        rows = await PartnerApp.filter(id__in=keys).values("id", "name", "client_id")
+        by_id = {row["id"]: row for row in rows}
+        return [by_id.get(key) for key in keys]
+
+
+class BalanceByNumberLoader(DataLoader[int, Row | None]):
+    """Primed from the reach query (which joins balances); queries only for numbers
+    reached another way."""
+
+    async def batch_load_fn(self, keys: list[int]) -> list[Row | None]:
+        sql = f"SELECT number_id, amount, currency FROM balances WHERE {in_keys('number_id')}"  # noqa: S608
+        by_number = {row["number_id"]: row for row in await fetch_all(sql, [keys_param(keys)])}
+        return [by_number.get(key) for key in keys]
+
+
+class GrantsByNumberLoader(DataLoader[int, list[Row]]):
+    async def batch_load_fn(self, keys: list[int]) -> list[list[Row]]:
+        rows = await AccessGrant.filter(number_id__in=keys).order_by("id").values()
+        by_number: dict[int, list[Row]] = defaultdict(list)
+        for row in rows:
+            by_number[row["number_id"]].append(row)
+        return [by_number.get(key, []) for key in keys]
+
+
+class ServicesByNumberLoader(DataLoader[int, list[Row]]):
+    async def batch_load_fn(self, keys: list[int]) -> list[list[Row]]:
+        rows = (
+            await NumberService.filter(number_id__in=keys)
+            .order_by("service_id")
+            .values("number_id", "service_id", "connected_at")
+        )
+        by_number: dict[int, list[Row]] = defaultdict(list)
+        for row in rows:
+            by_number[row["number_id"]].append(row)
+        return [by_number.get(key, []) for key in keys]
+
+
+class ServiceByIdLoader(DataLoader[int, Row | None]):
+    async def batch_load_fn(self, keys: list[int]) -> list[Row | None]:
+        by_id = {row["id"]: row for row in await Service.all().values()}
+        for service_id, row in by_id.items():
+            self.prime(service_id, row)
+        return [by_id.get(key) for key in keys]
+
+
 class Loaders:
-    def __init__(self) -> None:
+    def __init__(self, viewer: Viewer | None = None, services: Services | None = None) -> None:
+        self.viewer = viewer
+        self.services = services
         self._made: dict[type[DataLoader[Any, Any]], DataLoader[Any, Any]] = {}
+        self._reach: asyncio.Future[Reach] | None = None
 
     def get(self, kind: type[DataLoader[Any, Any]]) -> Any:
         loader = self._made.get(kind)
         if loader is None:
             loader = self._made[kind] = kind()
         return loader
+
+    async def reach(self) -> Reach:
+        """The viewer's accounts, numbers and levels; loaded once, shared by every field."""
+        if self._reach is None:
+            self._reach = asyncio.ensure_future(self._load_reach())
+        return await self._reach
+
+    async def _load_reach(self) -> Reach:
+        assert self.viewer is not None and self.services is not None
+        reach = await load_reach(self.viewer, self.services.clock())
+        balances = self.balance_by_number
+        for number in reach.numbers.values():
+            if number.balance_amount is not None:
+                balances.prime(
+                    number.id,
+                    {"amount": number.balance_amount, "currency": number.balance_currency},
+                )
+        return reach
+
+    def forget_reach(self) -> None:
+        """After a mutation changed who may reach what, later fields must see it."""
+        self._reach = None
 
     @property
     def tariff_by_id(self) -> TariffByIdLoader:
@@ -45,3 +129,23 @@ class Loaders:
     @property
     def subscriber_by_id(self) -> SubscriberByIdLoader:
         return self.get(SubscriberByIdLoader)
+
+    @property
+    def partner_app_by_id(self) -> PartnerAppByIdLoader:
+        return self.get(PartnerAppByIdLoader)
+
+    @property
+    def balance_by_number(self) -> BalanceByNumberLoader:
+        return self.get(BalanceByNumberLoader)
+
+    @property
+    def grants_by_number(self) -> GrantsByNumberLoader:
+        return self.get(GrantsByNumberLoader)
+
+    @property
+    def services_by_number(self) -> ServicesByNumberLoader:
+        return self.get(ServicesByNumberLoader)
+
+    @property
+    def service_by_id(self) -> ServiceByIdLoader:
+        return self.get(ServiceByIdLoader)

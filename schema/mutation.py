@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import strawberry
 
+from schema.mutations.access import AccessMutation
 from schema.mutations.identity import IdentityMutation
 
 
 @strawberry.type
-class Mutation(IdentityMutation):
+class Mutation(IdentityMutation, AccessMutation):
     pass

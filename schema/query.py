@@ -1,11 +1,19 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry import relay
 
+from permissions.levels import Level
 from resolvers import catalog
 from resolvers.context import RequestContext
+from resolvers.errors import NotFound
+from resolvers.identity.phones import normalise_phone
+from schema.nodes import resolve_node
 from schema.types.catalog import Service, Tariff
+from schema.types.number import Number
 from schema.types.viewer import Viewer, ViewerKind
+
+Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.type
@@ -19,9 +27,25 @@ class Query:
         return [Service.from_row(row) for row in await catalog.list_services()]
 
     @strawberry.field(description="Who is asking; null for an anonymous caller.")
-    def viewer(self, info: strawberry.Info[RequestContext, None]) -> Viewer | None:
+    def viewer(self, info: Info) -> Viewer | None:
         viewer = info.context.viewer
         if viewer.is_anonymous:
             return None
         kind = ViewerKind.PARTNER_APP if viewer.is_partner else ViewerKind.SUBSCRIBER
         return Viewer(kind=kind, scopes=sorted(viewer.scopes))
+
+    @strawberry.field(
+        description="A number by MSISDN. NOT_FOUND when it does not exist or the viewer "
+        "has no access to it: the two look the same."
+    )
+    async def number(self, info: Info, msisdn: str) -> Number | None:
+        reach = await info.context.loaders.reach()
+        row = reach.by_msisdn.get(normalise_phone(msisdn))
+        level = reach.level(row.id) if row else Level.NONE
+        if row is None or level is Level.NONE:
+            raise NotFound("No such number.")
+        return Number.from_row(row, level)
+
+    @strawberry.field(description="Any object by its global id, if the viewer may see it.")
+    async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
+        return await resolve_node(info, str(id))

@@ -4,9 +4,15 @@ from enum import Enum
 
 import strawberry
 
+from resolvers.access import grants
+from resolvers.access import requests as access_requests
 from resolvers.context import RequestContext
 from resolvers.identity import sessions
+from schema.types.access_request import AccessRequest
+from schema.types.account import Account
+from schema.types.grant import Grant
 from schema.types.identity import Session
+from schema.types.number import Number
 from schema.types.subscriber import Subscriber
 
 Info = strawberry.Info[RequestContext, None]
@@ -40,3 +46,39 @@ class Viewer:
             return []
         rows = await sessions.list_sessions(info.context.services, viewer.subscriber_id)
         return [Session.from_row(row, viewer.session_id) for row in rows]
+
+    @strawberry.field(description="The tops of the account trees the viewer owns.")
+    async def accounts(self, info: Info) -> list[Account]:
+        reach = await info.context.loaders.reach()
+        return [Account.from_row(row) for row in reach.root_accounts]
+
+    @strawberry.field(
+        description="Every number the viewer reaches at TOPUP or above: their own, those in "
+        "accounts they own, and those granted to them."
+    )
+    async def numbers(self, info: Info) -> list[Number]:
+        reach = await info.context.loaders.reach()
+        return [Number.from_row(row, reach.level(row.id)) for row in reach.visible_numbers()]
+
+    @strawberry.field(description="Access given to others on the viewer's numbers.")
+    async def grants_given(self, info: Info) -> list[Grant]:
+        now = info.context.services.clock()
+        return [Grant.from_row(row, now) for row in await grants.grants_given(info.context.loaders)]
+
+    @strawberry.field(description="Access the viewer holds on others' numbers.")
+    async def grants_received(self, info: Info) -> list[Grant]:
+        now = info.context.services.clock()
+        rows = await grants.grants_received(info.context.viewer)
+        return [Grant.from_row(row, now) for row in rows]
+
+    @strawberry.field(description="Requests for access to the viewer's numbers.")
+    async def access_requests_incoming(self, info: Info) -> list[AccessRequest]:
+        now = info.context.services.clock()
+        rows = await access_requests.incoming(info.context.loaders)
+        return [AccessRequest.from_row(row, now) for row in rows]
+
+    @strawberry.field(description="Requests the viewer made.")
+    async def access_requests_outgoing(self, info: Info) -> list[AccessRequest]:
+        now = info.context.services.clock()
+        rows = await access_requests.outgoing(info.context.viewer)
+        return [AccessRequest.from_row(row, now) for row in rows]

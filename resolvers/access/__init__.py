@@ -1,0 +1,1 @@
+"""Delegated access: grants, linking a relative's number, access requests."""

@@ -1,0 +1,75 @@
+"""Shared by the access operations: row shapes, input checks, locating numbers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from permissions.levels import Level
+from permissions.viewer import Viewer
+from resolvers.errors import BadUserInput, Forbidden, NotFound, Unauthenticated
+from resolvers.identity.phones import normalise_phone
+from resolvers.loaders import Loaders
+from resolvers.money import to_minor_units
+from resolvers.reach import NumberRow
+
+GRANT_COLUMNS = (
+    "id",
+    "number_id",
+    "level",
+    "expires_at",
+    "revoked_at",
+    "created_at",
+    "topup_monthly_limit",
+    "grantee_subscriber_id",
+    "grantee_partner_id",
+    "granted_by_id",
+    "source",
+)
+
+
+async def grant_rows(query: Any) -> list[dict[str, Any]]:
+    return await query.order_by("-id").values(*GRANT_COLUMNS, msisdn="number__msisdn")
+
+
+def subscriber_of(viewer: Viewer) -> int:
+    if viewer.subscriber_id is None:
+        raise Unauthenticated("Sign in as a subscriber first.")
+    return viewer.subscriber_id
+
+
+async def number_at_level(loaders: Loaders, raw_msisdn: str, required: Level) -> NumberRow:
+    """The number if the viewer has `required` on it. A number they cannot see is NOT_FOUND
+    (like one that does not exist); one they see at a lower level is FORBIDDEN."""
+    msisdn = normalise_phone(raw_msisdn)
+    reach = await loaders.reach()
+    number = reach.by_msisdn.get(msisdn)
+    level = reach.level(number.id) if number else Level.NONE
+    if number is None or level is Level.NONE:
+        raise NotFound("No such number.")
+    if level < required:
+        raise Forbidden(f"This needs {required.name} access to the number.")
+    return number
+
+
+def future_expiry(expires_at: datetime | None, now: datetime) -> datetime | None:
+    if expires_at is None:
+        return None
+    if expires_at.tzinfo is None:
+        raise BadUserInput("Give expiresAt with a timezone, e.g. 2027-01-31T00:00:00Z.")
+    if expires_at <= now:
+        raise BadUserInput("expiresAt must be in the future.", field="expiresAt")
+    return expires_at
+
+
+def positive_limit(amount: Decimal | None, currency: str = "RUB") -> int | None:
+    if amount is None:
+        return None
+    try:
+        minor = to_minor_units(amount, currency)
+    except ValueError as exc:
+        raise BadUserInput(str(exc), field="topUpMonthlyLimit") from exc
+    if minor <= 0:
+        raise BadUserInput("topUpMonthlyLimit must be positive.", field="topUpMonthlyLimit")
+    return minor

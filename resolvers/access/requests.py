@@ -1,0 +1,223 @@
+"""Access requests: someone asks a number's owner for a grant; the owner approves (maybe at
+a lower level), denies, blocks the asker, or forbids requests altogether.
+
+The asker always gets the same answer, whether the number exists, forbids requests or has
+blocked them: only a request that may reach an owner is linked to the number and notified.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from models import (
+    AccessGrant,
+    AccessLevel,
+    AccessRequest,
+    AccessRequestBlock,
+    AccessRequestStatus,
+    Account,
+    GrantSource,
+    Number,
+    NumberStatus,
+    Subscriber,
+)
+from permissions.levels import Level
+from permissions.viewer import Viewer
+from resolvers import audit
+from resolvers.access.common import future_expiry, number_at_level, subscriber_of
+from resolvers.errors import BadUserInput, Conflict, Forbidden, NotFound, RateLimited
+from resolvers.identity.phones import normalise_phone
+from resolvers.loaders import Loaders
+from resolvers.services import Services
+
+REQUEST_LIFETIME = timedelta(days=7)
+MAX_REQUESTS_PER_DAY = 10
+MAX_MESSAGE_LENGTH = 500
+OWNER_SMS = "Абонент {asker} просит доступ {level} к номеру {msisdn}. Ответьте в личном кабинете."
+
+REQUEST_COLUMNS = (
+    "id",
+    "msisdn",
+    "number_id",
+    "requester_id",
+    "level",
+    "message",
+    "status",
+    "expires_at",
+    "decided_at",
+    "grant_id",
+    "created_at",
+)
+
+
+async def request_rows(query: Any) -> list[dict[str, Any]]:
+    return await query.order_by("-id").values(*REQUEST_COLUMNS)
+
+
+async def request_access(
+    services: Services, viewer: Viewer, raw_msisdn: str, level: AccessLevel, message: str, ip: str
+) -> dict[str, Any]:
+    requester_id = subscriber_of(viewer)
+    msisdn = normalise_phone(raw_msisdn)
+    message = message.strip()
+    if len(message) > MAX_MESSAGE_LENGTH:
+        raise BadUserInput(f"The message may have at most {MAX_MESSAGE_LENGTH} characters.")
+    now = services.clock()
+    pending = await request_rows(
+        AccessRequest.filter(
+            requester_id=requester_id,
+            msisdn=msisdn,
+            status=AccessRequestStatus.PENDING,
+            expires_at__gt=now,
+        )
+    )
+    if pending:
+        return pending[0]  # asking again is not a new request
+    day_key = f"access-requests:{requester_id}"
+    if await services.counters.increment(day_key, 86400) > MAX_REQUESTS_PER_DAY:
+        raise RateLimited(
+            "Too many access requests today.",
+            retry_after=await services.counters.seconds_left(day_key),
+        )
+    number, owner = await _reachable_owner(msisdn, requester_id)
+    request = await AccessRequest.create(
+        msisdn=msisdn,
+        number_id=number.id if number else None,
+        requester_id=requester_id,
+        level=level,
+        message=message,
+        expires_at=now + REQUEST_LIFETIME,
+    )
+    if number and owner:
+        asker = await Subscriber.get(id=requester_id)
+        text = OWNER_SMS.format(asker=asker.phone, level=level.value, msisdn=msisdn)
+        services.background.spawn(services.sms.send(owner.phone, text), "access request SMS")
+    return (await request_rows(AccessRequest.filter(id=request.id)))[0]
+
+
+async def _reachable_owner(
+    msisdn: str, requester_id: int
+) -> tuple[Number | None, Subscriber | None]:
+    """The number and its owner, if a request may reach them; (None, None) otherwise."""
+    number = await Number.get_or_none(msisdn=msisdn)
+    if number is None or number.status is NumberStatus.CLOSED or not number.accepts_access_requests:
+        return None, None
+    account = await Account.get(id=number.account_id)
+    owner = await Subscriber.get(id=account.owner_id)
+    if owner.id == requester_id or not owner.accepts_access_requests:
+        return None, None
+    if await AccessRequestBlock.exists(owner_id=owner.id, requester_id=requester_id):
+        return None, None
+    return number, owner
+
+
+async def incoming(loaders: Loaders) -> list[dict[str, Any]]:
+    reach = await loaders.reach()
+    owned = [n for n in reach.numbers if reach.level(n) is Level.OWNER]
+    return await request_rows(AccessRequest.filter(number_id__in=owned)) if owned else []
+
+
+async def outgoing(viewer: Viewer) -> list[dict[str, Any]]:
+    if viewer.subscriber_id is None:
+        return []
+    return await request_rows(AccessRequest.filter(requester_id=viewer.subscriber_id))
+
+
+async def number_of_request(request_id: int) -> int | None:
+    return await AccessRequest.filter(id=request_id).values_list("number_id", flat=True).first()
+
+
+async def _decidable(services: Services, viewer: Viewer, request_id: int) -> AccessRequest:
+    request = await AccessRequest.get_or_none(id=request_id)
+    if request is None:
+        raise NotFound("No such access request.")
+    if request.requester_id == viewer.subscriber_id:
+        raise Forbidden("You cannot decide on a request you made.")
+    if request.status is not AccessRequestStatus.PENDING or request.expires_at <= services.clock():
+        raise Conflict("This request is no longer pending.")
+    return request
+
+
+async def approve(
+    services: Services,
+    loaders: Loaders,
+    viewer: Viewer,
+    request_id: int,
+    level: AccessLevel | None,
+    expires_at: datetime | None,
+) -> dict[str, Any]:
+    owner_id = subscriber_of(viewer)
+    request = await _decidable(services, viewer, request_id)
+    granted = level or request.level
+    if granted is AccessLevel.FULL and request.level is AccessLevel.TOPUP:
+        raise BadUserInput("You may lower the requested level, not raise it.", field="level")
+    now = services.clock()
+    expiry = future_expiry(expires_at, now)
+    async with in_transaction():
+        decided = await AccessRequest.filter(
+            id=request.id, status=AccessRequestStatus.PENDING
+        ).update(status=AccessRequestStatus.APPROVED, decided_at=now)
+        if not decided:
+            raise Conflict("This request is no longer pending.")
+        grant = await AccessGrant.create(
+            number_id=request.number_id,
+            granted_by_id=owner_id,
+            grantee_subscriber_id=request.requester_id,
+            level=granted,
+            expires_at=expiry,
+            source=GrantSource.REQUEST,
+        )
+        await AccessRequest.filter(id=request.id).update(grant_id=grant.id)
+    await audit.record(
+        "access_request",
+        "approved",
+        at=now,
+        subscriber_id=owner_id,
+        detail=f"request {request.id} -> grant {grant.id} {granted}",
+    )
+    loaders.forget_reach()
+    return (await request_rows(AccessRequest.filter(id=request.id)))[0]
+
+
+async def deny(
+    services: Services, viewer: Viewer, request_id: int, *, block: bool = False
+) -> dict[str, Any]:
+    owner_id = subscriber_of(viewer)
+    request = await _decidable(services, viewer, request_id)
+    async with in_transaction():
+        await AccessRequest.filter(id=request.id, status=AccessRequestStatus.PENDING).update(
+            status=AccessRequestStatus.DENIED, decided_at=services.clock()
+        )
+        if block:
+            await AccessRequestBlock.get_or_create(
+                owner_id=owner_id, requester_id=request.requester_id
+            )
+    return (await request_rows(AccessRequest.filter(id=request.id)))[0]
+
+
+async def withdraw(services: Services, viewer: Viewer, request_id: int) -> dict[str, Any]:
+    requester_id = subscriber_of(viewer)
+    withdrawn = await AccessRequest.filter(
+        id=request_id, requester_id=requester_id, status=AccessRequestStatus.PENDING
+    ).update(status=AccessRequestStatus.WITHDRAWN, decided_at=services.clock())
+    rows = await request_rows(AccessRequest.filter(id=request_id, requester_id=requester_id))
+    if not rows:
+        raise NotFound("No such access request.")
+    if not withdrawn:
+        raise Conflict("This request is no longer pending.")
+    return rows[0]
+
+
+async def set_policy(
+    loaders: Loaders, viewer: Viewer, raw_msisdn: str | None, accept: bool
+) -> None:
+    owner_id = subscriber_of(viewer)
+    if raw_msisdn is None:
+        await Subscriber.filter(id=owner_id).update(accepts_access_requests=accept)
+    else:
+        number = await number_at_level(loaders, raw_msisdn, Level.OWNER)
+        await Number.filter(id=number.id).update(accepts_access_requests=accept)
+    loaders.forget_reach()

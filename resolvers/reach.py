@@ -1,0 +1,166 @@
+"""Everything a viewer can reach, loaded once per request in a fixed number of statements
+whatever the size or depth of their trees:
+
+1. the accounts they own and every account below them (one recursive query),
+2. their grants (one query),
+3. every number in those accounts, used by them or granted to them, with its balance
+   (one query).
+
+Levels are then computed in memory (permissions/levels.py), once per number per request.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from models import AccessGrant
+from permissions.levels import GrantFact, Level, level_on_number, visible_level
+from permissions.viewer import Viewer
+from resolvers.sql import fetch_all, in_keys, keys_param
+
+_OWNED_ACCOUNTS_SQL = """
+WITH RECURSIVE owned(id) AS (
+  SELECT id FROM accounts WHERE owner_id = ?
+  UNION
+  SELECT a.id FROM accounts a JOIN owned o ON a.parent_id = o.id
+)
+SELECT a.id, a.name, a.owner_id, a.parent_id FROM accounts a
+WHERE a.id IN (SELECT id FROM owned) ORDER BY a.id
+"""
+
+_NUMBER_COLUMNS = """
+SELECT n.id, n.msisdn, n.label, n.account_id, n.user_id, n.tariff_id, n.status,
+       n.accepts_access_requests, b.amount AS balance_amount, b.currency AS balance_currency
+FROM numbers n LEFT JOIN balances b ON b.number_id = n.id
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class NumberRow:
+    id: int
+    msisdn: str
+    label: str
+    account_id: int
+    user_id: int | None
+    tariff_id: int
+    status: str
+    accepts_access_requests: bool
+    balance_amount: int | None
+    balance_currency: str | None
+
+    @classmethod
+    def from_sql(cls, row: dict[str, Any]) -> NumberRow:
+        return cls(
+            id=row["id"],
+            msisdn=row["msisdn"],
+            label=row["label"],
+            account_id=row["account_id"],
+            user_id=row["user_id"],
+            tariff_id=row["tariff_id"],
+            status=row["status"],
+            accepts_access_requests=bool(row["accepts_access_requests"]),
+            balance_amount=row["balance_amount"],
+            balance_currency=row["balance_currency"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRow:
+    id: int
+    name: str
+    owner_id: int
+    parent_id: int | None
+
+
+@dataclass
+class Reach:
+    accounts: dict[int, AccountRow] = field(default_factory=dict)
+    numbers: dict[int, NumberRow] = field(default_factory=dict)
+    levels: dict[int, Level] = field(default_factory=dict)
+    numbers_by_account: dict[int, list[NumberRow]] = field(default_factory=dict)
+    children_by_account: dict[int, list[AccountRow]] = field(default_factory=dict)
+    by_msisdn: dict[str, NumberRow] = field(default_factory=dict)
+
+    @property
+    def root_accounts(self) -> list[AccountRow]:
+        """Owned accounts whose parent the viewer does not own: the tops of their trees."""
+        return [a for a in self.accounts.values() if a.parent_id not in self.accounts]
+
+    def level(self, number_id: int) -> Level:
+        return self.levels.get(number_id, Level.NONE)
+
+    def visible_numbers(self) -> list[NumberRow]:
+        return [n for n in self.numbers.values() if self.levels[n.id] > Level.NONE]
+
+
+async def load_reach(viewer: Viewer, now: datetime) -> Reach:
+    if viewer.is_anonymous:
+        return Reach()
+    accounts: list[AccountRow] = []
+    if viewer.subscriber_id is not None:
+        rows = await fetch_all(_OWNED_ACCOUNTS_SQL, [viewer.subscriber_id])
+        accounts = [AccountRow(r["id"], r["name"], r["owner_id"], r["parent_id"]) for r in rows]
+    grants = await _grants_of(viewer)
+    live_grants = [g for g in grants if g.active_at(now)]
+
+    conditions, params = [], []
+    if accounts:
+        conditions.append(in_keys("n.account_id"))
+        params.append(keys_param(a.id for a in accounts))
+    if viewer.subscriber_id is not None:
+        conditions.append("n.user_id = ?")
+        params.append(viewer.subscriber_id)
+    if live_grants:
+        conditions.append(in_keys("n.id"))
+        params.append(keys_param({g.number_id for g in live_grants}))
+    number_rows = []
+    if conditions:
+        sql = f"{_NUMBER_COLUMNS} WHERE {' OR '.join(conditions)} ORDER BY n.msisdn"
+        number_rows = [NumberRow.from_sql(r) for r in await fetch_all(sql, params)]
+    return _assemble(viewer, accounts, live_grants, number_rows, now)
+
+
+async def _grants_of(viewer: Viewer) -> list[GrantFact]:
+    query = AccessGrant.filter(revoked_at=None)
+    if viewer.subscriber_id is not None:
+        query = query.filter(grantee_subscriber_id=viewer.subscriber_id)
+    else:
+        query = query.filter(grantee_partner_id=viewer.partner_app_id)
+    rows = await query.values("number_id", "level", "expires_at", "revoked_at")
+    return [
+        GrantFact(r["number_id"], Level[str(r["level"])], r["expires_at"], r["revoked_at"])
+        for r in rows
+    ]
+
+
+def _assemble(
+    viewer: Viewer,
+    accounts: list[AccountRow],
+    grants: list[GrantFact],
+    numbers: list[NumberRow],
+    now: datetime,
+) -> Reach:
+    reach = Reach(accounts={a.id: a for a in accounts})
+    grants_by_number: dict[int, list[GrantFact]] = defaultdict(list)
+    for grant in grants:
+        grants_by_number[grant.number_id].append(grant)
+    for account in accounts:
+        reach.numbers_by_account.setdefault(account.id, [])
+        if account.parent_id in reach.accounts:
+            reach.children_by_account.setdefault(account.parent_id, []).append(account)
+    for number in numbers:
+        level = level_on_number(
+            owns_account=number.account_id in reach.accounts,
+            is_user=viewer.subscriber_id is not None and number.user_id == viewer.subscriber_id,
+            grants=grants_by_number.get(number.id, ()),
+            now=now,
+        )
+        reach.numbers[number.id] = number
+        reach.levels[number.id] = visible_level(viewer, level)
+        reach.by_msisdn[number.msisdn] = number
+        if number.account_id in reach.accounts:
+            reach.numbers_by_account[number.account_id].append(number)
+    return reach

@@ -1,0 +1,106 @@
+"""`@access(level:, scope:)`: the level a field or mutation needs, printed in the SDL and
+enforced at run time by the same declaration.
+
+Fields of an object reached through a number compare the viewer's level, resolved once
+per number per request and carried on the object (`source.level`), synchronously: no query
+and no extra await per field. Mutations locate their number from their arguments first.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import strawberry
+from strawberry.extensions.field_extension import FieldExtension
+from strawberry.schema_directive import Location
+
+from permissions.levels import Level, allows
+from resolvers.context import RequestContext
+from resolvers.errors import Forbidden, NotFound
+from schema.types.access_level import AccessLevel
+
+NumberLocator = Callable[
+    [strawberry.Info[RequestContext, None], dict[str, Any]], Awaitable[int | None]
+]
+
+
+@strawberry.schema_directive(
+    locations=[Location.FIELD_DEFINITION],
+    description="The access level the viewer needs on the number (and, for a partner app, "
+    "the token scope). Below it a field is null with a FORBIDDEN error; a number the viewer "
+    "has NONE on is NOT_FOUND.",
+)
+class Access:
+    level: AccessLevel
+    # UNSET rather than None keeps `scope: null` out of the printed SDL.
+    scope: str | None = strawberry.UNSET
+
+
+def _forbidden(required: Level) -> Forbidden:
+    return Forbidden(
+        f"This needs {required.name} access to the number.", requiredLevel=required.name
+    )
+
+
+class EnforceAccess(FieldExtension):
+    """For fields of objects that carry the viewer's `level` on the number."""
+
+    def __init__(self, directive: Access) -> None:
+        self.required = directive.level.to_level()
+        self.scope = directive.scope or None
+
+    def _check(self, source: Any, info: strawberry.Info[RequestContext, None]) -> None:
+        if not allows(info.context.viewer, source.level, self.required, self.scope):
+            raise _forbidden(self.required)
+
+    def resolve(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
+        self._check(source, info)
+        return next_(source, info, **kwargs)
+
+    async def resolve_async(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
+        self._check(source, info)
+        result = next_(source, info, **kwargs)
+        return await result if inspect.isawaitable(result) else result
+
+
+class EnforceAccessOnArgument(FieldExtension):
+    """For mutations: finds the number the arguments name, then checks the level."""
+
+    def __init__(self, directive: Access, locate: NumberLocator) -> None:
+        self.required = directive.level.to_level()
+        self.scope = directive.scope or None
+        self.locate = locate
+
+    async def resolve_async(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
+        number_id = await self.locate(info, kwargs)
+        reach = await info.context.loaders.reach()
+        level = reach.level(number_id) if number_id is not None else Level.NONE
+        if level is Level.NONE:
+            raise NotFound("No such number.")
+        if not allows(info.context.viewer, level, self.required, self.scope):
+            raise _forbidden(self.required)
+        return await next_(source, info, **kwargs)
+
+
+def _directive(level: AccessLevel, scope: str | None) -> Access:
+    return Access(level=level, scope=scope) if scope else Access(level=level)
+
+
+def access_field(level: AccessLevel, scope: str | None = None, **field_kwargs: Any) -> Any:
+    directive = _directive(level, scope)
+    return strawberry.field(
+        directives=[directive], extensions=[EnforceAccess(directive)], **field_kwargs
+    )
+
+
+def access_mutation(
+    level: AccessLevel, locate: NumberLocator, scope: str | None = None, **field_kwargs: Any
+) -> Any:
+    directive = _directive(level, scope)
+    return strawberry.mutation(
+        directives=[directive],
+        extensions=[EnforceAccessOnArgument(directive, locate)],
+        **field_kwargs,
+    )

@@ -1,0 +1,111 @@
+"""`node(id:)`: any object by global id, checked against the viewer like every other path.
+An object the viewer may not see is NOT_FOUND, exactly like one that does not exist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry import relay
+
+from models import AccessGrant, AccessRequest, Service, Tariff
+from permissions.levels import Level
+from resolvers.access.common import GRANT_COLUMNS
+from resolvers.access.requests import REQUEST_COLUMNS
+from resolvers.context import RequestContext
+from resolvers.errors import NotFound
+from resolvers.identity.sessions import list_sessions
+from schema.types import access_request, account, catalog, grant, identity, number, subscriber
+
+Info = strawberry.Info[RequestContext, None]
+
+
+async def resolve_node(info: Info, global_id: str) -> relay.Node:
+    try:
+        gid = relay.GlobalID.from_id(global_id)
+        pk = int(gid.node_id)
+    except (ValueError, TypeError) as exc:
+        raise NotFound("No object has this id.") from exc
+    resolver = _RESOLVERS.get(gid.type_name)
+    found = await resolver(info, pk) if resolver else None
+    if found is None:
+        raise NotFound("No object has this id.")
+    return found
+
+
+async def _number(info: Info, pk: int) -> Any:
+    reach = await info.context.loaders.reach()
+    row, level = reach.numbers.get(pk), reach.level(pk)
+    return number.Number.from_row(row, level) if row and level > Level.NONE else None
+
+
+async def _account(info: Info, pk: int) -> Any:
+    reach = await info.context.loaders.reach()
+    row = reach.accounts.get(pk)
+    return account.Account.from_row(row) if row else None
+
+
+async def _subscriber(info: Info, pk: int) -> Any:
+    if pk != info.context.viewer.subscriber_id:
+        return None
+    row = await info.context.loaders.subscriber_by_id.load(pk)
+    return subscriber.Subscriber.from_row(row) if row else None
+
+
+async def _session(info: Info, pk: int) -> Any:
+    viewer = info.context.viewer
+    if viewer.subscriber_id is None:
+        return None
+    for row in await list_sessions(info.context.services, viewer.subscriber_id):
+        if row.id == pk:
+            return identity.Session.from_row(row, viewer.session_id)
+    return None
+
+
+async def _grant(info: Info, pk: int) -> Any:
+    rows = await AccessGrant.filter(id=pk).values(*GRANT_COLUMNS, msisdn="number__msisdn")
+    if not rows:
+        return None
+    row, viewer = rows[0], info.context.viewer
+    reach = await info.context.loaders.reach()
+    is_grantee = (
+        viewer.subscriber_id is not None and row["grantee_subscriber_id"] == viewer.subscriber_id
+    ) or (viewer.partner_app_id is not None and row["grantee_partner_id"] == viewer.partner_app_id)
+    if not is_grantee and reach.level(row["number_id"]) is not Level.OWNER:
+        return None
+    return grant.Grant.from_row(row, info.context.services.clock())
+
+
+async def _access_request(info: Info, pk: int) -> Any:
+    rows = await AccessRequest.filter(id=pk).values(*REQUEST_COLUMNS)
+    if not rows:
+        return None
+    row = rows[0]
+    reach = await info.context.loaders.reach()
+    is_requester = row["requester_id"] == info.context.viewer.subscriber_id
+    is_owner = row["number_id"] is not None and reach.level(row["number_id"]) is Level.OWNER
+    if not (is_requester or is_owner):
+        return None
+    return access_request.AccessRequest.from_row(row, info.context.services.clock())
+
+
+async def _tariff(info: Info, pk: int) -> Any:
+    rows = await Tariff.filter(id=pk).values()
+    return catalog.Tariff.from_row(rows[0]) if rows else None
+
+
+async def _service(info: Info, pk: int) -> Any:
+    rows = await Service.filter(id=pk).values()
+    return catalog.Service.from_row(rows[0]) if rows else None
+
+
+_RESOLVERS = {
+    "Number": _number,
+    "Account": _account,
+    "Subscriber": _subscriber,
+    "Session": _session,
+    "Grant": _grant,
+    "AccessRequest": _access_request,
+    "Tariff": _tariff,
+    "Service": _service,
+}

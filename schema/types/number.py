@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry import relay
+
+from permissions.levels import SEE_NUMBERS, Level, can_top_up
+from resolvers.context import RequestContext
+from resolvers.reach import NumberRow
+from schema.directives import access_field
+from schema.types.access_level import AccessLevel
+from schema.types.catalog import Service, Tariff
+from schema.types.money import Money
+from schema.types.subscriber import Subscriber
+
+if TYPE_CHECKING:
+    from schema.types.account import Account
+    from schema.types.grant import Grant
+
+Info = strawberry.Info[RequestContext, None]
+FULL, OWNER = AccessLevel.FULL, AccessLevel.OWNER
+
+
+@strawberry.enum
+class NumberStatus(Enum):
+    ACTIVE = "ACTIVE"
+    BLOCKED = "BLOCKED"
+    SUSPENDED = "SUSPENDED"
+    CLOSED = "CLOSED"
+
+
+@strawberry.type(description="A service connected to a number.")
+class ConnectedService:
+    service: Service
+    connected_at: datetime
+
+
+@strawberry.type(description="A phone number (line) the viewer can reach.")
+class Number(relay.Node):
+    pk: relay.NodeID[int]
+    msisdn: str = strawberry.field(description="E.164, e.g. +79161234567.")
+    label: str
+    row: strawberry.Private[NumberRow]
+    level: strawberry.Private[Level]
+
+    @classmethod
+    def from_row(cls, row: NumberRow, level: Level) -> Number:
+        return cls(pk=row.id, msisdn=row.msisdn, label=row.label, row=row, level=level)
+
+    @strawberry.field(description="The viewer's access level on this number.")
+    def access_level(self) -> AccessLevel:
+        return AccessLevel.of(self.level)
+
+    @strawberry.field(description="Whether the viewer may top this number up now.")
+    def can_top_up(self, info: Info) -> bool:
+        return can_top_up(info.context.viewer, self.level, self.row.status != "CLOSED")
+
+    @access_field(FULL, scope=SEE_NUMBERS)
+    def status(self) -> NumberStatus | None:
+        return NumberStatus(self.row.status)
+
+    @access_field(FULL, scope="balance:read")
+    async def balance(self, info: Info) -> Money | None:
+        row = await info.context.loaders.balance_by_number.load(self.row.id)
+        return Money.from_minor(row["amount"], row["currency"]) if row else None
+
+    @access_field(FULL, scope=SEE_NUMBERS)
+    async def tariff(self, info: Info) -> Tariff | None:
+        row = await info.context.loaders.tariff_by_id.load(self.row.tariff_id)
+        return Tariff.from_row(row) if row else None
+
+    @access_field(FULL, scope=SEE_NUMBERS, description="Who uses the number day to day.")
+    async def user(self, info: Info) -> Subscriber | None:
+        if self.row.user_id is None:
+            return None
+        row = await info.context.loaders.subscriber_by_id.load(self.row.user_id)
+        return Subscriber.from_row(row) if row else None
+
+    @access_field(FULL, scope=SEE_NUMBERS)
+    async def services(self, info: Info) -> list[ConnectedService] | None:
+        loaders = info.context.loaders
+        connections = await loaders.services_by_number.load(self.row.id)
+        services = await loaders.service_by_id.load_many([c["service_id"] for c in connections])
+        return [
+            ConnectedService(service=Service.from_row(service), connected_at=c["connected_at"])
+            for c, service in zip(connections, services, strict=True)
+        ]
+
+    @access_field(OWNER, description="The account that holds the number.")
+    async def account(
+        self, info: Info
+    ) -> Annotated[Account, strawberry.lazy("schema.types.account")] | None:
+        from schema.types.account import Account
+
+        reach = await info.context.loaders.reach()
+        account = reach.accounts.get(self.row.account_id)
+        return Account.from_row(account) if account else None
+
+    @access_field(OWNER, description="Whether others may ask for access to this number.")
+    def accepts_access_requests(self) -> bool | None:
+        return self.row.accepts_access_requests
+
+    @access_field(OWNER, description="Access given to others on this number.")
+    async def grants(
+        self, info: Info
+    ) -> list[Annotated[Grant, strawberry.lazy("schema.types.grant")]] | None:
+        from schema.types.grant import Grant
+
+        rows = await info.context.loaders.grants_by_number.load(self.row.id)
+        return [Grant.from_row(row, info.context.services.clock()) for row in rows]

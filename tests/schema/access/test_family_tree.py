@@ -1,0 +1,61 @@
+"""The family-tree query: nested accounts with numbers, at a fixed SQL cost."""
+
+import pytest
+
+from tests.support import family
+from tests.support.queries import count_queries
+
+FAMILY_TREE = """
+{ viewer {
+    accounts {
+      numbers { msisdn accessLevel balance { amount } tariff { name } }
+      children { numbers { msisdn balance { amount } } }
+    }
+    numbers { msisdn accessLevel }
+} }
+"""
+DEEP_TREE = """
+{ viewer { accounts { name numbers { msisdn } children { name numbers { msisdn }
+  children { name numbers { msisdn } children { name numbers { msisdn }
+  children { name numbers { msisdn balance { amount } } parent { name } } } } } } } }
+"""
+
+
+async def test_family_tree_as_owner_shows_every_level(gql, viewers):
+    tree = await family.family_tree(total_numbers=5, depth=2)
+    token = await viewers.token_for(tree.owner)
+    data = (await gql(FAMILY_TREE, token=token)).ok()["viewer"]
+    assert len(data["accounts"]) == 1
+    top = data["accounts"][0]
+    assert len(top["numbers"]) == 3
+    assert {n["accessLevel"] for n in top["numbers"]} == {"OWNER"}
+    assert top["numbers"][0]["balance"] == {"amount": "100.00"}
+    assert top["numbers"][0]["tariff"] == {"name": "Базовый"}
+    assert len(top["children"][0]["numbers"]) == 2
+    assert len(data["numbers"]) == 5
+
+
+@pytest.mark.parametrize("size", [5, 500])
+async def test_family_tree_costs_the_same_statements_for_5_and_500_numbers(gql, viewers, size):
+    tree = await family.family_tree(total_numbers=size, depth=2)
+    token = await viewers.token_for(tree.owner)
+    with count_queries() as sql:
+        data = (await gql(FAMILY_TREE, token=token)).ok()["viewer"]
+    assert len(data["numbers"]) == size
+    # token, owned accounts (recursive), grants, numbers with balances, tariff catalogue
+    assert sql.count == 5, sql.statements
+
+
+async def test_five_levels_deep_as_owner_cost_no_more(gql, viewers):
+    tree = await family.family_tree(total_numbers=10, depth=5)
+    token = await viewers.token_for(tree.owner)
+    with count_queries() as sql:
+        data = (await gql(DEEP_TREE, token=token)).ok()["viewer"]
+    level = data["accounts"][0]
+    for _ in range(4):
+        assert len(level["numbers"]) == 2
+        level = level["children"][0]
+    assert level["name"] == "Level 4"
+    assert level["parent"] == {"name": "Level 3"}
+    assert level["numbers"][0]["balance"] == {"amount": "100.00"}
+    assert sql.count == 4, sql.statements  # token, accounts, grants, numbers

@@ -1,0 +1,121 @@
+"""Builds subscribers, account trees and numbers directly in the database for tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from itertools import count
+
+from models import (
+    AccessGrant,
+    AccessLevel,
+    Account,
+    Balance,
+    GrantSource,
+    Number,
+    PartnerApp,
+    Subscriber,
+    Tariff,
+)
+
+_phones = count(1)
+
+
+def next_phone() -> str:
+    return f"+7990{next(_phones):07d}"
+
+
+async def subscriber(name: str = "", phone: str | None = None) -> Subscriber:
+    return await Subscriber.create(phone=phone or next_phone(), full_name=name)
+
+
+async def tariff() -> Tariff:
+    existing = await Tariff.first()
+    return existing or await Tariff.create(
+        code="basic", name="Базовый", monthly_fee=30000, minutes=300, sms=100, data_mb=5120
+    )
+
+
+async def account(owner: Subscriber, parent: Account | None = None, name: str = "") -> Account:
+    return await Account.create(
+        name=name or f"Account of {owner.phone}", owner=owner, parent=parent
+    )
+
+
+async def number(
+    in_account: Account, user: Subscriber | None = None, balance: int = 10000, label: str = ""
+) -> Number:
+    created = await Number.create(
+        msisdn=next_phone(),
+        label=label,
+        account=in_account,
+        user=user,
+        tariff=await tariff(),
+        activated_at=datetime.now(UTC) - timedelta(days=100),
+    )
+    await Balance.create(number=created, amount=balance)
+    return created
+
+
+async def numbers_in(in_account: Account, how_many: int, balance: int = 10000) -> list[Number]:
+    plan = await tariff()
+    rows = [
+        Number(
+            msisdn=next_phone(),
+            account=in_account,
+            tariff=plan,
+            activated_at=datetime.now(UTC) - timedelta(days=100),
+        )
+        for _ in range(how_many)
+    ]
+    await Number.bulk_create(rows)
+    created = await Number.filter(msisdn__in=[n.msisdn for n in rows])
+    await Balance.bulk_create([Balance(number=n, amount=balance) for n in created])
+    return created
+
+
+async def grant(
+    on: Number,
+    to: Subscriber | PartnerApp,
+    level: AccessLevel,
+    by: Subscriber,
+    expires_at: datetime | None = None,
+    revoked_at: datetime | None = None,
+) -> AccessGrant:
+    grantee = {"grantee_subscriber": to} if isinstance(to, Subscriber) else {"grantee_partner": to}
+    return await AccessGrant.create(
+        number=on,
+        granted_by=by,
+        level=level,
+        expires_at=expires_at,
+        revoked_at=revoked_at,
+        source=GrantSource.DIRECT,
+        **grantee,
+    )
+
+
+async def partner_app(scopes: list[str], name: str = "Partner") -> PartnerApp:
+    return await PartnerApp.create(
+        name=name, client_id=f"pa_{next(_phones)}", secret_hash="x", allowed_scopes=scopes
+    )
+
+
+@dataclass
+class Tree:
+    owner: Subscriber
+    accounts: list[Account] = field(default_factory=list)
+    numbers: list[Number] = field(default_factory=list)
+
+
+async def family_tree(total_numbers: int, depth: int = 2) -> Tree:
+    """An owner's account with `depth` levels of child accounts, numbers spread over them."""
+    owner = await subscriber("Owner")
+    tree = Tree(owner)
+    parent = None
+    for level in range(depth):
+        parent = await account(owner, parent, name=f"Level {level}")
+        tree.accounts.append(parent)
+    per_account, extra = divmod(total_numbers, depth)
+    for i, acc in enumerate(tree.accounts):
+        tree.numbers += await numbers_in(acc, per_account + (1 if i < extra else 0))
+    return tree
