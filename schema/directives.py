@@ -18,7 +18,7 @@ from strawberry.schema_directive import Location
 
 from permissions.levels import Level, allows
 from resolvers.context import RequestContext
-from resolvers.errors import Forbidden, NotFound
+from resolvers.errors import Forbidden, NotFound, Unauthenticated
 from schema.types.access_level import AccessLevel
 
 NumberLocator = Callable[
@@ -74,6 +74,8 @@ class EnforceAccessOnArgument(FieldExtension):
         self.locate = locate
 
     async def resolve_async(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
+        if info.context.viewer.is_anonymous:
+            raise Unauthenticated("Sign in first.")
         number_id = await self.locate(info, kwargs)
         reach = await info.context.loaders.reach()
         level = reach.level(number_id) if number_id is not None else Level.NONE

@@ -42,6 +42,8 @@ def subscriber_of(viewer: Viewer) -> int:
 async def number_at_level(loaders: Loaders, raw_msisdn: str, required: Level) -> NumberRow:
     """The number if the viewer has `required` on it. A number they cannot see is NOT_FOUND
     (like one that does not exist); one they see at a lower level is FORBIDDEN."""
+    if loaders.viewer is None or loaders.viewer.is_anonymous:
+        raise Unauthenticated("Sign in first.")
     msisdn = normalise_phone(raw_msisdn)
     reach = await loaders.reach()
     number = reach.by_msisdn.get(msisdn)

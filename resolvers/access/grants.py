@@ -100,7 +100,7 @@ async def grant_access(
 
 
 async def number_of_grant(grant_id: int) -> int | None:
-    return await AccessGrant.filter(id=grant_id).values_list("number_id", flat=True).first()
+    return await AccessGrant.filter(id=grant_id).first().values_list("number_id", flat=True)
 
 
 async def revoke_access(

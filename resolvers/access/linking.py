@@ -92,7 +92,7 @@ async def unlink_number(
 ) -> int:
     asker_id = subscriber_of(viewer)
     msisdn = normalise_phone(raw_msisdn)
-    number_id = await Number.filter(msisdn=msisdn).values_list("id", flat=True).first()
+    number_id = await Number.filter(msisdn=msisdn).first().values_list("id", flat=True)
     revoked = 0
     if number_id is not None:
         revoked = await AccessGrant.filter(

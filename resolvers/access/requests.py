@@ -127,7 +127,7 @@ async def outgoing(viewer: Viewer) -> list[dict[str, Any]]:
 
 
 async def number_of_request(request_id: int) -> int | None:
-    return await AccessRequest.filter(id=request_id).values_list("number_id", flat=True).first()
+    return await AccessRequest.filter(id=request_id).first().values_list("number_id", flat=True)
 
 
 async def _decidable(services: Services, viewer: Viewer, request_id: int) -> AccessRequest:
@@ -214,10 +214,10 @@ async def withdraw(services: Services, viewer: Viewer, request_id: int) -> dict[
 async def set_policy(
     loaders: Loaders, viewer: Viewer, raw_msisdn: str | None, accept: bool
 ) -> None:
-    owner_id = subscriber_of(viewer)
-    if raw_msisdn is None:
-        await Subscriber.filter(id=owner_id).update(accepts_access_requests=accept)
-    else:
+    if raw_msisdn is not None:
         number = await number_at_level(loaders, raw_msisdn, Level.OWNER)
         await Number.filter(id=number.id).update(accepts_access_requests=accept)
+    else:
+        owner_id = subscriber_of(viewer)
+        await Subscriber.filter(id=owner_id).update(accepts_access_requests=accept)
     loaders.forget_reach()
