@@ -63,3 +63,10 @@ async def test_query_with_too_many_tokens_is_refused(gql):
     result = await gql("{ " + aliases + " }")
     assert result.data is None
     assert "token" in result.errors[0]["message"].lower()
+
+
+async def test_query_deeper_than_the_limit_is_refused(gql):
+    nested = "{ viewer { accounts { " + "children { " * 16 + "name" + " }" * 16 + " } } }"
+    result = await gql(nested)
+    assert result.data is None
+    assert "exceeds maximum operation depth" in result.errors[0]["message"]
