@@ -54,6 +54,13 @@ def _build_parser() -> argparse.ArgumentParser:
     disable.add_argument("client_id")
     disable.set_defaults(handler=_partner_disable)
 
+    ledger = commands.add_parser("ledger", help="money checks")
+    ledger_commands = ledger.add_subparsers(dest="ledger_command", required=True)
+    verify = ledger_commands.add_parser(
+        "verify", help="prove every balance equals the sum of its ledger entries"
+    )
+    verify.set_defaults(handler=_ledger_verify)
+
     schema = commands.add_parser("schema", help="print the GraphQL schema (SDL)")
     schema.set_defaults(handler=_print_schema)
 
@@ -177,6 +184,22 @@ def _partner_disable(settings: Settings, args: argparse.Namespace) -> int:
         return 0
 
     return _run(lambda: _with_database(settings, disable))
+
+
+def _ledger_verify(settings: Settings, _args: argparse.Namespace) -> int:
+    from resolvers.money.ledger import verify
+
+    async def check() -> int:
+        checked, wrong = await verify()
+        for item in wrong:
+            print(
+                f"MISMATCH {item.msisdn}: balance {item.balance} != ledger sum {item.ledger_sum}",
+                file=sys.stderr,
+            )
+        print(f"kabinet: {checked} balances checked, {len(wrong)} mismatched")
+        return 1 if wrong else 0
+
+    return _run(lambda: _with_database(settings, check))
 
 
 def _print_schema(_settings: Settings, _args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -31,6 +32,10 @@ class Settings:
     sms_outbox_path: Path = field(default_factory=lambda: Path("var/sms-outbox.jsonl"))
     sms_http_url: str | None = None
     sms_http_timeout: float = 5.0
+    payment_provider: str = "sandbox"
+    topup_min: Decimal = Decimal("10.00")
+    topup_max: Decimal = Decimal("15000.00")
+    topup_daily_limit: Decimal = Decimal("50000.00")
 
     @property
     def is_prod(self) -> bool:
@@ -77,7 +82,17 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if sms_backend == "http" and not sms_http_url:
         raise ConfigError("SMS_HTTP_URL is required when SMS_BACKEND=http")
 
+    payment_provider = env.get("PAYMENT_PROVIDER", "sandbox").strip() or "sandbox"
+    if payment_provider != "sandbox":
+        raise ConfigError(
+            "PAYMENT_PROVIDER must be 'sandbox' (the only adapter so far), "
+            f"not {payment_provider!r}"
+        )
     return Settings(
+        payment_provider=payment_provider,
+        topup_min=_money("TOPUP_MIN_AMOUNT", env.get("TOPUP_MIN_AMOUNT", "10.00")),
+        topup_max=_money("TOPUP_MAX_AMOUNT", env.get("TOPUP_MAX_AMOUNT", "15000.00")),
+        topup_daily_limit=_money("TOPUP_DAILY_LIMIT", env.get("TOPUP_DAILY_LIMIT", "50000.00")),
         database_url=database_url,
         redis_url=redis_url,
         env=kabinet_env,
@@ -104,6 +119,16 @@ def _positive_float(name: str, raw: str) -> float:
         value = -1.0
     if value <= 0:
         raise ConfigError(f"{name} must be a positive number of seconds, not {raw!r}")
+    return value
+
+
+def _money(name: str, raw: str) -> Decimal:
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        value = Decimal(-1)
+    if value <= 0 or value != value.quantize(Decimal("0.01")):
+        raise ConfigError(f"{name} must be a positive amount with at most 2 decimals, not {raw!r}")
     return value
 
 

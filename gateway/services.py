@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from gateway.config import Settings
 from gateway.counters import DatabaseCounterStore, RedisCounterStore
+from gateway.payments import SandboxPaymentProvider
 from gateway.sms import build_sms_sender
-from resolvers.services import CounterStore, Services
+from resolvers.money.amounts import to_minor_units
+from resolvers.services import CounterStore, MoneyLimits, Services
 
 
 def build_services(settings: Settings) -> Services:
@@ -15,6 +17,12 @@ def build_services(settings: Settings) -> Services:
         else DatabaseCounterStore()
     )
     return Services(
+        payments=SandboxPaymentProvider(),
+        limits=MoneyLimits(
+            topup_min=to_minor_units(settings.topup_min, "RUB"),
+            topup_max=to_minor_units(settings.topup_max, "RUB"),
+            daily_per_payer=to_minor_units(settings.topup_daily_limit, "RUB"),
+        ),
         secret_key=settings.secret_key,
         counters=counters,
         sms=build_sms_sender(

@@ -25,6 +25,7 @@ from models.identity import (
 )
 from models.ledger import Balance, LedgerEntry, LedgerKind
 from models.partners import PartnerApp
+from models.payments import Payment, PaymentCard, PaymentStatus
 from models.requests import (
     RequestKind,
     RequestStatus,
@@ -54,6 +55,9 @@ __all__ = [
     "NumberStatus",
     "OneTimeCode",
     "PartnerApp",
+    "Payment",
+    "PaymentCard",
+    "PaymentStatus",
     "RateCounter",
     "RefreshToken",
     "RequestKind",

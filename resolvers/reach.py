@@ -80,6 +80,9 @@ class Reach:
     accounts: dict[int, AccountRow] = field(default_factory=dict)
     numbers: dict[int, NumberRow] = field(default_factory=dict)
     levels: dict[int, Level] = field(default_factory=dict)
+    # Before scope capping: what the grants alone allow (a partner may top up without
+    # `numbers:read`).
+    base_levels: dict[int, Level] = field(default_factory=dict)
     numbers_by_account: dict[int, list[NumberRow]] = field(default_factory=dict)
     children_by_account: dict[int, list[AccountRow]] = field(default_factory=dict)
     by_msisdn: dict[str, NumberRow] = field(default_factory=dict)
@@ -159,6 +162,7 @@ def _assemble(
             now=now,
         )
         reach.numbers[number.id] = number
+        reach.base_levels[number.id] = level
         reach.levels[number.id] = visible_level(viewer, level)
         reach.by_msisdn[number.msisdn] = number
         if number.account_id in reach.accounts:

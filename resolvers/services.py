@@ -39,6 +39,46 @@ class CounterStore(Protocol):
     async def delete(self, key: str) -> None: ...
 
 
+@dataclass(frozen=True)
+class CardDetails:
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+
+
+@dataclass(frozen=True)
+class ChargeResult:
+    succeeded: bool
+    reference: str | None = None
+    failure_code: str | None = None  # e.g. card_declined, insufficient_funds, timeout
+
+
+class InvalidCard(Exception):
+    """The provider does not know the card token."""
+
+
+class PaymentProvider(Protocol):
+    name: str
+
+    async def describe_card(self, token: str) -> CardDetails:
+        """Brand, last four digits and expiry of a card token; raises InvalidCard."""
+
+    async def charge(
+        self, token: str, amount: int, currency: str, idempotency_key: str
+    ) -> ChargeResult:
+        """Charges the card once per idempotency key; never raises for a refusal."""
+
+
+@dataclass(frozen=True)
+class MoneyLimits:
+    """Top-up limits in minor units (configurable; see the README's settings table)."""
+
+    topup_min: int = 1000
+    topup_max: int = 1_500_000
+    daily_per_payer: int = 5_000_000
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -71,5 +111,7 @@ class Services:
     secret_key: str
     counters: CounterStore
     sms: SmsSender
+    payments: PaymentProvider | None = None
+    limits: MoneyLimits = field(default_factory=MoneyLimits)
     background: BackgroundTasks = field(default_factory=BackgroundTasks)
     clock: Callable[[], datetime] = utc_now

@@ -4,8 +4,9 @@ import strawberry
 
 from schema.mutations.access import AccessMutation
 from schema.mutations.identity import IdentityMutation
+from schema.mutations.money import MoneyMutation
 
 
 @strawberry.type
-class Mutation(IdentityMutation, AccessMutation):
+class Mutation(IdentityMutation, AccessMutation, MoneyMutation):
     pass

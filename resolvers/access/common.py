@@ -11,7 +11,7 @@ from permissions.viewer import Viewer
 from resolvers.errors import BadUserInput, Forbidden, NotFound, Unauthenticated
 from resolvers.identity.phones import normalise_phone
 from resolvers.loaders import Loaders
-from resolvers.money import to_minor_units
+from resolvers.money.amounts import to_minor_units
 from resolvers.reach import NumberRow
 
 GRANT_COLUMNS = (

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import strawberry
 
-from resolvers.money import to_decimal
+from resolvers.money.amounts import to_decimal
 
 
 @strawberry.type(description="An exact amount of money: a decimal string and an ISO 4217 code.")

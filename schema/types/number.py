@@ -7,13 +7,16 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
+from models import LedgerKind as StoredKind
 from permissions.levels import SEE_NUMBERS, Level, can_top_up
 from resolvers.context import RequestContext
+from resolvers.money import history
 from resolvers.reach import NumberRow
 from schema.directives import access_field
 from schema.types.access_level import AccessLevel
 from schema.types.catalog import Service, Tariff
 from schema.types.money import Money
+from schema.types.payments import LedgerEntryConnection, LedgerKind, PaymentConnection
 from schema.types.subscriber import Subscriber
 
 if TYPE_CHECKING:
@@ -88,6 +91,32 @@ class Number(relay.Node):
             ConnectedService(service=Service.from_row(service), connected_at=c["connected_at"])
             for c, service in zip(connections, services, strict=True)
         ]
+
+    @access_field(FULL, scope="balance:read", description="Top-ups, newest first.")
+    async def payments(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        since: Annotated[datetime | None, strawberry.argument(name="from")] = None,
+        until: Annotated[datetime | None, strawberry.argument(name="to")] = None,
+    ) -> PaymentConnection | None:
+        page = await history.payments_page(self.row.id, first, after, since, until)
+        return PaymentConnection.from_page(page)
+
+    @access_field(FULL, scope="balance:read", description="Ledger entries, newest first.")
+    async def balance_history(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        since: Annotated[datetime | None, strawberry.argument(name="from")] = None,
+        until: Annotated[datetime | None, strawberry.argument(name="to")] = None,
+        kinds: list[LedgerKind] | None = None,
+    ) -> LedgerEntryConnection | None:
+        stored = [StoredKind(kind.value) for kind in kinds] if kinds else None
+        page = await history.ledger_page(self.row.id, first, after, since, until, stored)
+        return LedgerEntryConnection.from_page(page)
 
     @access_field(OWNER, description="The account that holds the number.")
     async def account(

@@ -8,11 +8,13 @@ from resolvers.access import grants
 from resolvers.access import requests as access_requests
 from resolvers.context import RequestContext
 from resolvers.identity import sessions
+from resolvers.money import cards
 from schema.types.access_request import AccessRequest
 from schema.types.account import Account
 from schema.types.grant import Grant
 from schema.types.identity import Session
 from schema.types.number import Number
+from schema.types.payments import PaymentCard
 from schema.types.subscriber import Subscriber
 
 Info = strawberry.Info[RequestContext, None]
@@ -76,6 +78,10 @@ class Viewer:
         now = info.context.services.clock()
         rows = await access_requests.incoming(info.context.loaders)
         return [AccessRequest.from_row(row, now) for row in rows]
+
+    @strawberry.field(description="The viewer's saved cards.")
+    async def payment_cards(self, info: Info) -> list[PaymentCard]:
+        return [PaymentCard.from_row(row) for row in await cards.list_cards(info.context.viewer)]
 
     @strawberry.field(description="Requests the viewer made.")
     async def access_requests_outgoing(self, info: Info) -> list[AccessRequest]:

@@ -12,6 +12,8 @@ from models import (
     Account,
     Balance,
     GrantSource,
+    LedgerEntry,
+    LedgerKind,
     Number,
     PartnerApp,
     Subscriber,
@@ -53,7 +55,7 @@ async def number(
         tariff=await tariff(),
         activated_at=datetime.now(UTC) - timedelta(days=100),
     )
-    await Balance.create(number=created, amount=balance)
+    await _opening_balances([created], balance)
     return created
 
 
@@ -70,8 +72,26 @@ async def numbers_in(in_account: Account, how_many: int, balance: int = 10000) -
     ]
     await Number.bulk_create(rows)
     created = await Number.filter(msisdn__in=[n.msisdn for n in rows])
-    await Balance.bulk_create([Balance(number=n, amount=balance) for n in created])
+    await _opening_balances(created, balance)
     return created
+
+
+async def _opening_balances(numbers: list[Number], amount: int) -> None:
+    """Balances start from a ledger entry, so balance == sum(entries) holds in every test."""
+    await Balance.bulk_create([Balance(number=n, amount=amount) for n in numbers])
+    await LedgerEntry.bulk_create(
+        [
+            LedgerEntry(
+                number=n,
+                kind=LedgerKind.ADJUSTMENT,
+                amount=amount,
+                balance_after=amount,
+                idempotency_key=f"opening:{n.id}",
+                reason="Opening balance",
+            )
+            for n in numbers
+        ]
+    )
 
 
 async def grant(

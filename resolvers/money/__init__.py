@@ -1,0 +1,1 @@
+"""Money: the ledger and balances, top-ups through payment providers, saved cards."""

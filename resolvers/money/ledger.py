@@ -1,0 +1,83 @@
+"""The ledger: append-only entries, and each number's balance kept equal to their sum.
+
+`post` must run inside the caller's transaction: the balance row's UPDATE takes the row
+lock (PostgreSQL), so concurrent postings on one number serialise there, and the entry and
+the new balance commit or roll back together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.expressions import F
+from tortoise.functions import Sum
+
+from models import Balance, LedgerEntry, LedgerKind, Number
+
+
+@dataclass(frozen=True)
+class Posting:
+    number_id: int
+    kind: LedgerKind
+    amount: int  # minor units, signed
+    currency: str
+    idempotency_key: str
+    reason: str = ""
+    actor_subscriber_id: int | None = None
+    actor_partner_id: int | None = None
+    grant_id: int | None = None
+
+
+async def post(posting: Posting, now: datetime) -> LedgerEntry:
+    """Writes the entry and moves the balance; a key seen before returns its entry unchanged."""
+    existing = await LedgerEntry.get_or_none(idempotency_key=posting.idempotency_key)
+    if existing is not None:
+        return existing
+    updated = await Balance.filter(number_id=posting.number_id).update(
+        amount=F("amount") + posting.amount, updated_at=now
+    )
+    if not updated:
+        await Balance.create(
+            number_id=posting.number_id, amount=posting.amount, currency=posting.currency
+        )
+    balance = await Balance.get(number_id=posting.number_id)
+    return await LedgerEntry.create(
+        number_id=posting.number_id,
+        kind=posting.kind,
+        amount=posting.amount,
+        currency=posting.currency,
+        balance_after=balance.amount,
+        idempotency_key=posting.idempotency_key,
+        actor_subscriber_id=posting.actor_subscriber_id,
+        actor_partner_id=posting.actor_partner_id,
+        grant_id=posting.grant_id,
+        reason=posting.reason[:200],
+        created_at=now,
+    )
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    msisdn: str
+    balance: int
+    ledger_sum: int
+
+
+async def verify() -> tuple[int, list[Discrepancy]]:
+    """Every number's balance against the sum of its entries: (numbers checked, mismatches)."""
+    sums = dict(
+        await LedgerEntry.all()
+        .group_by("number_id")
+        .annotate(total=Sum("amount"))
+        .values_list("number_id", "total")
+    )
+    checked, wrong = 0, []
+    for number_id, msisdn, amount in await Number.all().values_list(
+        "id", "msisdn", "balance__amount"
+    ):
+        checked += 1
+        total = int(sums.get(number_id) or 0)
+        if int(amount or 0) != total:
+            wrong.append(Discrepancy(msisdn, int(amount or 0), total))
+    return checked, wrong
