@@ -13,24 +13,12 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
-from models import AccessGrant, NumberService, PartnerApp, Service, Subscriber, Tariff
+from models import AccessGrant, NumberService, PartnerApp, Service, Subscriber
 from permissions.viewer import Viewer
 from resolvers.reach import Reach, load_reach
 from resolvers.services import Services
-from resolvers.sql import fetch_all, in_keys, keys_param
 
 Row = dict[str, Any]
-
-
-class TariffByIdLoader(DataLoader[int, Row | None]):
-    """The catalogue is small: the first lookup loads all of it, so a tree of any depth
-    costs one tariff query."""
-
-    async def batch_load_fn(self, keys: list[int]) -> list[Row | None]:
-        by_id = {row["id"]: row for row in await Tariff.all().values()}
-        for tariff_id, row in by_id.items():
-            self.prime(tariff_id, row)
-        return [by_id.get(key) for key in keys]
 
 
 class SubscriberByIdLoader(DataLoader[int, Row | None]):
@@ -45,16 +33,6 @@ class PartnerAppByIdLoader(DataLoader[int, Row | None]):
         rows = await PartnerApp.filter(id__in=keys).values("id", "name", "client_id")
         by_id = {row["id"]: row for row in rows}
         return [by_id.get(key) for key in keys]
-
-
-class BalanceByNumberLoader(DataLoader[int, Row | None]):
-    """Primed from the reach query (which joins balances); queries only for numbers
-    reached another way."""
-
-    async def batch_load_fn(self, keys: list[int]) -> list[Row | None]:
-        sql = f"SELECT number_id, amount, currency FROM balances WHERE {in_keys('number_id')}"  # noqa: S608
-        by_number = {row["number_id"]: row for row in await fetch_all(sql, [keys_param(keys)])}
-        return [by_number.get(key) for key in keys]
 
 
 class GrantsByNumberLoader(DataLoader[int, list[Row]]):
@@ -108,23 +86,11 @@ class Loaders:
 
     async def _load_reach(self) -> Reach:
         assert self.viewer is not None and self.services is not None
-        reach = await load_reach(self.viewer, self.services.clock())
-        balances = self.balance_by_number
-        for number in reach.numbers.values():
-            if number.balance_amount is not None:
-                balances.prime(
-                    number.id,
-                    {"amount": number.balance_amount, "currency": number.balance_currency},
-                )
-        return reach
+        return await load_reach(self.viewer, self.services.clock())
 
     def forget_reach(self) -> None:
         """After a mutation changed who may reach what, later fields must see it."""
         self._reach = None
-
-    @property
-    def tariff_by_id(self) -> TariffByIdLoader:
-        return self.get(TariffByIdLoader)
 
     @property
     def subscriber_by_id(self) -> SubscriberByIdLoader:
@@ -133,10 +99,6 @@ class Loaders:
     @property
     def partner_app_by_id(self) -> PartnerAppByIdLoader:
         return self.get(PartnerAppByIdLoader)
-
-    @property
-    def balance_by_number(self) -> BalanceByNumberLoader:
-        return self.get(BalanceByNumberLoader)
 
     @property
     def grants_by_number(self) -> GrantsByNumberLoader:

@@ -11,15 +11,15 @@ Levels are then computed in memory (permissions/levels.py), once per number per 
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from models import AccessGrant
 from permissions.levels import GrantFact, Level, level_on_number, visible_level
 from permissions.viewer import Viewer
-from resolvers.sql import fetch_all, in_keys, keys_param
+from resolvers.sql import as_datetime, fetch_all, in_keys, keys_param
 
 _OWNED_ACCOUNTS_SQL = """
 WITH RECURSIVE owned(id) AS (
@@ -31,11 +31,29 @@ SELECT a.id, a.name, a.owner_id, a.parent_id FROM accounts a
 WHERE a.id IN (SELECT id FROM owned) ORDER BY a.id
 """
 
+# Balances and tariffs ride along in the numbers statement: a tree level costs one query,
+# and the balance and tariff fields resolve without another await.
 _NUMBER_COLUMNS = """
 SELECT n.id, n.msisdn, n.label, n.account_id, n.user_id, n.tariff_id, n.status,
-       n.accepts_access_requests, b.amount AS balance_amount, b.currency AS balance_currency
-FROM numbers n LEFT JOIN balances b ON b.number_id = n.id
+       n.accepts_access_requests, b.amount AS balance_amount, b.currency AS balance_currency,
+       t.code AS t_code, t.name AS t_name, t.description AS t_description,
+       t.monthly_fee AS t_monthly_fee, t.currency AS t_currency, t.minutes AS t_minutes,
+       t.sms AS t_sms, t.data_mb AS t_data_mb, t.tags AS t_tags
+FROM numbers n
+LEFT JOIN balances b ON b.number_id = n.id
+JOIN tariffs t ON t.id = n.tariff_id
 """
+_TARIFF_FIELDS = (
+    "code",
+    "name",
+    "description",
+    "monthly_fee",
+    "currency",
+    "minutes",
+    "sms",
+    "data_mb",
+    "tags",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +68,18 @@ class NumberRow:
     accepts_access_requests: bool
     balance_amount: int | None
     balance_currency: str | None
+    tariff: dict[str, Any]  # the tariff's row, shared by every number on that tariff
 
     @classmethod
-    def from_sql(cls, row: dict[str, Any]) -> NumberRow:
+    def from_sql(cls, row: dict[str, Any], tariffs: dict[int, dict[str, Any]]) -> NumberRow:
+        tariff = tariffs.get(row["tariff_id"])
+        if tariff is None:
+            tariff = {"id": row["tariff_id"], **{f: row[f"t_{f}"] for f in _TARIFF_FIELDS}}
+            if isinstance(tariff["tags"], str):  # JSON text on SQLite and raw asyncpg
+                tariff["tags"] = json.loads(tariff["tags"])
+            tariffs[row["tariff_id"]] = tariff
         return cls(
+            tariff=tariff,
             id=row["id"],
             msisdn=row["msisdn"],
             label=row["label"],
@@ -122,19 +148,27 @@ async def load_reach(viewer: Viewer, now: datetime) -> Reach:
     number_rows = []
     if conditions:
         sql = f"{_NUMBER_COLUMNS} WHERE {' OR '.join(conditions)} ORDER BY n.msisdn"
-        number_rows = [NumberRow.from_sql(r) for r in await fetch_all(sql, params)]
+        tariffs: dict[int, dict[str, Any]] = {}
+        number_rows = [NumberRow.from_sql(r, tariffs) for r in await fetch_all(sql, params)]
     return _assemble(viewer, accounts, live_grants, number_rows, now)
 
 
+_GRANTS_SQL = """
+SELECT number_id, level, expires_at FROM access_grants
+WHERE {grantee} = ? AND revoked_at IS NULL
+"""
+_SUBSCRIBER_GRANTS_SQL = _GRANTS_SQL.format(grantee="grantee_subscriber_id")
+_PARTNER_GRANTS_SQL = _GRANTS_SQL.format(grantee="grantee_partner_id")
+
+
 async def _grants_of(viewer: Viewer) -> list[GrantFact]:
-    query = AccessGrant.filter(revoked_at=None)
     if viewer.subscriber_id is not None:
-        query = query.filter(grantee_subscriber_id=viewer.subscriber_id)
+        rows = await fetch_all(_SUBSCRIBER_GRANTS_SQL, [viewer.subscriber_id])
     else:
-        query = query.filter(grantee_partner_id=viewer.partner_app_id)
-    rows = await query.values("number_id", "level", "expires_at", "revoked_at")
+        rows = await fetch_all(_PARTNER_GRANTS_SQL, [viewer.partner_app_id])
+    # Expiry is compared here, in Python, against the request's clock.
     return [
-        GrantFact(r["number_id"], Level[str(r["level"])], r["expires_at"], r["revoked_at"])
+        GrantFact(r["number_id"], Level[r["level"]], as_datetime(r["expires_at"]), None)
         for r in rows
     ]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -46,3 +47,17 @@ async def fetch_all(sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]
     if connection.capabilities.dialect == "postgres":
         sql = _numbered(sql)
     return await connection.execute_query_dict(sql, list(params))
+
+
+def as_datetime(value: Any) -> datetime | None:
+    """A timestamp from a raw row: SQLite hands back tortoise's ISO text, PostgreSQL a
+    datetime."""
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def as_json(value: Any) -> Any:
+    """A JSON column from a raw row: text on SQLite and through raw asyncpg."""
+    return json.loads(value) if isinstance(value, str | bytes) else value

@@ -6,6 +6,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxTokensLimiter,
     ParserCache,
@@ -22,6 +23,9 @@ log = logging.getLogger("kabinet.errors")
 MAX_QUERY_DEPTH = 15
 MAX_QUERY_TOKENS = 5000
 MASKED_MESSAGE = "Internal server error."
+# Built once: QueryDepthLimiter makes a new rule class per instance, and the validation
+# cache is keyed by the rule classes, so a per-request limiter would miss the cache always.
+_DEPTH_RULES = QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH).validation_rules
 
 
 def _should_mask(error: GraphQLError) -> bool:
@@ -49,7 +53,7 @@ def build_schema() -> strawberry.Schema:
             # validation caches still live at module level, shared by every request.
             # Bound what one document may ask for before any work is done.
             lambda: MaxTokensLimiter(max_token_count=MAX_QUERY_TOKENS),
-            lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
+            lambda: AddValidationRules(_DEPTH_RULES),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
             lambda: MaskErrors(should_mask_error=_should_mask, error_message=MASKED_MESSAGE),

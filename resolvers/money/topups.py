@@ -121,8 +121,7 @@ async def top_up(
             await Payment.filter(id=payment.id).update(
                 status=PaymentStatus.FAILED, failure_code=result.failure_code, updated_at=now
             )
-    loaders.forget_reach()
-    loaders.balance_by_number.clear(target.number_id)
+    loaders.forget_reach()  # the payload's number shows the new balance
     return await Payment.get(id=payment.id)
 
 

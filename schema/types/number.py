@@ -66,14 +66,20 @@ class Number(relay.Node):
         return NumberStatus(self.row.status)
 
     @access_field(FULL, scope="balance:read")
-    async def balance(self, info: Info) -> Money | None:
-        row = await info.context.loaders.balance_by_number.load(self.row.id)
-        return Money.from_minor(row["amount"], row["currency"]) if row else None
+    def balance(self) -> Money | None:
+        row = self.row
+        if row.balance_amount is None or row.balance_currency is None:
+            return None
+        return Money.from_minor(row.balance_amount, row.balance_currency)
 
     @access_field(FULL, scope=SEE_NUMBERS)
-    async def tariff(self, info: Info) -> Tariff | None:
-        row = await info.context.loaders.tariff_by_id.load(self.row.tariff_id)
-        return Tariff.from_row(row) if row else None
+    def tariff(self, info: Info) -> Tariff | None:
+        # One Tariff object per tariff per request, however many numbers share it.
+        cache = info.context.memo.setdefault(Tariff, {})
+        tariff = cache.get(self.row.tariff_id)
+        if tariff is None:
+            tariff = cache[self.row.tariff_id] = Tariff.from_row(self.row.tariff)
+        return tariff
 
     @access_field(FULL, scope=SEE_NUMBERS, description="Who uses the number day to day.")
     async def user(self, info: Info) -> Subscriber | None:

@@ -42,8 +42,8 @@ async def test_family_tree_costs_the_same_statements_for_5_and_500_numbers(gql, 
     with count_queries() as sql:
         data = (await gql(FAMILY_TREE, token=token)).ok()["viewer"]
     assert len(data["numbers"]) == size
-    # token, owned accounts (recursive), grants, numbers with balances, tariff catalogue
-    assert sql.count == 5, sql.statements
+    # token, owned accounts (recursive), grants, numbers with balances and tariffs
+    assert sql.count == 4, sql.statements
 
 
 async def test_five_levels_deep_as_owner_cost_no_more(gql, viewers):
