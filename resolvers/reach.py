@@ -2,9 +2,8 @@
 whatever the size or depth of their trees:
 
 1. the accounts they own and every account below them (one recursive query),
-2. their grants (one query),
-3. every number in those accounts, used by them or granted to them, with its balance
-   (one query).
+2. every number in those accounts, used by them or granted to them, with its balance,
+   its tariff and their grants on it (one query).
 
 Levels are then computed in memory (permissions/levels.py), once per number per request.
 """
@@ -19,7 +18,7 @@ from typing import Any
 
 from permissions.levels import GrantFact, Level, level_on_number, visible_level
 from permissions.viewer import Viewer
-from resolvers.sql import as_datetime, fetch_all, in_keys, keys_param
+from resolvers.sql import as_datetime, fetch_all
 
 _OWNED_ACCOUNTS_SQL = """
 WITH RECURSIVE owned(id) AS (
@@ -31,18 +30,37 @@ SELECT a.id, a.name, a.owner_id, a.parent_id FROM accounts a
 WHERE a.id IN (SELECT id FROM owned) ORDER BY a.id
 """
 
-# Balances and tariffs ride along in the numbers statement: a tree level costs one query,
-# and the balance and tariff fields resolve without another await.
-_NUMBER_COLUMNS = """
+# One statement finds every number the viewer may reach, with its balance, its tariff and
+# the viewer's live (unrevoked) grants on it: a number with several grants comes back once
+# per grant. Expiry is judged in Python against the request's clock.
+_NUMBERS_SQL = """
+WITH RECURSIVE owned(id) AS (
+  SELECT id FROM accounts WHERE owner_id = ?
+  UNION
+  SELECT a.id FROM accounts a JOIN owned o ON a.parent_id = o.id
+),
+granted AS (
+  SELECT number_id, level, expires_at FROM access_grants
+  WHERE {grantee} = ? AND revoked_at IS NULL
+)
 SELECT n.id, n.msisdn, n.label, n.account_id, n.user_id, n.tariff_id, n.status,
        n.accepts_access_requests, b.amount AS balance_amount, b.currency AS balance_currency,
        t.code AS t_code, t.name AS t_name, t.description AS t_description,
        t.monthly_fee AS t_monthly_fee, t.currency AS t_currency, t.minutes AS t_minutes,
-       t.sms AS t_sms, t.data_mb AS t_data_mb, t.tags AS t_tags
+       t.sms AS t_sms, t.data_mb AS t_data_mb, t.tags AS t_tags,
+       g.level AS grant_level, g.expires_at AS grant_expires_at
 FROM numbers n
 LEFT JOIN balances b ON b.number_id = n.id
 JOIN tariffs t ON t.id = n.tariff_id
+LEFT JOIN granted g ON g.number_id = n.id
+WHERE n.account_id IN (SELECT id FROM owned)
+   OR n.user_id = ?
+   OR n.id IN (SELECT number_id FROM granted)
+ORDER BY n.msisdn
 """
+_SUBSCRIBER_NUMBERS_SQL = _NUMBERS_SQL.format(grantee="grantee_subscriber_id")
+_PARTNER_NUMBERS_SQL = _NUMBERS_SQL.format(grantee="grantee_partner_id")
+_NOBODY = -1  # ids are positive: a parameter that matches no owner and no user
 _TARIFF_FIELDS = (
     "code",
     "name",
@@ -126,51 +144,26 @@ class Reach:
 
 
 async def load_reach(viewer: Viewer, now: datetime) -> Reach:
+    """The viewer's reach in two statements (one for a partner app)."""
     if viewer.is_anonymous:
         return Reach()
     accounts: list[AccountRow] = []
     if viewer.subscriber_id is not None:
         rows = await fetch_all(_OWNED_ACCOUNTS_SQL, [viewer.subscriber_id])
         accounts = [AccountRow(r["id"], r["name"], r["owner_id"], r["parent_id"]) for r in rows]
-    grants = await _grants_of(viewer)
-    live_grants = [g for g in grants if g.active_at(now)]
-
-    conditions, params = [], []
-    if accounts:
-        conditions.append(in_keys("n.account_id"))
-        params.append(keys_param(a.id for a in accounts))
-    if viewer.subscriber_id is not None:
-        conditions.append("n.user_id = ?")
-        params.append(viewer.subscriber_id)
-    if live_grants:
-        conditions.append(in_keys("n.id"))
-        params.append(keys_param({g.number_id for g in live_grants}))
-    number_rows = []
-    if conditions:
-        sql = f"{_NUMBER_COLUMNS} WHERE {' OR '.join(conditions)} ORDER BY n.msisdn"
-        tariffs: dict[int, dict[str, Any]] = {}
-        number_rows = [NumberRow.from_sql(r, tariffs) for r in await fetch_all(sql, params)]
-    return _assemble(viewer, accounts, live_grants, number_rows, now)
-
-
-_GRANTS_SQL = """
-SELECT number_id, level, expires_at FROM access_grants
-WHERE {grantee} = ? AND revoked_at IS NULL
-"""
-_SUBSCRIBER_GRANTS_SQL = _GRANTS_SQL.format(grantee="grantee_subscriber_id")
-_PARTNER_GRANTS_SQL = _GRANTS_SQL.format(grantee="grantee_partner_id")
-
-
-async def _grants_of(viewer: Viewer) -> list[GrantFact]:
-    if viewer.subscriber_id is not None:
-        rows = await fetch_all(_SUBSCRIBER_GRANTS_SQL, [viewer.subscriber_id])
+        sql, params = _SUBSCRIBER_NUMBERS_SQL, [viewer.subscriber_id] * 3
     else:
-        rows = await fetch_all(_PARTNER_GRANTS_SQL, [viewer.partner_app_id])
-    # Expiry is compared here, in Python, against the request's clock.
-    return [
-        GrantFact(r["number_id"], Level[r["level"]], as_datetime(r["expires_at"]), None)
-        for r in rows
-    ]
+        sql, params = _PARTNER_NUMBERS_SQL, [_NOBODY, viewer.partner_app_id, _NOBODY]
+    numbers: dict[int, NumberRow] = {}
+    grants: list[GrantFact] = []
+    tariffs: dict[int, dict[str, Any]] = {}
+    for row in await fetch_all(sql, params):
+        if row["id"] not in numbers:
+            numbers[row["id"]] = NumberRow.from_sql(row, tariffs)
+        if row["grant_level"] is not None:
+            expires_at = as_datetime(row["grant_expires_at"])
+            grants.append(GrantFact(row["id"], Level[row["grant_level"]], expires_at, None))
+    return _assemble(viewer, accounts, grants, list(numbers.values()), now)
 
 
 def _assemble(

@@ -36,13 +36,14 @@ async def resolve_node(info: Info, global_id: str) -> relay.Node:
 async def _number(info: Info, pk: int) -> Any:
     reach = await info.context.loaders.reach()
     row, level = reach.numbers.get(pk), reach.level(pk)
-    return number.Number.from_row(row, level) if row and level > Level.NONE else None
+    visible = row is not None and level > Level.NONE
+    return number.Number.from_row(row, level, info.context.viewer) if visible else None
 
 
 async def _account(info: Info, pk: int) -> Any:
     reach = await info.context.loaders.reach()
     row = reach.accounts.get(pk)
-    return account.Account.from_row(row) if row else None
+    return account.Account.from_row(row, reach, info.context.viewer) if row else None
 
 
 async def _subscriber(info: Info, pk: int) -> Any:

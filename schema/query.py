@@ -2,18 +2,31 @@ from __future__ import annotations
 
 import strawberry
 from strawberry import relay
+from strawberry.types.nodes import SelectedField
 
 from permissions.levels import Level
 from resolvers import catalog
 from resolvers.context import RequestContext
 from resolvers.errors import NotFound
 from resolvers.identity.phones import normalise_phone
+from resolvers.reach import Reach
 from schema.nodes import resolve_node
 from schema.types.catalog import Service, Tariff
 from schema.types.number import Number
 from schema.types.viewer import Viewer, ViewerKind
 
 Info = strawberry.Info[RequestContext, None]
+_REACH_FIELDS = frozenset({"accounts", "numbers"})
+
+
+def _wants_reach(info: Info) -> bool:
+    """Look-ahead: load the reach only when the viewer's tree is asked for. A fragment is
+    not looked into; it simply loads it."""
+    for selected in info.selected_fields:
+        for child in selected.selections:
+            if not isinstance(child, SelectedField) or child.name in _REACH_FIELDS:
+                return True
+    return False
 
 
 @strawberry.type
@@ -27,12 +40,13 @@ class Query:
         return [Service.from_row(row) for row in await catalog.list_services()]
 
     @strawberry.field(description="Who is asking; null for an anonymous caller.")
-    def viewer(self, info: Info) -> Viewer | None:
+    async def viewer(self, info: Info) -> Viewer | None:
         viewer = info.context.viewer
         if viewer.is_anonymous:
             return None
         kind = ViewerKind.PARTNER_APP if viewer.is_partner else ViewerKind.SUBSCRIBER
-        return Viewer(kind=kind, scopes=sorted(viewer.scopes))
+        reach = await info.context.loaders.reach() if _wants_reach(info) else Reach()
+        return Viewer(kind=kind, scopes=sorted(viewer.scopes), reach=reach)
 
     @strawberry.field(
         description="A number by MSISDN. NOT_FOUND when it does not exist or the viewer "
@@ -44,7 +58,7 @@ class Query:
         level = reach.level(row.id) if row else Level.NONE
         if row is None or level is Level.NONE:
             raise NotFound("No such number.")
-        return Number.from_row(row, level)
+        return Number.from_row(row, level, info.context.viewer)
 
     @strawberry.field(description="Any object by its global id, if the viewer may see it.")
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:

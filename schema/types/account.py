@@ -4,8 +4,9 @@ import strawberry
 from strawberry import relay
 
 from permissions.levels import Level
+from permissions.viewer import Viewer
 from resolvers.context import RequestContext
-from resolvers.reach import AccountRow
+from resolvers.reach import AccountRow, Reach
 from schema.types.number import Number
 from schema.types.subscriber import Subscriber
 
@@ -17,10 +18,13 @@ class Account(relay.Node):
     pk: relay.NodeID[int]
     name: str
     row: strawberry.Private[AccountRow]
+    # The request's reach: the tree below is already loaded, so edges need no await.
+    reach: strawberry.Private[Reach]
+    viewer: strawberry.Private[Viewer]
 
     @classmethod
-    def from_row(cls, row: AccountRow) -> Account:
-        return cls(pk=row.id, name=row.name, row=row)
+    def from_row(cls, row: AccountRow, reach: Reach, viewer: Viewer) -> Account:
+        return cls(pk=row.id, name=row.name, row=row, reach=reach, viewer=viewer)
 
     @strawberry.field
     async def owner(self, info: Info) -> Subscriber:
@@ -28,23 +32,22 @@ class Account(relay.Node):
         return Subscriber.from_row(row)
 
     @strawberry.field(description="The numbers held directly by this account.")
-    async def numbers(self, info: Info) -> list[Number]:
-        reach = await info.context.loaders.reach()
+    def numbers(self) -> list[Number]:
+        reach = self.reach
         return [
-            Number.from_row(row, reach.level(row.id))
+            Number.from_row(row, reach.level(row.id), self.viewer)
             for row in reach.numbers_by_account.get(self.row.id, [])
         ]
 
     @strawberry.field(description="Accounts directly below this one.")
-    async def children(self, info: Info) -> list[Account]:
-        reach = await info.context.loaders.reach()
-        return [Account.from_row(row) for row in reach.children_by_account.get(self.row.id, [])]
+    def children(self) -> list[Account]:
+        rows = self.reach.children_by_account.get(self.row.id, [])
+        return [Account.from_row(row, self.reach, self.viewer) for row in rows]
 
     @strawberry.field(description="The account above, if the viewer owns it too.")
-    async def parent(self, info: Info) -> Account | None:
-        reach = await info.context.loaders.reach()
-        parent = reach.accounts.get(self.row.parent_id) if self.row.parent_id else None
-        return Account.from_row(parent) if parent else None
+    def parent(self) -> Account | None:
+        parent = self.reach.accounts.get(self.row.parent_id) if self.row.parent_id else None
+        return Account.from_row(parent, self.reach, self.viewer) if parent else None
 
     # Every account in the viewer's reach is owned by them.
     level: strawberry.Private[Level] = Level.OWNER

@@ -9,6 +9,7 @@ from strawberry import relay
 
 from models import LedgerKind as StoredKind
 from permissions.levels import SEE_NUMBERS, Level, can_top_up
+from permissions.viewer import Viewer
 from resolvers.context import RequestContext
 from resolvers.money import history
 from resolvers.reach import NumberRow
@@ -46,20 +47,23 @@ class Number(relay.Node):
     pk: relay.NodeID[int]
     msisdn: str = strawberry.field(description="E.164, e.g. +79161234567.")
     label: str
+    # Plain values, decided once when the object is made: no resolver call per field.
+    access_level: AccessLevel = strawberry.field(description="The viewer's access level on it.")
+    can_top_up: bool = strawberry.field(description="Whether the viewer may top it up now.")
     row: strawberry.Private[NumberRow]
     level: strawberry.Private[Level]
 
     @classmethod
-    def from_row(cls, row: NumberRow, level: Level) -> Number:
-        return cls(pk=row.id, msisdn=row.msisdn, label=row.label, row=row, level=level)
-
-    @strawberry.field(description="The viewer's access level on this number.")
-    def access_level(self) -> AccessLevel:
-        return AccessLevel.of(self.level)
-
-    @strawberry.field(description="Whether the viewer may top this number up now.")
-    def can_top_up(self, info: Info) -> bool:
-        return can_top_up(info.context.viewer, self.level, self.row.status != "CLOSED")
+    def from_row(cls, row: NumberRow, level: Level, viewer: Viewer) -> Number:
+        return cls(
+            pk=row.id,
+            msisdn=row.msisdn,
+            label=row.label,
+            access_level=AccessLevel.of(level),
+            can_top_up=can_top_up(viewer, level, row.status != "CLOSED"),
+            row=row,
+            level=level,
+        )
 
     @access_field(FULL, scope=SEE_NUMBERS)
     def status(self) -> NumberStatus | None:
@@ -132,7 +136,7 @@ class Number(relay.Node):
 
         reach = await info.context.loaders.reach()
         account = reach.accounts.get(self.row.account_id)
-        return Account.from_row(account) if account else None
+        return Account.from_row(account, reach, info.context.viewer) if account else None
 
     @access_field(OWNER, description="Whether others may ask for access to this number.")
     def accepts_access_requests(self) -> bool | None:

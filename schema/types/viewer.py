@@ -9,6 +9,7 @@ from resolvers.access import requests as access_requests
 from resolvers.context import RequestContext
 from resolvers.identity import sessions
 from resolvers.money import cards
+from resolvers.reach import Reach
 from schema.types.access_request import AccessRequest
 from schema.types.account import Account
 from schema.types.grant import Grant
@@ -32,6 +33,8 @@ class Viewer:
     scopes: list[str] = strawberry.field(
         description="A partner app's token scopes; empty for a subscriber (who acts as themself)."
     )
+    # Loaded by Query.viewer before the fields run, so the tree's edges need no await.
+    reach: strawberry.Private[Reach]
 
     @strawberry.field(description="The signed-in subscriber; null for a partner app.")
     async def subscriber(self, info: Info) -> Subscriber | None:
@@ -50,17 +53,19 @@ class Viewer:
         return [Session.from_row(row, viewer.session_id) for row in rows]
 
     @strawberry.field(description="The tops of the account trees the viewer owns.")
-    async def accounts(self, info: Info) -> list[Account]:
-        reach = await info.context.loaders.reach()
-        return [Account.from_row(row) for row in reach.root_accounts]
+    def accounts(self, info: Info) -> list[Account]:
+        viewer = info.context.viewer
+        return [Account.from_row(row, self.reach, viewer) for row in self.reach.root_accounts]
 
     @strawberry.field(
         description="Every number the viewer reaches at TOPUP or above: their own, those in "
         "accounts they own, and those granted to them."
     )
-    async def numbers(self, info: Info) -> list[Number]:
-        reach = await info.context.loaders.reach()
-        return [Number.from_row(row, reach.level(row.id)) for row in reach.visible_numbers()]
+    def numbers(self, info: Info) -> list[Number]:
+        reach, viewer = self.reach, info.context.viewer
+        return [
+            Number.from_row(row, reach.level(row.id), viewer) for row in reach.visible_numbers()
+        ]
 
     @strawberry.field(description="Access given to others on the viewer's numbers.")
     async def grants_given(self, info: Info) -> list[Grant]:
