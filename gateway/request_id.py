@@ -7,7 +7,10 @@ import re
 import secrets
 from contextvars import ContextVar
 
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("kabinet.http")
 
 _request_id: ContextVar[str] = ContextVar("request_id", default="-")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -39,6 +42,9 @@ class RequestIdMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except ClientDisconnect:
+            # The client gave up before we read its request: nothing to answer, no incident.
+            log.info("client disconnected before the request was read")
         finally:
             _request_id.reset(token)
 

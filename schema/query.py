@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import strawberry
+from graphql import FieldNode
 from strawberry import relay
-from strawberry.types.nodes import SelectedField
 
 from permissions.levels import Level
 from resolvers import catalog
@@ -20,11 +20,12 @@ _REACH_FIELDS = frozenset({"accounts", "numbers"})
 
 
 def _wants_reach(info: Info) -> bool:
-    """Look-ahead: load the reach only when the viewer's tree is asked for. A fragment is
-    not looked into; it simply loads it."""
-    for selected in info.selected_fields:
-        for child in selected.selections:
-            if not isinstance(child, SelectedField) or child.name in _REACH_FIELDS:
+    """Look-ahead: load the reach only when the viewer's tree is asked for. Reads the raw
+    AST (strawberry's selected_fields would convert the whole subtree); a fragment is not
+    looked into, it simply loads the reach."""
+    for node in info._raw_info.field_nodes:
+        for child in node.selection_set.selections if node.selection_set else ():
+            if not isinstance(child, FieldNode) or child.name.value in _REACH_FIELDS:
                 return True
     return False
 

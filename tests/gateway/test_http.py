@@ -1,3 +1,5 @@
+import logging
+
 import httpx
 
 from gateway.app import create_app
@@ -70,3 +72,34 @@ async def test_query_deeper_than_the_limit_is_refused(gql):
     result = await gql(nested)
     assert result.data is None
     assert "exceeds maximum operation depth" in result.errors[0]["message"]
+
+
+async def test_client_that_disconnects_mid_request_is_not_an_error(app, caplog):
+    caplog.set_level(logging.INFO)
+    messages = iter(
+        [{"type": "http.request", "body": b"{", "more_body": True}, {"type": "http.disconnect"}]
+    )
+
+    async def receive():
+        return next(messages)
+
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/graphql",
+        "headers": [(b"content-type", b"application/json")],
+        "query_string": b"",
+        "root_path": "",
+        "scheme": "http",
+        "server": ("k", 80),
+        "client": ("127.0.0.1", 1),
+    }
+    await app(scope, receive, send)
+    assert sent == []
+    assert "client disconnected" in caplog.text
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]

@@ -59,3 +59,18 @@ async def test_five_levels_deep_as_owner_cost_no_more(gql, viewers):
     assert level["parent"] == {"name": "Level 3"}
     assert level["numbers"][0]["balance"] == {"amount": "100.00"}
     assert sql.count == 3, sql.statements  # token, accounts, numbers
+
+
+async def test_viewer_without_tree_fields_does_not_load_the_reach(gql, viewers):
+    tree = await family.family_tree(total_numbers=3, depth=1)
+    token = await viewers.token_for(tree.owner)
+    with count_queries() as sql:
+        (await gql("{ viewer { kind scopes } }", token=token)).ok()
+    assert sql.count == 1  # the token alone
+
+
+async def test_tree_fields_behind_a_fragment_still_resolve(gql, viewers):
+    tree = await family.family_tree(total_numbers=3, depth=1)
+    token = await viewers.token_for(tree.owner)
+    query = "{ viewer { ...Tree } } fragment Tree on Viewer { numbers { msisdn } }"
+    assert len((await gql(query, token=token)).ok()["viewer"]["numbers"]) == 3

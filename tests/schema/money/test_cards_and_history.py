@@ -1,4 +1,3 @@
-
 from models import AccessLevel, PaymentCard
 from tests.support import family
 

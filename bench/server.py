@@ -1,0 +1,101 @@
+"""The gateway as one uvicorn worker in a subprocess, the way `kabinet serve` runs it."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from bench.databases import ROOT, BenchError, gateway_env
+
+_PROBLEM_MARKERS = ("Traceback", " ERROR ", " CRITICAL ", " WARNING ", "ERROR:", "WARNING:")
+# A log record starts with our timestamp or uvicorn's `LEVEL:`; other lines (a traceback)
+# continue the record before them.
+_RECORD_START = re.compile(r"^(\d{4}-\d\d-\d\d |[A-Z]+: )")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class Gateway:
+    database: str
+    base_url: str
+    pid: int
+    log_path: Path
+
+    def problems(self) -> list[str]:
+        """Warnings, errors and tracebacks the gateway logged so far, one string each."""
+        records: list[list[str]] = []
+        for line in self.log_path.read_text(errors="replace").splitlines():
+            if _RECORD_START.match(line) or not records:
+                records.append([line])
+            else:
+                records[-1].append(line)
+        return [
+            "\n".join(record)
+            for record in records
+            if any(marker in line for line in record for marker in _PROBLEM_MARKERS)
+        ]
+
+
+def _wait_healthy(
+    process: subprocess.Popen[bytes], base_url: str, log: Path, timeout: float
+) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise BenchError(f"the gateway exited ({process.returncode}):\n{log.read_text()}")
+        try:
+            if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise BenchError(f"the gateway did not answer /healthz in {timeout:.0f} s")
+        time.sleep(0.1)
+
+
+@contextmanager
+def running_gateway(
+    database_url: str, secret_key: str, workdir: Path, database: str, startup_timeout: float = 60
+) -> Iterator[Gateway]:
+    port = free_port()
+    log_path = workdir / f"gateway-{port}.log"
+    env = gateway_env(
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": secret_key,
+            "SMS_OUTBOX_PATH": str(workdir / "sms-outbox.jsonl"),
+        }
+    )
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
+            [sys.executable, "-m", "gateway", "serve", "--port", str(port)],
+            env=env,
+            cwd=ROOT,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            base_url = f"http://127.0.0.1:{port}"
+            _wait_healthy(process, base_url, log_path, startup_timeout)
+            yield Gateway(database, base_url, process.pid, log_path)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
