@@ -25,7 +25,16 @@ from models.identity import (
 )
 from models.ledger import Balance, LedgerEntry, LedgerKind
 from models.partners import PartnerApp
-from models.payments import Payment, PaymentCard, PaymentStatus
+from models.payments import (
+    AutopayKind,
+    AutopayRule,
+    AutopayRun,
+    Payment,
+    PaymentCard,
+    PaymentStatus,
+    TrustPayment,
+    TrustStatus,
+)
 from models.requests import (
     RequestKind,
     RequestStatus,
@@ -45,6 +54,9 @@ __all__ = [
     "AccessToken",
     "Account",
     "AuditEvent",
+    "AutopayKind",
+    "AutopayRule",
+    "AutopayRun",
     "Balance",
     "CodePurpose",
     "GrantSource",
@@ -70,6 +82,8 @@ __all__ = [
     "SupportTicket",
     "Tariff",
     "TicketStatus",
+    "TrustPayment",
+    "TrustStatus",
     "UsageDirection",
     "UsageKind",
     "UsageRecord",

@@ -76,3 +76,87 @@ class PaymentCard(Model):
     class Meta:
         table = "payment_cards"
         indexes = (("subscriber_id", "removed_at"),)
+
+
+class TrustStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    REPAID = "REPAID"
+    # OVERDUE is not stored: an ACTIVE trust payment past its due date is shown as OVERDUE.
+
+
+class TrustPayment(Model):
+    """Credit taken on trust (доверительный платёж), repaid first by the next top-ups."""
+
+    id = fields.IntField(primary_key=True)
+    number = fields.ForeignKeyField(
+        "kabinet.Number", related_name="trust_payments", on_delete=fields.RESTRICT
+    )
+    amount = fields.BigIntField()  # credited, minor units
+    fee = fields.BigIntField()  # charged with it
+    outstanding = fields.BigIntField()  # amount + fee still to repay
+    currency = fields.CharField(max_length=3, default="RUB")
+    status = fields.CharEnumField(TrustStatus, max_length=8, default=TrustStatus.ACTIVE)
+    taken_by = fields.ForeignKeyField(
+        "kabinet.Subscriber", related_name="trust_payments", null=True, on_delete=fields.SET_NULL
+    )
+    taken_at = fields.DatetimeField()
+    due_at = fields.DatetimeField()
+    repaid_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "trust_payments"
+        indexes = (("number_id", "status"),)
+
+
+class AutopayKind(StrEnum):
+    THRESHOLD = "THRESHOLD"  # when the balance drops below X, top up Y
+    MONTHLY = "MONTHLY"  # top up Y on day D of every month
+
+
+class AutopayRule(Model):
+    """One autopay rule per number. It pays from a saved card of the rule's owner."""
+
+    id = fields.IntField(primary_key=True)
+    number = fields.OneToOneField(
+        "kabinet.Number", related_name="autopay", on_delete=fields.CASCADE
+    )
+    subscriber = fields.ForeignKeyField(
+        "kabinet.Subscriber", related_name="autopay_rules", on_delete=fields.CASCADE
+    )
+    card = fields.ForeignKeyField(
+        "kabinet.PaymentCard", related_name="autopay_rules", on_delete=fields.CASCADE
+    )
+    kind = fields.CharEnumField(AutopayKind, max_length=16)
+    amount = fields.BigIntField()  # Y, minor units
+    threshold = fields.BigIntField(null=True)  # X, THRESHOLD rules
+    day_of_month = fields.IntField(null=True)  # D (1-28), MONTHLY rules
+    monthly_cap = fields.BigIntField(null=True)  # the most autopay may pay per month
+    # THRESHOLD: fired once below X; armed again only once the balance is back >= X.
+    armed = fields.BooleanField(default=True)
+    last_run_month = fields.CharField(max_length=7, null=True)  # MONTHLY: "2026-11"
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "autopay_rules"
+
+
+class AutopayRun(Model):
+    """A record of every autopay attempt, successful or not."""
+
+    id = fields.IntField(primary_key=True)
+    rule = fields.ForeignKeyField(
+        "kabinet.AutopayRule", related_name="runs", on_delete=fields.CASCADE
+    )
+    number = fields.ForeignKeyField(
+        "kabinet.Number", related_name="autopay_runs", on_delete=fields.CASCADE
+    )
+    payment = fields.ForeignKeyField(
+        "kabinet.Payment", related_name="autopay_runs", null=True, on_delete=fields.SET_NULL
+    )
+    outcome = fields.CharField(max_length=32)  # SUCCEEDED, FAILED, CAP_REACHED
+    detail = fields.CharField(max_length=200, default="")
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "autopay_runs"
+        indexes = (("number_id", "at"),)
