@@ -16,6 +16,7 @@ from gateway.auth import BearerAuth
 from gateway.config import Settings, load_settings
 from gateway.db import DatabaseUnavailable, check_database, close_database, open_database
 from gateway.graphql_view import KabinetGraphQL
+from gateway.internal_api import usage_endpoint
 from gateway.limits import BodySizeLimitMiddleware
 from gateway.oauth import token_endpoint
 from gateway.request_id import RequestIdMiddleware, configure_logging
@@ -81,6 +82,11 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         routes=[
             Route("/graphql", BearerAuth(graphql, services), methods=["GET", "POST"]),
             Route("/oauth/token", token_endpoint(services), methods=["POST"]),
+            Route(
+                "/internal/usage",
+                usage_endpoint(services, settings.internal_api_token),
+                methods=["POST"],
+            ),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],

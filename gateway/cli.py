@@ -61,6 +61,27 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     verify.set_defaults(handler=_ledger_verify)
 
+    usage = commands.add_parser("usage", help="rated usage from the network")
+    usage_commands = usage.add_subparsers(dest="usage_command", required=True)
+    usage_import = usage_commands.add_parser(
+        "import", help="import rated records from a CSV file (a retried file changes nothing)"
+    )
+    usage_import.add_argument("file", help="CSV with id,msisdn,type,start,duration,bytes,...")
+    usage_import.set_defaults(handler=_usage_import)
+
+    fees = commands.add_parser("fees", help="monthly tariff and service fees")
+    fees_commands = fees.add_subparsers(dest="fees_command", required=True)
+    fees_charge = fees_commands.add_parser(
+        "charge", help="charge a month's fees (running it again charges nothing twice)"
+    )
+    fees_charge.add_argument("--month", help="YYYY-MM (default: the current month, UTC)")
+    fees_charge.set_defaults(handler=_fees_charge)
+
+    worker = commands.add_parser("worker", help="run background jobs (autopay)")
+    worker.add_argument("--interval", type=float, default=60.0, help="seconds between passes")
+    worker.add_argument("--once", action="store_true", help="one pass, then exit")
+    worker.set_defaults(handler=_worker)
+
     schema = commands.add_parser("schema", help="print the GraphQL schema (SDL)")
     schema.set_defaults(handler=_print_schema)
 
@@ -200,6 +221,62 @@ def _ledger_verify(settings: Settings, _args: argparse.Namespace) -> int:
         return 1 if wrong else 0
 
     return _run(lambda: _with_database(settings, check))
+
+
+def _usage_import(settings: Settings, args: argparse.Namespace) -> int:
+    import csv
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from resolvers.money.charges import ingest
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"kabinet: no such file {path}", file=sys.stderr)
+        return 2
+
+    # Read before the event loop starts: the CLI has nothing else to do meanwhile.
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+
+    async def run() -> int:
+        result = await ingest(rows, datetime.now(UTC))
+        for rejected in result.rejected:
+            print(f"row {rejected['index'] + 2}: {rejected['reason']}", file=sys.stderr)
+        print(
+            f"kabinet: {result.accepted} records imported, {result.duplicates} seen before, "
+            f"{len(result.rejected)} rejected"
+        )
+        return 1 if result.rejected else 0
+
+    return _run(lambda: _with_database(settings, run))
+
+
+def _fees_charge(settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from resolvers.money.fees import charge_month, current_month
+
+    async def run() -> int:
+        now = datetime.now(UTC)
+        try:
+            result = await charge_month(args.month or current_month(now), now)
+        except ValueError as exc:
+            print(f"kabinet: {exc}", file=sys.stderr)
+            return 2
+        print(
+            f"kabinet: fees for {result.month}: {result.numbers} numbers, "
+            f"{result.fees_posted} fees charged, {result.already_charged} already charged"
+        )
+        return 0
+
+    return _run(lambda: _with_database(settings, run))
+
+
+def _worker(settings: Settings, args: argparse.Namespace) -> int:
+    from gateway.worker import run_worker
+
+    return _run(lambda: run_worker(settings, args.interval, args.once))
 
 
 def _print_schema(_settings: Settings, _args: argparse.Namespace) -> int:

@@ -36,6 +36,7 @@ class Settings:
     topup_min: Decimal = Decimal("10.00")
     topup_max: Decimal = Decimal("15000.00")
     topup_daily_limit: Decimal = Decimal("50000.00")
+    internal_api_token: str | None = None
 
     @property
     def is_prod(self) -> bool:
@@ -93,6 +94,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         topup_min=_money("TOPUP_MIN_AMOUNT", env.get("TOPUP_MIN_AMOUNT", "10.00")),
         topup_max=_money("TOPUP_MAX_AMOUNT", env.get("TOPUP_MAX_AMOUNT", "15000.00")),
         topup_daily_limit=_money("TOPUP_DAILY_LIMIT", env.get("TOPUP_DAILY_LIMIT", "50000.00")),
+        internal_api_token=_internal_token(env.get("INTERNAL_API_TOKEN", "")),
         database_url=database_url,
         redis_url=redis_url,
         env=kabinet_env,
@@ -120,6 +122,13 @@ def _positive_float(name: str, raw: str) -> float:
     if value <= 0:
         raise ConfigError(f"{name} must be a positive number of seconds, not {raw!r}")
     return value
+
+
+def _internal_token(raw: str) -> str | None:
+    token = raw.strip()
+    if token and len(token) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(f"INTERNAL_API_TOKEN must be at least {MIN_SECRET_KEY_LENGTH} characters")
+    return token or None
 
 
 def _money(name: str, raw: str) -> Decimal:

@@ -29,11 +29,12 @@ class Posting:
     grant_id: int | None = None
 
 
-async def post(posting: Posting, now: datetime) -> LedgerEntry:
-    """Writes the entry and moves the balance; a key seen before returns its entry unchanged."""
+async def post(posting: Posting, now: datetime) -> tuple[LedgerEntry, bool]:
+    """Writes the entry and moves the balance: (entry, True). A key seen before returns its
+    entry and changes nothing: (entry, False)."""
     existing = await LedgerEntry.get_or_none(idempotency_key=posting.idempotency_key)
     if existing is not None:
-        return existing
+        return existing, False
     updated = await Balance.filter(number_id=posting.number_id).update(
         amount=F("amount") + posting.amount, updated_at=now
     )
@@ -42,7 +43,7 @@ async def post(posting: Posting, now: datetime) -> LedgerEntry:
             number_id=posting.number_id, amount=posting.amount, currency=posting.currency
         )
     balance = await Balance.get(number_id=posting.number_id)
-    return await LedgerEntry.create(
+    entry = await LedgerEntry.create(
         number_id=posting.number_id,
         kind=posting.kind,
         amount=posting.amount,
@@ -55,6 +56,13 @@ async def post(posting: Posting, now: datetime) -> LedgerEntry:
         reason=posting.reason[:200],
         created_at=now,
     )
+    return entry, True
+
+
+async def lock_balance(number_id: int, now: datetime) -> None:
+    """Inside a transaction: takes the balance row's lock (PostgreSQL), so checks made after
+    it cannot race another writer on the same number. SQLite serialises writers anyway."""
+    await Balance.filter(number_id=number_id).update(updated_at=now)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from resolvers.access import requests as access_requests
 from resolvers.context import RequestContext
 from resolvers.identity.phones import normalise_phone
 from schema.directives import access_mutation
+from schema.mutations.locate import number_named
 from schema.types.access_level import AccessLevel, GrantLevel
 from schema.types.access_request import AccessRequest
 from schema.types.grant import Grant
@@ -25,12 +26,6 @@ def _pk(global_id: relay.GlobalID, type_name: str) -> int:
     """The database id inside a global id of the expected type; 0 (never an id) otherwise."""
     node_id = global_id.node_id
     return int(node_id) if global_id.type_name == type_name and node_id.isdigit() else 0
-
-
-async def _number_in_input(info: Info, kwargs: dict[str, Any]) -> int | None:
-    reach = await info.context.loaders.reach()
-    row = reach.by_msisdn.get(normalise_phone(kwargs["input"].msisdn))
-    return row.id if row else None
 
 
 async def _number_of_grant(info: Info, kwargs: dict[str, Any]) -> int | None:
@@ -82,7 +77,7 @@ def _request(info: Info, row: dict[str, Any]) -> AccessRequest:
 class AccessMutation:
     @access_mutation(
         OWNER,
-        _number_in_input,
+        number_named,
         description="Gives a subscriber or a partner app "
         "access to a number; replaces their active grant on it.",
     )

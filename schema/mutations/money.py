@@ -5,13 +5,26 @@ from decimal import Decimal
 import strawberry
 from strawberry import relay
 
+from models import AutopayKind as StoredAutopayKind
+from models import Number as NumberModel
+from models import PaymentCard as CardRow
+from permissions.levels import MANAGE
 from resolvers.context import RequestContext
-from resolvers.money import cards, topups
+from resolvers.errors import BadUserInput, Forbidden, NotFound
+from resolvers.identity.phones import normalise_phone
+from resolvers.money import autopay, cards, topups, trust
+from resolvers.money.amounts import to_minor_units
+from resolvers.money.payments import announce_balance
 from resolvers.reach import NumberRow
+from schema.directives import access_mutation
+from schema.mutations.locate import number_named
+from schema.types.access_level import AccessLevel
 from schema.types.number import Number
 from schema.types.payments import Payment, PaymentCard
+from schema.types.trust_autopay import Autopay, AutopayKind, TrustPayment
 
 Info = strawberry.Info[RequestContext, None]
+FULL = AccessLevel.FULL
 
 
 @strawberry.input
@@ -45,6 +58,28 @@ def _pk(global_id: relay.GlobalID | None, type_name: str) -> int | None:
         if global_id.type_name == type_name and global_id.node_id.isdigit()
         else 0
     )
+
+
+@strawberry.input
+class AutopayInput:
+    msisdn: str
+    kind: AutopayKind
+    amount: Decimal = strawberry.field(description="Y: how much each autopay tops up.")
+    payment_method_id: relay.GlobalID = strawberry.field(description="A saved card of yours.")
+    threshold: Decimal | None = strawberry.field(
+        default=None, description="THRESHOLD: top up when the balance drops below this."
+    )
+    day_of_month: int | None = strawberry.field(default=None, description="MONTHLY: 1 to 28.")
+    monthly_cap: Decimal | None = strawberry.field(
+        default=None, description="The most autopay may pay in a calendar month."
+    )
+
+
+async def _number_row(info: Info, msisdn: str) -> NumberRow:
+    reach = await info.context.loaders.reach()
+    row = reach.by_msisdn.get(normalise_phone(msisdn))
+    assert row is not None, "@access has checked it"
+    return row
 
 
 @strawberry.type
@@ -83,3 +118,57 @@ class MoneyMutation:
         ctx = info.context
         card_id = _pk(id, "PaymentCard") or 0
         return PaymentCard.from_row(await cards.remove_card(ctx.services, ctx.viewer, card_id))
+
+    @access_mutation(
+        FULL,
+        number_named,
+        scope=MANAGE,
+        description="Takes a trust payment: credited at once, due in 3 days, repaid first "
+        "by the next top-ups.",
+    )
+    async def take_trust_payment(self, info: Info, msisdn: str, amount: Decimal) -> TrustPayment:
+        ctx = info.context
+        row = await _number_row(info, msisdn)
+        try:
+            minor = to_minor_units(amount, "RUB")
+        except ValueError as exc:
+            raise BadUserInput(str(exc), field="amount") from exc
+        number = await NumberModel.get(id=row.id)
+        taken = await trust.take(number, minor, ctx.viewer.subscriber_id, ctx.services.clock())
+        await announce_balance(ctx.services, row.id)
+        ctx.loaders.forget_reach()
+        return TrustPayment.from_row(taken, ctx.services.clock())
+
+    @access_mutation(
+        FULL,
+        number_named,
+        scope=MANAGE,
+        description="Sets (or replaces) the number's autopay rule, paying from your saved card.",
+    )
+    async def set_autopay(self, info: Info, input: AutopayInput) -> Autopay:
+        ctx = info.context
+        if ctx.viewer.subscriber_id is None:
+            raise Forbidden("Only a subscriber with a saved card can set autopay.")
+        row = await _number_row(info, input.msisdn)
+        rule = await autopay.set_rule(
+            ctx.services,
+            ctx.viewer.subscriber_id,
+            row.id,
+            autopay.AutopaySettings(
+                kind=StoredAutopayKind(input.kind.value),
+                amount=input.amount,
+                card_id=_pk(input.payment_method_id, "PaymentCard") or 0,
+                threshold=input.threshold,
+                day_of_month=input.day_of_month,
+                monthly_cap=input.monthly_cap,
+            ),
+        )
+        card = await CardRow.get(id=rule.card_id)
+        return Autopay.from_row(rule, card.last4)
+
+    @access_mutation(FULL, number_named, scope=MANAGE, description="Removes the autopay rule.")
+    async def remove_autopay(self, info: Info, msisdn: str) -> bool:
+        row = await _number_row(info, msisdn)
+        if not await autopay.remove_rule(row.id):
+            raise NotFound("This number has no autopay rule.")
+        return True

@@ -7,11 +7,15 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
+from models import AutopayRule as AutopayRow
 from models import LedgerKind as StoredKind
+from models import Number as NumberModel
+from models import PaymentCard as CardRow
+from models import TrustPayment as TrustRow
 from permissions.levels import SEE_NUMBERS, Level, can_top_up
 from permissions.viewer import Viewer
 from resolvers.context import RequestContext
-from resolvers.money import history
+from resolvers.money import history, trust
 from resolvers.reach import NumberRow
 from schema.directives import access_field
 from schema.types.access_level import AccessLevel
@@ -19,6 +23,12 @@ from schema.types.catalog import Service, Tariff
 from schema.types.money import Money
 from schema.types.payments import LedgerEntryConnection, LedgerKind, PaymentConnection
 from schema.types.subscriber import Subscriber
+from schema.types.trust_autopay import (
+    Autopay,
+    TrustOffer,
+    TrustPayment,
+    TrustPaymentState,
+)
 
 if TYPE_CHECKING:
     from schema.types.account import Account
@@ -127,6 +137,33 @@ class Number(relay.Node):
         stored = [StoredKind(kind.value) for kind in kinds] if kinds else None
         page = await history.ledger_page(self.row.id, first, after, since, until, stored)
         return LedgerEntryConnection.from_page(page)
+
+    @access_field(FULL, scope=SEE_NUMBERS, description="Trust payment: offer and state.")
+    async def trust_payment(self, info: Info) -> TrustPaymentState | None:
+        now = info.context.services.clock()
+        number = await NumberModel.get(id=self.row.id)
+        eligible = await trust.eligibility(number, now)
+        latest = await TrustRow.filter(number_id=self.row.id).order_by("-id").first()
+        offer = eligible.offer
+        return TrustPaymentState(
+            offer=TrustOffer(
+                amount=Money.from_minor(offer.amount, "RUB"),
+                fee=Money.from_minor(offer.fee, "RUB"),
+                due_in_days=offer.due_in_days,
+            )
+            if offer
+            else None,
+            unavailable_reason=eligible.reason,
+            current=TrustPayment.from_row(latest, now) if latest else None,
+        )
+
+    @access_field(FULL, scope=SEE_NUMBERS, description="The autopay rule, if any.")
+    async def autopay(self, info: Info) -> Autopay | None:
+        rule = await AutopayRow.get_or_none(number_id=self.row.id)
+        if rule is None:
+            return None
+        card = await CardRow.get(id=rule.card_id)
+        return Autopay.from_row(rule, card.last4)
 
     @access_field(OWNER, description="The account that holds the number.")
     async def account(

@@ -1,0 +1,43 @@
+"""The background worker: runs autopay rules every interval. Several workers may run at
+once (each rule's payment is claimed and idempotent)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from gateway.config import Settings
+from gateway.db import close_database, open_database
+from gateway.request_id import configure_logging
+from gateway.services import build_services, close_services
+from resolvers.money.autopay import run_due
+
+log = logging.getLogger("kabinet.worker")
+
+
+async def run_worker(settings: Settings, interval_seconds: float, once: bool) -> int:
+    configure_logging()
+    await open_database(settings.database_url)
+    services = build_services(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        while True:
+            runs = await run_due(services, services.clock())
+            for run in runs:
+                log.info("autopay rule %s: %s %s", run.rule_id, run.outcome, run.detail)
+            if once:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=interval_seconds)
+            if stop.is_set():
+                break
+    finally:
+        await close_services(services)
+        await close_database()
+    return 0

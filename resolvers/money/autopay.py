@@ -1,0 +1,189 @@
+"""Autopay: a threshold rule (when the balance drops below X, top up Y; fires once and arms
+again only after the balance has been back at or above X) or a monthly rule (top up Y on day
+D), each with an optional monthly cap. Rules run in the background worker."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from tortoise.expressions import Q
+
+from models import (
+    AutopayKind,
+    AutopayRule,
+    AutopayRun,
+    Balance,
+    Number,
+    Payment,
+    PaymentCard,
+    PaymentStatus,
+    Subscriber,
+)
+from resolvers.errors import BadUserInput, NotFound
+from resolvers.money.amounts import to_minor_units
+from resolvers.money.payments import Payer, Target, pay
+from resolvers.services import Services
+
+log = logging.getLogger("kabinet.autopay")
+FAILED_SMS = (
+    "Автоплатёж {amount} ₽ на номер {msisdn} не прошёл: {reason}. "
+    "Проверьте карту в личном кабинете."
+)
+
+
+@dataclass(frozen=True)
+class AutopaySettings:
+    kind: AutopayKind
+    amount: Decimal
+    card_id: int
+    threshold: Decimal | None = None
+    day_of_month: int | None = None
+    monthly_cap: Decimal | None = None
+
+
+async def set_rule(
+    services: Services, subscriber_id: int, number_id: int, settings: AutopaySettings
+) -> AutopayRule:
+    """Creates or replaces the number's rule. The caller has checked FULL access."""
+    card = await PaymentCard.get_or_none(
+        id=settings.card_id, subscriber_id=subscriber_id, removed_at=None
+    )
+    if card is None:
+        raise NotFound("No such saved card.")
+    amount = _rubles(settings.amount, "amount")
+    if not services.limits.topup_min <= amount <= services.limits.topup_max:
+        raise BadUserInput("The autopay amount must be within the top-up limits.", field="amount")
+    threshold = day = None
+    if settings.kind is AutopayKind.THRESHOLD:
+        if settings.threshold is None:
+            raise BadUserInput("A threshold rule needs threshold.", field="threshold")
+        threshold = _rubles(settings.threshold, "threshold")
+    else:
+        if settings.day_of_month is None or not 1 <= settings.day_of_month <= 28:
+            raise BadUserInput("dayOfMonth must be from 1 to 28.", field="dayOfMonth")
+        day = settings.day_of_month
+    cap = _rubles(settings.monthly_cap, "monthlyCap") if settings.monthly_cap is not None else None
+    if cap is not None and cap < amount:
+        raise BadUserInput("monthlyCap must be at least the amount.", field="monthlyCap")
+    await AutopayRule.filter(number_id=number_id).delete()
+    return await AutopayRule.create(
+        number_id=number_id,
+        subscriber_id=subscriber_id,
+        card_id=card.id,
+        kind=settings.kind,
+        amount=amount,
+        threshold=threshold,
+        day_of_month=day,
+        monthly_cap=cap,
+        created_at=services.clock(),
+    )
+
+
+def _rubles(value: Decimal, field: str) -> int:
+    try:
+        minor = to_minor_units(value, "RUB")
+    except ValueError as exc:
+        raise BadUserInput(str(exc), field=field) from exc
+    if minor <= 0:
+        raise BadUserInput(f"{field} must be positive.", field=field)
+    return minor
+
+
+async def remove_rule(number_id: int) -> bool:
+    return bool(await AutopayRule.filter(number_id=number_id).delete())
+
+
+async def run_due(services: Services, now: datetime) -> list[AutopayRun]:
+    """One pass over every rule; safe to run from several workers (payments are idempotent
+    by a key naming the rule and the occasion)."""
+    runs = []
+    for rule in await AutopayRule.all().order_by("id"):
+        run = await _run_rule(services, rule, now)
+        if run is not None:
+            runs.append(run)
+    return runs
+
+
+async def _run_rule(services: Services, rule: AutopayRule, now: datetime) -> AutopayRun | None:
+    month = f"{now.year:04d}-{now.month:02d}"
+    if rule.kind is AutopayKind.THRESHOLD:
+        balance = await Balance.get_or_none(number_id=rule.number_id)
+        amount_now = balance.amount if balance else 0
+        assert rule.threshold is not None
+        if amount_now >= rule.threshold:
+            if not rule.armed:
+                await AutopayRule.filter(id=rule.id).update(armed=True)
+            return None
+        if not rule.armed:
+            return None
+        # Disarm first: whatever happens next, this drop below X fires once.
+        if not await AutopayRule.filter(id=rule.id, armed=True).update(armed=False):
+            return None  # another worker took it
+        occasion = f"threshold:{rule.id}:{now:%Y%m%d%H%M%S%f}"
+    else:
+        if now.day < (rule.day_of_month or 1) or rule.last_run_month == month:
+            return None
+        # Claimed with a conditional update (NULL-safe), so two workers cannot both pay.
+        not_this_month = Q(last_run_month__isnull=True) | ~Q(last_run_month=month)
+        claimed = await AutopayRule.filter(not_this_month, id=rule.id).update(last_run_month=month)
+        if not claimed:
+            return None
+        occasion = f"monthly:{rule.id}:{month}"
+    return await _pay(services, rule, occasion, month, now)
+
+
+async def _pay(
+    services: Services, rule: AutopayRule, occasion: str, month: str, now: datetime
+) -> AutopayRun:
+    if rule.monthly_cap is not None:
+        paid = await Payment.filter(
+            idempotency_key__startswith=f"s{rule.subscriber_id}:autopay:",
+            number_id=rule.number_id,
+            status__in=[PaymentStatus.PENDING, PaymentStatus.SUCCEEDED],
+            created_at__gte=now.replace(day=1, hour=0, minute=0, second=0, microsecond=0),
+        ).values_list("amount", flat=True)
+        if sum(paid) + rule.amount > rule.monthly_cap:
+            return await AutopayRun.create(
+                rule_id=rule.id,
+                number_id=rule.number_id,
+                outcome="CAP_REACHED",
+                detail=f"monthly cap {rule.monthly_cap} reached in {month}",
+                at=now,
+            )
+    card = await PaymentCard.get(id=rule.card_id)
+    try:
+        payment = await pay(
+            services,
+            Payer(subscriber_id=rule.subscriber_id),
+            Target(number_id=rule.number_id),
+            rule.amount,
+            token=card.provider_token,
+            card_id=card.id,
+            key=f"autopay:{occasion}",
+        )
+        outcome = str(payment.status)
+        detail = payment.failure_code or ""
+    except BadUserInput as exc:  # e.g. the payer's daily limit
+        payment, outcome, detail = None, "FAILED", exc.message
+    run = await AutopayRun.create(
+        rule_id=rule.id,
+        number_id=rule.number_id,
+        payment_id=payment.id if payment else None,
+        outcome=outcome,
+        detail=detail[:200],
+        at=now,
+    )
+    if outcome != "SUCCEEDED":
+        await _tell_owner(services, rule, detail or outcome)
+    return run
+
+
+async def _tell_owner(services: Services, rule: AutopayRule, reason: str) -> None:
+    owner = await Subscriber.get(id=rule.subscriber_id)
+    number = await Number.get(id=rule.number_id)
+    text = FAILED_SMS.format(amount=rule.amount / 100, msisdn=number.msisdn, reason=reason)
+    log.warning("autopay %s on %s failed: %s", rule.id, number.msisdn, reason)
+    services.background.spawn(services.sms.send(owner.phone, text), "autopay failure SMS")

@@ -1,0 +1,199 @@
+"""Paying into a number: one provider charge per payment, the balance credited once and
+only on success, idempotent by a key scoped to the payer (Stripe's rules). Used by top-ups
+and by autopay."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from models import LedgerKind, Payment, PaymentStatus
+from resolvers.errors import BadUserInput, Conflict
+from resolvers.money import ledger, trust
+from resolvers.money.amounts import to_decimal
+from resolvers.services import Services
+from resolvers.sql import is_postgres
+
+CURRENCY = "RUB"
+REPLAY_WAIT = timedelta(seconds=3)
+
+
+@dataclass(frozen=True)
+class Payer:
+    subscriber_id: int | None = None
+    partner_app_id: int | None = None
+
+    @property
+    def key_prefix(self) -> str:
+        return (
+            f"s{self.subscriber_id}"
+            if self.subscriber_id is not None
+            else f"p{self.partner_app_id}"
+        )
+
+    @property
+    def columns(self) -> dict[str, int | None]:
+        if self.subscriber_id is not None:
+            return {"payer_subscriber_id": self.subscriber_id}
+        return {"payer_partner_id": self.partner_app_id}
+
+
+@dataclass(frozen=True)
+class Target:
+    number_id: int
+    grant_id: int | None = None
+    grant_monthly_limit: int | None = None
+
+
+def request_hash(target: Target, amount: int, card_id: int | None, token: str) -> str:
+    method = f"card:{card_id}" if card_id is not None else f"token:{token}"
+    return hashlib.sha256(f"{target.number_id}|{amount}|{method}".encode()).hexdigest()
+
+
+async def pay(
+    services: Services,
+    payer: Payer,
+    target: Target,
+    amount: int,
+    *,
+    token: str,
+    card_id: int | None,
+    key: str,
+) -> Payment:
+    """`key` is the client's key; it is scoped to the payer here."""
+    scoped_key = f"{payer.key_prefix}:{key}"
+    fingerprint = request_hash(target, amount, card_id, token)
+    replay = await Payment.get_or_none(idempotency_key=scoped_key)
+    if replay is not None:
+        return await _replayed(replay, fingerprint)
+    try:
+        payment = await _open_payment(
+            services, payer, target, amount, card_id, scoped_key, fingerprint
+        )
+    except IntegrityError:
+        # Another request with this key got in first: answer as its replay.
+        return await _replayed(await Payment.get(idempotency_key=scoped_key), fingerprint)
+
+    assert services.payments is not None, "a payment provider is configured at start"
+    result = await services.payments.charge(
+        token, amount, CURRENCY, idempotency_key=f"payment:{payment.id}"
+    )
+    now = services.clock()
+    async with in_transaction():
+        if result.succeeded:
+            entry, _ = await ledger.post(
+                ledger.Posting(
+                    number_id=target.number_id,
+                    kind=LedgerKind.TOPUP,
+                    amount=amount,
+                    currency=CURRENCY,
+                    idempotency_key=f"payment:{payment.id}",
+                    reason=f"Top-up, payment {payment.id}",
+                    actor_subscriber_id=payer.subscriber_id,
+                    actor_partner_id=payer.partner_app_id,
+                    grant_id=target.grant_id,
+                ),
+                now,
+            )
+            # An open trust payment is repaid first, from this very top-up.
+            await trust.repay_from(target.number_id, amount, f"payment:{payment.id}", now)
+            await Payment.filter(id=payment.id).update(
+                status=PaymentStatus.SUCCEEDED,
+                provider_reference=result.reference,
+                ledger_entry_id=entry.id,
+                updated_at=now,
+            )
+        else:
+            await Payment.filter(id=payment.id).update(
+                status=PaymentStatus.FAILED, failure_code=result.failure_code, updated_at=now
+            )
+    if result.succeeded:
+        await announce_balance(services, target.number_id)
+    return await Payment.get(id=payment.id)
+
+
+async def announce_balance(services: Services, number_id: int) -> None:
+    """Tells live subscribers, after the commit, that the balance moved."""
+    from resolvers.events import publish_balance_changed
+
+    await publish_balance_changed(services, number_id)
+
+
+async def _open_payment(
+    services: Services,
+    payer: Payer,
+    target: Target,
+    amount: int,
+    card_id: int | None,
+    key: str,
+    request_hash: str,
+) -> Payment:
+    """Checks the running limits and records the PENDING payment in one transaction,
+    serialised per payer so two concurrent top-ups cannot both slip under a limit."""
+    now = services.clock()
+    payer_columns = payer.columns
+    async with in_transaction() as connection:
+        if is_postgres():
+            lock_key = int(hashlib.sha256(key.split(":")[0].encode()).hexdigest()[:15], 16)
+            await connection.execute_query("SELECT pg_advisory_xact_lock($1)", [lock_key])
+        spent_today = await _sum(
+            Payment.filter(created_at__gt=now - timedelta(days=1), **payer_columns)
+        )
+        if spent_today + amount > services.limits.daily_per_payer:
+            raise BadUserInput(
+                "This would exceed the daily top-up limit of "
+                f"{to_decimal(services.limits.daily_per_payer, CURRENCY)} {CURRENCY} per payer.",
+                field="amount",
+                limit="DAILY_PER_PAYER",
+            )
+        if target.grant_monthly_limit is not None:
+            month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+            spent = await _sum(
+                Payment.filter(grant_id=target.grant_id, created_at__gte=month_start)
+            )
+            if spent + amount > target.grant_monthly_limit:
+                raise BadUserInput(
+                    "This would exceed the grant's monthly top-up limit of "
+                    f"{to_decimal(target.grant_monthly_limit, CURRENCY)} {CURRENCY}.",
+                    field="amount",
+                    limit="GRANT_MONTHLY",
+                )
+        assert services.payments is not None
+        return await Payment.create(
+            number_id=target.number_id,
+            amount=amount,
+            currency=CURRENCY,
+            grant_id=target.grant_id,
+            card_id=card_id,
+            provider=services.payments.name,
+            idempotency_key=key,
+            request_hash=request_hash,
+            created_at=now,
+            updated_at=now,
+            **payer_columns,
+        )
+
+
+async def _sum(query: object) -> int:
+    """Pending payments count: money on its way must not let a limit be passed twice."""
+    amounts = await query.filter(  # type: ignore[attr-defined]
+        status__in=[PaymentStatus.PENDING, PaymentStatus.SUCCEEDED]
+    ).values_list("amount", flat=True)
+    return sum(amounts)
+
+
+async def _replayed(payment: Payment, request_hash: str) -> Payment:
+    if payment.request_hash != request_hash:
+        raise Conflict("This idempotency key was used for a different top-up.")
+    deadline = datetime.now().timestamp() + REPLAY_WAIT.total_seconds()
+    while payment.status is PaymentStatus.PENDING:
+        if datetime.now().timestamp() > deadline:
+            raise Conflict("A top-up with this idempotency key is still in progress. Retry later.")
+        await asyncio.sleep(0.05)
+        payment = await Payment.get(id=payment.id)
+    return payment

@@ -1,0 +1,142 @@
+"""Trust payment (доверительный платёж): credit on trust for a number that has run low.
+
+Offered when the number has been active at least 60 days, has no open trust payment and
+its balance is below a threshold; the amount offered follows the last three months' average
+spend; a fee applies; it is due in 3 days and the next top-ups repay it first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from models import Balance, LedgerEntry, LedgerKind, Number, TrustPayment, TrustStatus
+from resolvers.errors import BadUserInput, Conflict
+from resolvers.money import ledger
+
+MIN_ACTIVE_DAYS = 60
+BALANCE_BELOW = 10_000  # 100.00 RUB
+SMALLEST_OFFER = 5_000  # 50.00 RUB
+LARGEST_OFFER = 100_000  # 1,000.00 RUB
+OFFER_STEP = 1_000  # offers are whole tens of rubles
+FEE_PERCENT = 5
+SMALLEST_FEE = 500  # 5.00 RUB
+DUE_IN = timedelta(days=3)
+SPEND_WINDOW = timedelta(days=90)
+
+
+@dataclass(frozen=True)
+class Offer:
+    amount: int
+    fee: int
+
+    @property
+    def due_in_days(self) -> int:
+        return DUE_IN.days
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    offer: Offer | None
+    reason: str | None  # why nothing is offered
+
+
+def fee_for(amount: int) -> int:
+    return max(SMALLEST_FEE, amount * FEE_PERCENT // 100)
+
+
+async def eligibility(number: Number, now: datetime) -> Eligibility:
+    if number.activated_at > now - timedelta(days=MIN_ACTIVE_DAYS):
+        return Eligibility(None, f"The number needs {MIN_ACTIVE_DAYS} days of service first.")
+    if await TrustPayment.exists(number_id=number.id, status=TrustStatus.ACTIVE):
+        return Eligibility(None, "A trust payment is already open on this number.")
+    balance = await Balance.get_or_none(number_id=number.id)
+    if balance is not None and balance.amount >= BALANCE_BELOW:
+        return Eligibility(None, "The balance is not low enough for a trust payment.")
+    spent = await LedgerEntry.filter(
+        number_id=number.id,
+        kind__in=[LedgerKind.CHARGE, LedgerKind.FEE],
+        created_at__gte=now - SPEND_WINDOW,
+    ).values_list("amount", flat=True)
+    monthly = -sum(spent) // 3
+    offered = min(LARGEST_OFFER, max(SMALLEST_OFFER, monthly // OFFER_STEP * OFFER_STEP))
+    return Eligibility(Offer(offered, fee_for(offered)), None)
+
+
+async def take(number: Number, amount: int, taken_by: int | None, now: datetime) -> TrustPayment:
+    """Credits the amount and charges the fee at once, in one transaction."""
+    async with in_transaction():
+        # Serialises takes on this number (the balance row's lock) before checking.
+        await ledger.lock_balance(number.id, now)
+        offer = (await eligibility(number, now)).offer
+        if offer is None:
+            raise Conflict("No trust payment is offered on this number now.")
+        if not 0 < amount <= offer.amount:
+            raise BadUserInput(
+                f"Take at most the offered {offer.amount / 100:.2f} RUB.", field="amount"
+            )
+        fee = fee_for(amount)
+        trust = await TrustPayment.create(
+            number_id=number.id,
+            amount=amount,
+            fee=fee,
+            outstanding=amount + fee,
+            taken_by_id=taken_by,
+            taken_at=now,
+            due_at=now + DUE_IN,
+        )
+        for kind, value, reason in [
+            (LedgerKind.TRUST_CREDIT, amount, "Trust payment"),
+            (LedgerKind.FEE, -fee, "Trust payment fee"),
+        ]:
+            await ledger.post(
+                ledger.Posting(
+                    number_id=number.id,
+                    kind=kind,
+                    amount=value,
+                    currency="RUB",
+                    idempotency_key=f"trust:{trust.id}:{kind}",
+                    reason=reason,
+                    actor_subscriber_id=taken_by,
+                ),
+                now,
+            )
+    return trust
+
+
+async def repay_from(number_id: int, top_up: int, source_key: str, now: datetime) -> int:
+    """Inside a top-up's transaction: repays the open trust payment first. Returns what was
+    repaid."""
+    trust = await TrustPayment.get_or_none(number_id=number_id, status=TrustStatus.ACTIVE)
+    if trust is None or trust.outstanding <= 0:
+        return 0
+    repaid = min(trust.outstanding, top_up)
+    _, created = await ledger.post(
+        ledger.Posting(
+            number_id=number_id,
+            kind=LedgerKind.TRUST_REPAYMENT,
+            amount=-repaid,
+            currency="RUB",
+            idempotency_key=f"trust-repayment:{source_key}",
+            reason=f"Trust payment {trust.id} repaid",
+        ),
+        now,
+    )
+    if not created:
+        return 0
+    remaining = trust.outstanding - repaid
+    await TrustPayment.filter(id=trust.id).update(
+        outstanding=F("outstanding") - repaid,
+        status=TrustStatus.REPAID if remaining == 0 else TrustStatus.ACTIVE,
+        repaid_at=now if remaining == 0 else None,
+    )
+    return repaid
+
+
+def shown_status(trust: TrustPayment, now: datetime) -> str:
+    if trust.status is TrustStatus.ACTIVE and trust.due_at <= now:
+        return "OVERDUE"
+    return str(trust.status)
