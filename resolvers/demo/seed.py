@@ -32,6 +32,9 @@ DEMO_PARTNER_CLIENT_ID = "demo-partner"
 DEMO_PARTNER_SECRET = "demo-partner-secret"  # noqa: S105 (documented, dev only)
 DEMO_PARTNER_SCOPES = ["numbers:read", "balance:read", "usage:read", "topup", "manage"]
 
+# Ваня's number ends low (45.00 RUB), so a trust payment is on offer in the demo.
+LOW_BALANCE = 4500
+
 DEMO_PHONES = {
     "owner": "+79990000001",
     "daughter": "+79990000002",
@@ -132,7 +135,8 @@ async def seed_demo(now: datetime | None = None) -> bool:
         for key, number in numbers.items():
             tariff = tariffs[_tariff_of(key)]
             records = build_usage_records(rng, number, tariff, now)
-            await _post_demo_ledger(number, tariff.monthly_fee, records, now, rng)
+            low = LOW_BALANCE if key == "son" else None
+            await _post_demo_ledger(number, tariff.monthly_fee, records, now, rng, low)
     return True
 
 
@@ -141,7 +145,12 @@ def _tariff_of(number_key: str) -> str:
 
 
 async def _post_demo_ledger(
-    number: Number, monthly_fee: int, records: list[Any], now: datetime, rng: random.Random
+    number: Number,
+    monthly_fee: int,
+    records: list[Any],
+    now: datetime,
+    rng: random.Random,
+    end_balance: int | None = None,
 ) -> None:
     """Three months of top-ups, fees and usage charges; the balance is their sum."""
     await UsageRecord.bulk_create(records, batch_size=500)
@@ -156,6 +165,10 @@ async def _post_demo_ledger(
         entries.append((start + timedelta(hours=1), LedgerKind.FEE, -monthly_fee, "Monthly fee"))
     entries += [(r.started_at, LedgerKind.CHARGE, -r.cost, "Usage") for r in records if r.cost]
     entries.sort(key=lambda entry: entry[0])
+    if end_balance is not None:
+        # A last purchase that leaves the balance low: the trust-payment demo needs one.
+        spent = sum(entry[2] for entry in entries) - end_balance
+        entries.append((now - timedelta(days=1), LedgerKind.CHARGE, -spent, "Игра в магазине"))
     balance = 0
     rows = []
     for i, (at, kind, amount, reason) in enumerate(entries):
