@@ -93,7 +93,7 @@ class TrustPayment(Model):
     )
     amount = fields.BigIntField()  # credited, minor units
     fee = fields.BigIntField()  # charged with it
-    outstanding = fields.BigIntField()  # amount + fee still to repay
+    outstanding = fields.BigIntField()  # of the credit, still to repay (the fee is charged at once)
     currency = fields.CharField(max_length=3, default="RUB")
     status = fields.CharEnumField(TrustStatus, max_length=8, default=TrustStatus.ACTIVE)
     taken_by = fields.ForeignKeyField(

@@ -56,11 +56,16 @@ async def eligibility(number: Number, now: datetime) -> Eligibility:
     balance = await Balance.get_or_none(number_id=number.id)
     if balance is not None and balance.amount >= BALANCE_BELOW:
         return Eligibility(None, "The balance is not low enough for a trust payment.")
-    spent = await LedgerEntry.filter(
-        number_id=number.id,
-        kind__in=[LedgerKind.CHARGE, LedgerKind.FEE],
-        created_at__gte=now - SPEND_WINDOW,
-    ).values_list("amount", flat=True)
+    # Tariff, service and usage spending; earlier trust fees must not inflate the offer.
+    spent = (
+        await LedgerEntry.filter(
+            number_id=number.id,
+            kind__in=[LedgerKind.CHARGE, LedgerKind.FEE],
+            created_at__gte=now - SPEND_WINDOW,
+        )
+        .exclude(idempotency_key__startswith="trust:")
+        .values_list("amount", flat=True)
+    )
     monthly = -sum(spent) // 3
     offered = min(LARGEST_OFFER, max(SMALLEST_OFFER, monthly // OFFER_STEP * OFFER_STEP))
     return Eligibility(Offer(offered, fee_for(offered)), None)
@@ -83,7 +88,8 @@ async def take(number: Number, amount: int, taken_by: int | None, now: datetime)
             number_id=number.id,
             amount=amount,
             fee=fee,
-            outstanding=amount + fee,
+            # The fee is charged now, with the credit: only the credit is repaid later.
+            outstanding=amount,
             taken_by_id=taken_by,
             taken_at=now,
             due_at=now + DUE_IN,
