@@ -66,6 +66,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
                 "SECRET_KEY is required when KABINET_ENV=prod (at least 32 characters)"
             )
         secret_key = DEV_SECRET_KEY
+    elif kabinet_env == "prod" and secret_key == DEV_SECRET_KEY:
+        raise ConfigError("SECRET_KEY must not be the development key when KABINET_ENV=prod")
     elif len(secret_key) < MIN_SECRET_KEY_LENGTH:
         raise ConfigError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters long")
 

@@ -24,6 +24,13 @@ ON CONFLICT (key) DO UPDATE SET count = 1, expires_at_ms = excluded.expires_at_m
 RETURNING count
 """
 _DELETE_SQL = "DELETE FROM rate_counters WHERE key = ? RETURNING key"
+# Takes the key only if it is free or expired: returns a row to exactly one claimant.
+_CLAIM_SQL = """
+INSERT INTO rate_counters (key, count, expires_at_ms) VALUES (?, 1, ?)
+ON CONFLICT (key) DO UPDATE SET count = 1, expires_at_ms = excluded.expires_at_ms
+WHERE rate_counters.expires_at_ms <= ?
+RETURNING key
+"""
 
 
 def _now_ms() -> int:
@@ -52,6 +59,10 @@ class DatabaseCounterStore:
 
     async def delete(self, key: str) -> None:
         await fetch_all(_DELETE_SQL, [key])
+
+    async def claim(self, key: str, ttl_seconds: int) -> bool:
+        now = _now_ms()
+        return bool(await fetch_all(_CLAIM_SQL, [key, now + ttl_seconds * 1000, now]))
 
 
 class RedisCounterStore:
@@ -83,6 +94,9 @@ class RedisCounterStore:
 
     async def delete(self, key: str) -> None:
         await self.redis.delete(self.prefix + key)
+
+    async def claim(self, key: str, ttl_seconds: int) -> bool:
+        return bool(await self.redis.set(self.prefix + key, 1, ex=ttl_seconds, nx=True))
 
     async def ping(self) -> bool:
         return bool(await self.redis.ping())

@@ -33,6 +33,10 @@ class SandboxPaymentProvider:
         brand, last4, _ = SANDBOX_CARDS[token]
         return CardDetails(brand=brand, last4=last4, exp_month=12, exp_year=2030)
 
+    async def lookup(self, idempotency_key: str) -> ChargeResult | None:
+        """What the provider did with a charge key; None if it never saw it."""
+        return self.charges.get(idempotency_key)
+
     async def charge(
         self, token: str, amount: int, currency: str, idempotency_key: str
     ) -> ChargeResult:

@@ -1,5 +1,5 @@
-"""The background worker: runs autopay rules every interval. Several workers may run at
-once (each rule's payment is claimed and idempotent)."""
+"""The background worker: settles interrupted payments and runs autopay rules every
+interval. Several workers may run at once (each rule's payment is claimed and idempotent)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from gateway.db import close_database, open_database
 from gateway.request_id import configure_logging
 from gateway.services import build_services, close_services
 from resolvers.money.autopay import run_due
+from resolvers.money.payments import reconcile_pending
 
 log = logging.getLogger("kabinet.worker")
 
@@ -28,6 +29,9 @@ async def run_worker(settings: Settings, interval_seconds: float, once: bool) ->
             loop.add_signal_handler(sig, stop.set)
     try:
         while True:
+            settled = await reconcile_pending(services)
+            if settled:
+                log.info("settled %s interrupted payment(s)", settled)
             runs = await run_due(services, services.clock())
             for run in runs:
                 log.info("autopay rule %s: %s %s", run.rule_id, run.outcome, run.detail)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -62,7 +62,8 @@ def future_expiry(expires_at: datetime | None, now: datetime) -> datetime | None
         raise BadUserInput("Give expiresAt with a timezone, e.g. 2027-01-31T00:00:00Z.")
     if expires_at <= now:
         raise BadUserInput("expiresAt must be in the future.", field="expiresAt")
-    return expires_at
+    # Stored in UTC: SQLite compares timestamps as text, so every offset must be the same.
+    return expires_at.astimezone(UTC)
 
 
 def positive_limit(amount: Decimal | None, currency: str = "RUB") -> int | None:

@@ -19,6 +19,7 @@ from permissions.viewer import Viewer
 from resolvers import audit
 from resolvers.access.common import grant_rows, subscriber_of
 from resolvers.errors import BadUserInput, NotFound
+from resolvers.identity import lockout
 from resolvers.identity.codes import CodeRequest, consume_code, issue_code
 from resolvers.identity.phones import normalise_phone
 from resolvers.loaders import Loaders
@@ -49,10 +50,13 @@ async def link_number(services: Services, viewer: Viewer, raw_msisdn: str, ip: s
 
 
 async def confirm_link_number(
-    services: Services, loaders: Loaders, viewer: Viewer, raw_msisdn: str, code: str
+    services: Services, loaders: Loaders, viewer: Viewer, raw_msisdn: str, code: str, ip: str = ""
 ) -> dict[str, Any]:
     asker_id = subscriber_of(viewer)
     msisdn = normalise_phone(raw_msisdn)
+    # Counted before the code is checked: many codes x 5 tries must not add up to a guess.
+    subject = f"link:{asker_id}:{msisdn}"
+    await lockout.begin_attempt(services, subject, ip)
     consumed = await consume_code(
         services, phone=msisdn, purpose=CodePurpose.LINK_NUMBER, code=code
     )

@@ -162,6 +162,10 @@ async def approve(
         ).update(status=AccessRequestStatus.APPROVED, decided_at=now)
         if not decided:
             raise Conflict("This request is no longer pending.")
+        # Like grantAccess: the grantee holds one live grant per number.
+        await AccessGrant.filter(
+            number_id=request.number_id, grantee_subscriber_id=request.requester_id, revoked_at=None
+        ).update(revoked_at=now)
         grant = await AccessGrant.create(
             number_id=request.number_id,
             granted_by_id=owner_id,

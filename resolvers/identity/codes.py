@@ -51,6 +51,8 @@ async def issue_code(
     await _enforce_limits(services, phone, purpose, ip)
     code = f"{secrets.randbelow(10**6):06d}"
     now = services.clock()
+    # A newer code replaces the older ones: they stop working at once.
+    await OneTimeCode.filter(phone=phone, purpose=purpose, consumed_at=None).update(consumed_at=now)
     await OneTimeCode.create(
         phone=phone,
         purpose=purpose,
@@ -89,14 +91,16 @@ async def _send(services: Services, phone: str, text: str, purpose: CodePurpose,
 
 
 async def _enforce_limits(services: Services, phone: str, purpose: CodePurpose, ip: str) -> None:
+    """Each limit is taken atomically before any work (claim / increment-then-compare), so
+    a burst of parallel requests cannot slip past it."""
     counters = services.counters
     cooldown_key = f"code-cooldown:{purpose}:{phone}"
-    wait = await counters.seconds_left(cooldown_key)
-    if wait > 0:
+    if not await counters.claim(cooldown_key, RESEND_COOLDOWN_SECONDS):
         await _refused(services, phone, ip, "resend cooldown")
+        wait = await counters.seconds_left(cooldown_key)
         raise RateLimited("A code was sent less than a minute ago.", retry_after=wait)
     day_key = f"code-day:{purpose}:{phone}"
-    if await counters.count(day_key) >= MAX_CODES_PER_DAY:
+    if await counters.increment(day_key, DAY_SECONDS) > MAX_CODES_PER_DAY:
         await _refused(services, phone, ip, "daily limit")
         raise RateLimited(
             "Too many codes for this number today.",
@@ -110,8 +114,6 @@ async def _enforce_limits(services: Services, phone: str, purpose: CodePurpose, 
                 "Too many codes requested from this address.",
                 retry_after=await counters.seconds_left(ip_key),
             )
-    await counters.increment(day_key, DAY_SECONDS)
-    await counters.hold(cooldown_key, RESEND_COOLDOWN_SECONDS)
 
 
 async def _refused(services: Services, phone: str, ip: str, why: str) -> None:

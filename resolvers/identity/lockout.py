@@ -1,5 +1,10 @@
-"""Lock-out: 10 failed sign-ins in a row for one phone (codes and passwords together)
-lock it for an hour, counted in the store every gateway process shares."""
+"""Lock-out: 10 failed sign-ins in a row for one phone (codes and passwords together) lock
+it for an hour, counted in the store every gateway process shares.
+
+An attempt is counted before its code or password is checked (and forgiven on success), so
+a burst of parallel guesses gets no more than ten tries. Sign-ins from one IP address are
+throttled too, against guessing one password across many phones.
+"""
 
 from __future__ import annotations
 
@@ -9,39 +14,44 @@ from resolvers.services import Services
 
 MAX_FAILURES_IN_A_ROW = 10
 LOCK_SECONDS = 3600
+MAX_ATTEMPTS_PER_IP_PER_HOUR = 100
 
 
-def _failures_key(phone: str) -> str:
-    return f"signin-failures:{phone}"
+def _attempts_key(subject: str) -> str:
+    return f"signin-failures:{subject}"
 
 
-def _lock_key(phone: str) -> str:
-    return f"signin-lock:{phone}"
+def _lock_key(subject: str) -> str:
+    return f"signin-lock:{subject}"
 
 
-async def refuse_if_locked(services: Services, phone: str, ip: str) -> None:
-    seconds = await services.counters.seconds_left(_lock_key(phone))
+async def begin_attempt(services: Services, subject: str, ip: str) -> None:
+    """Counts one attempt for `subject` (a phone, or a phone and an asker) or refuses it."""
+    counters = services.counters
+    seconds = await counters.seconds_left(_lock_key(subject))
     if seconds > 0:
-        await audit.record("sign_in", "locked", at=services.clock(), phone=phone, ip=ip)
+        await audit.record("sign_in", "locked", at=services.clock(), phone=subject[:16], ip=ip)
+        raise RateLimited("Too many failed attempts. Try again later.", retry_after=seconds)
+    if ip and await counters.increment(f"signin-ip:{ip}", 3600) > MAX_ATTEMPTS_PER_IP_PER_HOUR:
         raise RateLimited(
-            "Too many failed sign-ins for this number. Try again later.", retry_after=seconds
+            "Too many sign-in attempts from this address.",
+            retry_after=await counters.seconds_left(f"signin-ip:{ip}"),
         )
-
-
-async def record_failure(services: Services, phone: str, ip: str) -> None:
-    failures = await services.counters.increment(_failures_key(phone), LOCK_SECONDS)
-    if failures >= MAX_FAILURES_IN_A_ROW:
-        await services.counters.hold(_lock_key(phone), LOCK_SECONDS)
-        await services.counters.delete(_failures_key(phone))
+    attempts = await counters.increment(_attempts_key(subject), LOCK_SECONDS)
+    if attempts > MAX_FAILURES_IN_A_ROW:
+        await counters.hold(_lock_key(subject), LOCK_SECONDS)
+        await counters.delete(_attempts_key(subject))
         await audit.record(
             "lockout",
             "locked",
             at=services.clock(),
-            phone=phone,
+            phone=subject[:16],
             ip=ip,
-            detail=f"{failures} failed sign-ins in a row",
+            detail=f"{MAX_FAILURES_IN_A_ROW} failed attempts in a row",
         )
+        raise RateLimited("Too many failed attempts. Try again later.", retry_after=LOCK_SECONDS)
 
 
-async def record_success(services: Services, phone: str) -> None:
-    await services.counters.delete(_failures_key(phone))
+async def succeeded(services: Services, subject: str) -> None:
+    """The attempt was right: the row of failures starts again."""
+    await services.counters.delete(_attempts_key(subject))

@@ -6,6 +6,7 @@ from models import Session, SignInMethod, Subscriber
 from permissions.viewer import Viewer
 from resolvers import audit
 from resolvers.errors import Forbidden, Unauthenticated
+from resolvers.identity import lockout
 from resolvers.identity.password_policy import check_new_password
 from resolvers.identity.passwords import hash_password, verify_password
 from resolvers.identity.sessions import live_session_ids, revoke_sessions
@@ -36,6 +37,9 @@ async def change_password(
     services: Services, viewer: Viewer, old_password: str, new_password: str, ip: str
 ) -> int:
     subscriber = await _signed_in_subscriber(viewer)
+    # A stolen access token must not buy unlimited guesses of the current password.
+    subject = f"password-change:{subscriber.id}"
+    await lockout.begin_attempt(services, subject, ip)
     if not await verify_password(subscriber.password_hash, old_password):
         await audit.record(
             "password_changed",
@@ -47,6 +51,7 @@ async def change_password(
             detail="wrong current password",
         )
         raise Unauthenticated("The current password is wrong.")
+    await lockout.succeeded(services, subject)
     check_new_password(new_password, subscriber.phone)
     return await _store(services, subscriber, viewer, new_password, "password_changed", ip)
 

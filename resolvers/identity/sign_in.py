@@ -34,7 +34,7 @@ async def sign_in_with_code(
     services: Services, raw_phone: str, code: str, *, ip: str, user_agent: str
 ) -> TokenPair:
     phone = normalise_phone(raw_phone)
-    await lockout.refuse_if_locked(services, phone, ip)
+    await lockout.begin_attempt(services, phone, ip)
     consumed = await consume_code(services, phone=phone, purpose=CodePurpose.SIGN_IN, code=code)
     subscriber = await Subscriber.get_or_none(phone=phone) if consumed else None
     if subscriber is None:
@@ -47,7 +47,7 @@ async def sign_in_with_password(
     services: Services, raw_phone: str, password: str, *, ip: str, user_agent: str
 ) -> TokenPair:
     phone = normalise_phone(raw_phone)
-    await lockout.refuse_if_locked(services, phone, ip)
+    await lockout.begin_attempt(services, phone, ip)
     subscriber = await Subscriber.get_or_none(phone=phone)
     # verify_password does the same argon2 work when there is no subscriber or no password.
     stored_hash = subscriber.password_hash if subscriber else None
@@ -62,14 +62,13 @@ async def sign_in_with_password(
 
 async def _failed(services: Services, phone: str, ip: str, method: str) -> NoReturn:
     await audit.record("sign_in", "failed", at=services.clock(), phone=phone, ip=ip, detail=method)
-    await lockout.record_failure(services, phone, ip)
     raise Unauthenticated("Wrong phone number, code or password.")
 
 
 async def _succeeded(
     services: Services, subscriber: Subscriber, method: SignInMethod, ip: str, user_agent: str
 ) -> TokenPair:
-    await lockout.record_success(services, subscriber.phone)
+    await lockout.succeeded(services, subscriber.phone)
     pair = await start_session(
         services, subscriber_id=subscriber.id, method=method, user_agent=user_agent, ip=ip
     )

@@ -10,6 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
 
 from models import (
     AutopayKind,
@@ -22,9 +23,12 @@ from models import (
     PaymentStatus,
     Subscriber,
 )
-from resolvers.errors import BadUserInput, NotFound
+from permissions.levels import Level
+from permissions.viewer import Viewer
+from resolvers.errors import BadUserInput, ClientError, NotFound
 from resolvers.money.amounts import to_minor_units
 from resolvers.money.payments import Payer, Target, pay
+from resolvers.reach import load_reach
 from resolvers.services import Services
 
 log = logging.getLogger("kabinet.autopay")
@@ -68,18 +72,28 @@ async def set_rule(
     cap = _rubles(settings.monthly_cap, "monthlyCap") if settings.monthly_cap is not None else None
     if cap is not None and cap < amount:
         raise BadUserInput("monthlyCap must be at least the amount.", field="monthlyCap")
-    await AutopayRule.filter(number_id=number_id).delete()
-    return await AutopayRule.create(
-        number_id=number_id,
-        subscriber_id=subscriber_id,
-        card_id=card.id,
-        kind=settings.kind,
-        amount=amount,
-        threshold=threshold,
-        day_of_month=day,
-        monthly_cap=cap,
-        created_at=services.clock(),
-    )
+    now = services.clock()
+    month = f"{now.year:04d}-{now.month:02d}"
+    async with in_transaction():
+        previous = await AutopayRule.get_or_none(number_id=number_id)
+        # A monthly payment already made this month (by this rule or the one it replaces),
+        # or a day D already past, means the next one is next month.
+        last_run = previous.last_run_month if previous else None
+        if day is not None and now.day >= day:
+            last_run = month
+        await AutopayRule.filter(number_id=number_id).delete()
+        return await AutopayRule.create(
+            number_id=number_id,
+            subscriber_id=subscriber_id,
+            card_id=card.id,
+            kind=settings.kind,
+            amount=amount,
+            threshold=threshold,
+            day_of_month=day,
+            monthly_cap=cap,
+            last_run_month=last_run,
+            created_at=now,
+        )
 
 
 def _rubles(value: Decimal, field: str) -> int:
@@ -101,7 +115,17 @@ async def run_due(services: Services, now: datetime) -> list[AutopayRun]:
     by a key naming the rule and the occasion)."""
     runs = []
     for rule in await AutopayRule.all().order_by("id"):
-        run = await _run_rule(services, rule, now)
+        try:
+            run = await _run_rule(services, rule, now)
+        except Exception as exc:  # one broken rule must not stop everyone else's
+            log.exception("autopay rule %s failed", rule.id)
+            run = await AutopayRun.create(
+                rule_id=rule.id,
+                number_id=rule.number_id,
+                outcome="FAILED",
+                detail=f"{type(exc).__name__}: {exc}"[:200],
+                at=now,
+            )
         if run is not None:
             runs.append(run)
     return runs
@@ -109,6 +133,9 @@ async def run_due(services: Services, now: datetime) -> list[AutopayRun]:
 
 async def _run_rule(services: Services, rule: AutopayRule, now: datetime) -> AutopayRun | None:
     month = f"{now.year:04d}-{now.month:02d}"
+    dropped = await _drop_if_stale(rule, now)
+    if dropped is not None:
+        return dropped
     if rule.kind is AutopayKind.THRESHOLD:
         balance = await Balance.get_or_none(number_id=rule.number_id)
         amount_now = balance.amount if balance else 0
@@ -131,8 +158,28 @@ async def _run_rule(services: Services, rule: AutopayRule, now: datetime) -> Aut
         claimed = await AutopayRule.filter(not_this_month, id=rule.id).update(last_run_month=month)
         if not claimed:
             return None
-        occasion = f"monthly:{rule.id}:{month}"
+        occasion = f"monthly:{rule.number_id}:{month}"
     return await _pay(services, rule, occasion, month, now)
+
+
+async def _drop_if_stale(rule: AutopayRule, now: datetime) -> AutopayRun | None:
+    """A rule whose card was removed, or whose owner no longer has FULL access to the
+    number, is dropped (and the drop recorded) instead of paying."""
+    card = await PaymentCard.get_or_none(id=rule.card_id, removed_at=None)
+    reach = await load_reach(Viewer(subscriber_id=rule.subscriber_id), now)
+    if card is not None and reach.level(rule.number_id) >= Level.FULL:
+        return None
+    outcome = "CARD_REMOVED" if card is None else "ACCESS_LOST"
+    async with in_transaction():
+        run = await AutopayRun.create(
+            rule_id=rule.id,
+            number_id=rule.number_id,
+            outcome=outcome,
+            detail="rule dropped",
+            at=now,
+        )
+        await AutopayRule.filter(id=rule.id).delete()
+    return run
 
 
 async def _pay(
@@ -153,7 +200,7 @@ async def _pay(
                 detail=f"monthly cap {rule.monthly_cap} reached in {month}",
                 at=now,
             )
-    card = await PaymentCard.get(id=rule.card_id)
+    card = await PaymentCard.get(id=rule.card_id)  # checked live by _drop_if_stale
     try:
         payment = await pay(
             services,
@@ -166,7 +213,7 @@ async def _pay(
         )
         outcome = str(payment.status)
         detail = payment.failure_code or ""
-    except BadUserInput as exc:  # e.g. the payer's daily limit
+    except ClientError as exc:  # e.g. the payer's daily limit
         payment, outcome, detail = None, "FAILED", exc.message
     run = await AutopayRun.create(
         rule_id=rule.id,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from models import PaymentCard
+from tortoise.transactions import in_transaction
+
+from models import AutopayRule, PaymentCard
 from permissions.viewer import Viewer
 from resolvers.access.common import subscriber_of
 from resolvers.errors import BadUserInput, NotFound
@@ -47,6 +49,9 @@ async def remove_card(services: Services, viewer: Viewer, card_id: int) -> Payme
     card = await PaymentCard.get_or_none(id=card_id, subscriber_id=subscriber_id, removed_at=None)
     if card is None:
         raise NotFound("No such saved card.")
-    card.removed_at = services.clock()
-    await card.save(update_fields=["removed_at"])
+    async with in_transaction():
+        card.removed_at = services.clock()
+        await card.save(update_fields=["removed_at"])
+        # An autopay rule must not go on charging a card its owner removed.
+        await AutopayRule.filter(card_id=card.id).delete()
     return card

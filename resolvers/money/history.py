@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from models import LedgerEntry, LedgerKind, Payment
@@ -39,6 +39,15 @@ def _decode_cursor(cursor: str | None) -> int | None:
     raise BadUserInput("This cursor is not valid.", field="after")
 
 
+def _utc(moment: datetime | None) -> datetime | None:
+    """Filters compare in UTC: SQLite compares the stored timestamps as text."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        raise BadUserInput("Give `from` and `to` with a timezone, e.g. 2026-11-01T00:00:00Z.")
+    return moment.astimezone(UTC)
+
+
 def _check(first: int, since: datetime | None, until: datetime | None) -> None:
     if not 0 < first <= MAX_PAGE:
         raise BadUserInput(f"first must be from 1 to {MAX_PAGE}.", field="first")
@@ -57,6 +66,7 @@ async def _page(query: Any, first: int, after: str | None) -> Page:
 async def payments_page(
     number_id: int, first: int, after: str | None, since: datetime | None, until: datetime | None
 ) -> Page:
+    since, until = _utc(since), _utc(until)
     _check(first, since, until)
     query = Payment.filter(number_id=number_id)
     if since:
@@ -74,6 +84,7 @@ async def ledger_page(
     until: datetime | None,
     kinds: list[LedgerKind] | None,
 ) -> Page:
+    since, until = _utc(since), _utc(until)
     _check(first, since, until)
     query = LedgerEntry.filter(number_id=number_id)
     if since:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,11 +17,14 @@ from models import LedgerKind, Payment, PaymentStatus
 from resolvers.errors import BadUserInput, Conflict
 from resolvers.money import ledger, trust
 from resolvers.money.amounts import to_decimal
-from resolvers.services import Services
+from resolvers.services import ChargeResult, Services
 from resolvers.sql import is_postgres
 
 CURRENCY = "RUB"
 REPLAY_WAIT = timedelta(seconds=3)
+# A payment still PENDING after this is presumed interrupted, and reconciled.
+PENDING_GRACE = timedelta(minutes=2)
+log = logging.getLogger("kabinet.payments")
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,12 @@ class Payer:
         if self.subscriber_id is not None:
             return {"payer_subscriber_id": self.subscriber_id}
         return {"payer_partner_id": self.partner_app_id}
+
+
+class _AlreadyOpened(Exception):
+    def __init__(self, payment: Payment) -> None:
+        super().__init__(payment.id)
+        self.payment = payment
 
 
 @dataclass(frozen=True)
@@ -75,46 +85,74 @@ async def pay(
         payment = await _open_payment(
             services, payer, target, amount, card_id, scoped_key, fingerprint
         )
+    except _AlreadyOpened as opened:
+        return await _replayed(opened.payment, fingerprint)
     except IntegrityError:
         # Another request with this key got in first: answer as its replay.
         return await _replayed(await Payment.get(idempotency_key=scoped_key), fingerprint)
 
     assert services.payments is not None, "a payment provider is configured at start"
-    result = await services.payments.charge(
-        token, amount, CURRENCY, idempotency_key=f"payment:{payment.id}"
-    )
+    try:
+        result = await services.payments.charge(
+            token, amount, CURRENCY, idempotency_key=f"payment:{payment.id}"
+        )
+    except Exception:
+        # The outcome is unknown (the card may or may not have been charged): the payment
+        # stays PENDING and reconcile_pending settles it from the provider's own record.
+        log.exception("payment %s: provider call failed, left PENDING", payment.id)
+        return await Payment.get(id=payment.id)
+    await settle(services, payment, result)
+    return await Payment.get(id=payment.id)
+
+
+async def settle(services: Services, payment: Payment, result: ChargeResult) -> None:
+    """Records the provider's answer: credit once on success (the ledger key is the
+    payment's), FAILED otherwise. Safe to call again for the same payment."""
     now = services.clock()
     async with in_transaction():
         if result.succeeded:
             entry, _ = await ledger.post(
                 ledger.Posting(
-                    number_id=target.number_id,
+                    number_id=payment.number_id,
                     kind=LedgerKind.TOPUP,
-                    amount=amount,
-                    currency=CURRENCY,
+                    amount=payment.amount,
+                    currency=payment.currency,
                     idempotency_key=f"payment:{payment.id}",
                     reason=f"Top-up, payment {payment.id}",
-                    actor_subscriber_id=payer.subscriber_id,
-                    actor_partner_id=payer.partner_app_id,
-                    grant_id=target.grant_id,
+                    actor_subscriber_id=payment.payer_subscriber_id,
+                    actor_partner_id=payment.payer_partner_id,
+                    grant_id=payment.grant_id,
                 ),
                 now,
             )
             # An open trust payment is repaid first, from this very top-up.
-            await trust.repay_from(target.number_id, amount, f"payment:{payment.id}", now)
-            await Payment.filter(id=payment.id).update(
+            await trust.repay_from(payment.number_id, payment.amount, f"payment:{payment.id}", now)
+            await Payment.filter(id=payment.id, status=PaymentStatus.PENDING).update(
                 status=PaymentStatus.SUCCEEDED,
                 provider_reference=result.reference,
                 ledger_entry_id=entry.id,
                 updated_at=now,
             )
         else:
-            await Payment.filter(id=payment.id).update(
+            await Payment.filter(id=payment.id, status=PaymentStatus.PENDING).update(
                 status=PaymentStatus.FAILED, failure_code=result.failure_code, updated_at=now
             )
     if result.succeeded:
-        await announce_balance(services, target.number_id)
-    return await Payment.get(id=payment.id)
+        await announce_balance(services, payment.number_id)
+
+
+async def reconcile_pending(services: Services, older_than: timedelta = PENDING_GRACE) -> int:
+    """Settles payments left PENDING by a crash or a failed provider call, from the
+    provider's record of the charge (asked by the same idempotency key). A charge the
+    provider never saw is FAILED. Returns how many were settled."""
+    assert services.payments is not None
+    cutoff = services.clock() - older_than
+    settled = 0
+    for payment in await Payment.filter(status=PaymentStatus.PENDING, created_at__lt=cutoff):
+        result = await services.payments.lookup(f"payment:{payment.id}")
+        await settle(services, payment, result or ChargeResult(False, failure_code="abandoned"))
+        settled += 1
+    return settled
 
 
 async def announce_balance(services: Services, number_id: int) -> None:
@@ -141,6 +179,11 @@ async def _open_payment(
         if is_postgres():
             lock_key = int(hashlib.sha256(key.split(":")[0].encode()).hexdigest()[:15], 16)
             await connection.execute_query("SELECT pg_advisory_xact_lock($1)", [lock_key])
+        # Under the lock, a request with this key that got in first is visible: answer as its
+        # replay rather than judging it against limits it already counts towards.
+        first = await Payment.get_or_none(idempotency_key=key)
+        if first is not None:
+            raise _AlreadyOpened(first)
         spent_today = await _sum(
             Payment.filter(created_at__gt=now - timedelta(days=1), **payer_columns)
         )

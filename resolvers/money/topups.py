@@ -6,8 +6,10 @@ only when the provider approves."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+
+from tortoise.expressions import Q
 
 from models import (
     AccessGrant,
@@ -28,6 +30,8 @@ from resolvers.services import Services
 CURRENCY = "RUB"
 REPLAY_WAIT = timedelta(seconds=3)
 MAX_KEY_LENGTH = 100
+# Keys the gateway itself uses for a payer's payments (autopay); clients may not take them.
+RESERVED_KEY_PREFIXES = ("autopay:",)
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,9 @@ async def top_up(
         raise BadUserInput(
             f"idempotencyKey must have 1 to {MAX_KEY_LENGTH} characters.", field="idempotencyKey"
         )
-    target = await _target(loaders, viewer, normalise_phone(request.msisdn))
+    if key.startswith(RESERVED_KEY_PREFIXES):
+        raise BadUserInput("idempotencyKey may not start with a reserved prefix (autopay:).")
+    target = await _target(loaders, viewer, normalise_phone(request.msisdn), services.clock())
     amount = _amount(services, request.amount)
     token, card_id = await _payment_method(viewer, request)
     payer = Payer(subscriber_id=viewer.subscriber_id, partner_app_id=viewer.partner_app_id)
@@ -58,7 +64,7 @@ async def top_up(
     return payment
 
 
-async def _target(loaders: Loaders, viewer: Viewer, msisdn: str) -> Target:
+async def _target(loaders: Loaders, viewer: Viewer, msisdn: str, now: datetime) -> Target:
     if viewer.is_partner and TOP_UP_ANY in viewer.scopes:
         number = await Number.get_or_none(msisdn=msisdn)
         if number is None or number.status is not NumberStatus.ACTIVE:
@@ -83,12 +89,14 @@ async def _target(loaders: Loaders, viewer: Viewer, msisdn: str) -> Target:
         if viewer.subscriber_id is not None
         else {"grantee_partner_id": viewer.partner_app_id}
     )
+    # The live grant that gives the level (an expired one must not lend its missing cap).
+    live = Q(expires_at__isnull=True) | Q(expires_at__gt=now)
     grant = (
-        await AccessGrant.filter(number_id=row.id, revoked_at=None, level="TOPUP", **grantee)
+        await AccessGrant.filter(live, number_id=row.id, revoked_at=None, level="TOPUP", **grantee)
         .order_by("-id")
         .first()
     )
-    assert grant is not None, "a TOPUP level comes from a TOPUP grant"
+    assert grant is not None, "a TOPUP level comes from a live TOPUP grant"
     return Target(row.id, grant.id, grant.topup_monthly_limit)
 
 

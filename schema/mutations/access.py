@@ -116,7 +116,9 @@ class AccessMutation:
     @strawberry.mutation(description="Confirms the holder's code: the viewer gets FULL access.")
     async def confirm_link_number(self, info: Info, msisdn: str, code: str) -> Grant:
         ctx = info.context
-        row = await linking.confirm_link_number(ctx.services, ctx.loaders, ctx.viewer, msisdn, code)
+        row = await linking.confirm_link_number(
+            ctx.services, ctx.loaders, ctx.viewer, msisdn, code, ctx.client_ip
+        )
         return _grant(info, row)
 
     @strawberry.mutation(description="Drops the viewer's linked access to a number.")

@@ -43,3 +43,10 @@ def test_database_password_is_never_printed():
     assert redact_url("postgres://kabinet:s3cret@db:5432/kabinet") == (
         "postgres://kabinet:***@db:5432/kabinet"
     )
+
+
+def test_prod_refuses_the_development_key():
+    from gateway.config import DEV_SECRET_KEY
+
+    with pytest.raises(ConfigError, match="development key"):
+        load_settings({"KABINET_ENV": "prod", "SECRET_KEY": DEV_SECRET_KEY})

@@ -1,3 +1,4 @@
+import asyncio
 from datetime import timedelta
 
 from models import OneTimeCode
@@ -114,6 +115,10 @@ async def test_a_newer_code_replaces_the_older_one(gql, owner, services, outbox)
     if first != second:
         assert (await gql(SIGN_IN, {"phone": OWNER_PHONE, "code": first})).errors
     assert (await gql(SIGN_IN, {"phone": OWNER_PHONE, "code": second})).ok()
+    # ...and the older code stays dead after the newer one was used.
+    await services.counters.delete(f"code-cooldown:SIGN_IN:{OWNER_PHONE}")
+    stale = await gql(SIGN_IN, {"phone": OWNER_PHONE, "code": first})
+    assert stale.error_codes == ["UNAUTHENTICATED"]
 
 
 async def test_code_for_unknown_phone_never_signs_in(gql, services):
@@ -140,3 +145,10 @@ async def test_failed_sms_delivery_is_audited_and_does_not_shape_the_answer(gql,
     failure = await AuditEvent.get(event="code_sent")
     assert failure.outcome == "delivery_failed"
     assert "HTTP 503" in failure.detail
+
+
+async def test_a_burst_of_parallel_code_requests_sends_one_code(gql, owner, services, outbox):
+    results = await asyncio.gather(*[gql(REQUEST_CODE, {"phone": OWNER_PHONE}) for _ in range(20)])
+    assert sum(1 for r in results if not r.errors) == 1
+    assert {c for r in results for c in r.error_codes} == {"RATE_LIMITED"}
+    assert len(await sent_messages(services, outbox)) == 1

@@ -77,3 +77,13 @@ async def test_hash_with_old_parameters_is_upgraded_at_sign_in(gql):
     assert upgraded != weaker.hash(OWNER_PASSWORD)
     assert f"t={CHEAPEST.time_cost}" in upgraded and "$argon2id$" in upgraded
     assert (await sign_in(gql, OWNER_PASSWORD)).ok()
+
+
+async def test_a_burst_of_parallel_guesses_gets_ten_tries(gql, owner):
+    import asyncio
+
+    results = await asyncio.gather(*[sign_in(gql, f"guess-{i}") for i in range(30)])
+    codes = [r.error_codes[0] for r in results]
+    assert codes.count("UNAUTHENTICATED") == 10
+    assert codes.count("RATE_LIMITED") == 20
+    assert (await sign_in(gql, OWNER_PASSWORD)).error_codes == ["RATE_LIMITED"]

@@ -1,4 +1,6 @@
-from models import AccessLevel, PaymentCard
+from zoneinfo import ZoneInfo
+
+from models import AccessLevel, Payment, PaymentCard
 from tests.support import family
 
 ADD_CARD = "mutation($t: String!) { addPaymentCard(token: $t) { id brand last4 expMonth expYear } }"
@@ -102,3 +104,16 @@ async def test_bad_cursor_is_bad_input(gql, viewers):
         HISTORY, {"m": number.msisdn, "after": "garbage"}, token=await viewers.token_for(owner)
     )
     assert "BAD_USER_INPUT" in result.error_codes
+
+
+async def test_history_filter_with_another_offset_means_the_same_instant(gql, viewers):
+    owner, number = await owner_with_number()
+    token = await viewers.token_for(owner)
+    card = (await gql(ADD_CARD, {"t": "tok_visa"}, token=token)).ok()["addPaymentCard"]
+    await gql(TOP_UP, {"m": number.msisdn, "card": card["id"], "k": "tz"}, token=token)
+    paid_at = (await Payment.first()).created_at
+    moscow = paid_at.astimezone(ZoneInfo("Europe/Moscow"))
+    query = """query($m: String!, $from: DateTime) { number(msisdn: $m) {
+      payments(from: $from) { nodes { status } } } }"""
+    result = await gql(query, {"m": number.msisdn, "from": moscow.isoformat()}, token=token)
+    assert len(result.ok()["number"]["payments"]["nodes"]) == 1

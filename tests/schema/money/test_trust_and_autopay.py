@@ -151,9 +151,11 @@ async def test_threshold_autopay_without_recovery_fires_only_once(gql, viewers, 
     assert await Payment.all().count() == 1
 
 
-async def test_monthly_autopay_pays_once_a_month_within_the_cap(gql, viewers, services):
+async def test_monthly_autopay_pays_on_day_d_once_a_month_within_the_cap(gql, viewers, services):
     owner = await family.subscriber()
     number = await family.number(await family.account(owner), user=owner, balance=0)
+    now = services.clock()
+    day = now.day + 1 if now.day < 28 else 1  # tomorrow's day of month, or the 1st
     await autopay_for(
         gql,
         viewers,
@@ -161,13 +163,37 @@ async def test_monthly_autopay_pays_once_a_month_within_the_cap(gql, viewers, se
         owner,
         kind="MONTHLY",
         amount="300.00",
-        dayOfMonth=1,
+        dayOfMonth=day,
         monthlyCap="300.00",
     )
-    now = services.clock()
-    assert [r.outcome for r in await run_due(services, now)] == ["SUCCEEDED"]
-    assert await run_due(services, now) == []
+    first_day = _next_day_d(now, day)
+    assert await run_due(services, first_day - timedelta(days=1)) == []  # not yet
+    assert [r.outcome for r in await run_due(services, first_day)] == ["SUCCEEDED"]
+    assert await run_due(services, first_day + timedelta(hours=1)) == []  # once a month
     assert (await Balance.get(number_id=number.id)).amount == 30000
+
+
+async def test_replacing_a_monthly_rule_does_not_pay_twice_that_month(gql, viewers, services):
+    owner = await family.subscriber()
+    number = await family.number(await family.account(owner), user=owner, balance=0)
+    now = services.clock()
+    day = now.day + 1 if now.day < 28 else 1
+    first_day = _next_day_d(now, day)
+    await autopay_for(gql, viewers, number, owner, kind="MONTHLY", amount="100.00", dayOfMonth=day)
+    assert len(await run_due(services, first_day)) == 1
+    services.clock = lambda: first_day + timedelta(hours=2)
+    await autopay_for(gql, viewers, number, owner, kind="MONTHLY", amount="200.00", dayOfMonth=day)
+    assert await run_due(services, first_day + timedelta(hours=3)) == []
+    assert await Payment.all().count() == 1
+
+
+def _next_day_d(now, day):
+    """The next instant on day `day` of a month, after now."""
+    candidate = now.replace(day=day, hour=12, minute=0, second=0, microsecond=0)
+    if candidate <= now:
+        month = now.month % 12 + 1
+        candidate = candidate.replace(year=now.year + (now.month == 12), month=month)
+    return candidate
 
 
 async def test_failed_autopay_is_recorded_and_the_owner_told(gql, viewers, services, settings):
