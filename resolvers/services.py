@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -35,6 +36,9 @@ class CounterStore(Protocol):
 
     async def hold(self, key: str, ttl_seconds: int) -> None:
         """Sets a flag that lives ttl_seconds (a lock-out, a cooldown)."""
+
+    async def claim(self, key: str, ttl_seconds: int) -> bool:
+        """Takes a free or expired key for ttl_seconds; True for exactly one claimant."""
 
     async def delete(self, key: str) -> None: ...
 
@@ -68,6 +72,10 @@ class PaymentProvider(Protocol):
         self, token: str, amount: int, currency: str, idempotency_key: str
     ) -> ChargeResult:
         """Charges the card once per idempotency key; never raises for a refusal."""
+
+    async def lookup(self, idempotency_key: str) -> ChargeResult | None:
+        """What became of a charge key (for settling interrupted payments); None if the
+        provider never saw it."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,29 @@ class BackgroundTasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
 
+# Delivered to every subscriber after the bus lost and regained its connection: messages
+# may have been missed meanwhile, so re-read the state instead of trusting the last one.
+EVENTS_MAY_HAVE_BEEN_MISSED = ""
+
+
+class EventBus(Protocol):
+    """Messages published in any gateway process reach the subscribers of the same channel
+    in every process. Live notifications only: no history, no replay, at most once (after a
+    lost connection subscribers get EVENTS_MAY_HAVE_BEEN_MISSED)."""
+
+    description: str  # how far messages travel, for the start-up log
+
+    async def start(self) -> None:
+        """Connects eagerly (optional: publish and subscribe connect on first use)."""
+
+    async def publish(self, channel: str, message: str) -> None: ...
+
+    def subscribe(self, channel: str) -> AbstractAsyncContextManager[AsyncIterator[str]]:
+        """Listening once entered (so nothing published after that is lost); leaving stops it."""
+
+    async def close(self) -> None: ...
+
+
 @dataclass
 class Services:
     secret_key: str
@@ -115,3 +146,5 @@ class Services:
     limits: MoneyLimits = field(default_factory=MoneyLimits)
     background: BackgroundTasks = field(default_factory=BackgroundTasks)
     clock: Callable[[], datetime] = utc_now
+    # None outside the gateway (scripts, benchmarks): nothing is published or followed.
+    events: EventBus | None = None

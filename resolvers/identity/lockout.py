@@ -39,8 +39,9 @@ async def begin_attempt(services: Services, subject: str, ip: str) -> None:
         )
     attempts = await counters.increment(_attempts_key(subject), LOCK_SECONDS)
     if attempts > MAX_FAILURES_IN_A_ROW:
+        # The count is left to expire, not reset: a parallel attempt that checked the lock a
+        # moment ago must still find itself over the limit.
         await counters.hold(_lock_key(subject), LOCK_SECONDS)
-        await counters.delete(_attempts_key(subject))
         await audit.record(
             "lockout",
             "locked",

@@ -107,37 +107,47 @@ async def pay(
 
 async def settle(services: Services, payment: Payment, result: ChargeResult) -> None:
     """Records the provider's answer: credit once on success (the ledger key is the
-    payment's), FAILED otherwise. Safe to call again for the same payment."""
+    payment's), FAILED otherwise. The PENDING -> final status change is the guard: of
+    several settlers (the request, a replay, the reconciler) exactly one moves the payment,
+    and only that one may touch the ledger."""
     now = services.clock()
+    credited = False
     async with in_transaction():
         if result.succeeded:
-            entry, _ = await ledger.post(
-                ledger.Posting(
-                    number_id=payment.number_id,
-                    kind=LedgerKind.TOPUP,
-                    amount=payment.amount,
-                    currency=payment.currency,
-                    idempotency_key=f"payment:{payment.id}",
-                    reason=f"Top-up, payment {payment.id}",
-                    actor_subscriber_id=payment.payer_subscriber_id,
-                    actor_partner_id=payment.payer_partner_id,
-                    grant_id=payment.grant_id,
-                ),
-                now,
+            won = await Payment.filter(id=payment.id, status=PaymentStatus.PENDING).update(
+                status=PaymentStatus.SUCCEEDED, provider_reference=result.reference, updated_at=now
             )
-            # An open trust payment is repaid first, from this very top-up.
-            await trust.repay_from(payment.number_id, payment.amount, f"payment:{payment.id}", now)
-            await Payment.filter(id=payment.id, status=PaymentStatus.PENDING).update(
-                status=PaymentStatus.SUCCEEDED,
-                provider_reference=result.reference,
-                ledger_entry_id=entry.id,
-                updated_at=now,
-            )
+            if won:
+                entry, _ = await ledger.post(
+                    ledger.Posting(
+                        number_id=payment.number_id,
+                        kind=LedgerKind.TOPUP,
+                        amount=payment.amount,
+                        currency=payment.currency,
+                        idempotency_key=f"payment:{payment.id}",
+                        reason=f"Top-up, payment {payment.id}",
+                        actor_subscriber_id=payment.payer_subscriber_id,
+                        actor_partner_id=payment.payer_partner_id,
+                        grant_id=payment.grant_id,
+                    ),
+                    now,
+                )
+                # An open trust payment is repaid first, from this very top-up.
+                await trust.repay_from(
+                    payment.number_id, payment.amount, f"payment:{payment.id}", now
+                )
+                await Payment.filter(id=payment.id).update(ledger_entry_id=entry.id)
+                credited = True
         else:
             await Payment.filter(id=payment.id, status=PaymentStatus.PENDING).update(
                 status=PaymentStatus.FAILED, failure_code=result.failure_code, updated_at=now
             )
-    if result.succeeded:
+    if result.succeeded and not credited:
+        current = await Payment.get(id=payment.id)
+        if current.status is PaymentStatus.FAILED:
+            # Charged after it was given up on: the money must go back to the card.
+            log.error("payment %s charged after it was marked FAILED: refund it", payment.id)
+    if credited:
         await announce_balance(services, payment.number_id)
 
 
@@ -149,9 +159,12 @@ async def reconcile_pending(services: Services, older_than: timedelta = PENDING_
     cutoff = services.clock() - older_than
     settled = 0
     for payment in await Payment.filter(status=PaymentStatus.PENDING, created_at__lt=cutoff):
-        result = await services.payments.lookup(f"payment:{payment.id}")
-        await settle(services, payment, result or ChargeResult(False, failure_code="abandoned"))
-        settled += 1
+        try:
+            result = await services.payments.lookup(f"payment:{payment.id}")
+            await settle(services, payment, result or ChargeResult(False, failure_code="abandoned"))
+            settled += 1
+        except Exception:  # one payment must not stop the others from being settled
+            log.exception("could not settle payment %s", payment.id)
     return settled
 
 
