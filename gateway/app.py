@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from gateway.auth import BearerAuth
 from gateway.config import Settings, load_settings
@@ -37,11 +37,13 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             configure_logging()
             await open_database(settings.database_url)
             log.info(
-                "kabinet started: env=%s database=%s shared state=%s",
+                "kabinet started: env=%s database=%s rate limits and lock-outs in %s",
                 settings.env,
                 "sqlite" if settings.is_sqlite else "postgresql",
-                "redis" if settings.redis_url else "database/in-process (single host)",
+                "redis" if settings.redis_url else "the database",
             )
+        if services.events is not None:
+            await services.events.start()  # logs how far live events travel
         try:
             yield
         finally:
@@ -81,6 +83,8 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     app = Starlette(
         routes=[
             Route("/graphql", BearerAuth(graphql, services), methods=["GET", "POST"]),
+            # Subscriptions (graphql-transport-ws): the token comes in connection_init.
+            WebSocketRoute("/graphql", graphql),
             Route("/oauth/token", token_endpoint(services), methods=["POST"]),
             Route(
                 "/internal/usage",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gateway.config import Settings
 from gateway.counters import DatabaseCounterStore, RedisCounterStore
+from gateway.events import build_event_bus
 from gateway.payments import SandboxPaymentProvider
 from gateway.sms import build_sms_sender
 from resolvers.money.amounts import to_minor_units
@@ -31,12 +32,13 @@ def build_services(settings: Settings) -> Services:
             settings.sms_http_url,
             settings.sms_http_timeout,
         ),
+        events=build_event_bus(settings),
     )
 
 
 async def close_services(services: Services) -> None:
     await services.background.drain()
-    for resource in (services.counters, services.sms):
+    for resource in (services.counters, services.sms, services.events):
         close = getattr(resource, "close", None)
         if close is not None:
             await close()

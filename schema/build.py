@@ -13,10 +13,12 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from resolvers.errors import ClientError
 from schema.mutation import Mutation
 from schema.query import Query
+from schema.subscription import Subscription
 
 log = logging.getLogger("kabinet.errors")
 
@@ -26,11 +28,14 @@ MASKED_MESSAGE = "Internal server error."
 # Built once: QueryDepthLimiter makes a new rule class per instance, and the validation
 # cache is keyed by the rule classes, so a per-request limiter would miss the cache always.
 _DEPTH_RULES = QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH).validation_rules
+# Strawberry's own refusals of an operation (e.g. a query sent over the WebSocket, which
+# serves subscriptions only) are answers to the client, like our ClientErrors.
+_CLIENT_FAULTS = (ClientError, InvalidOperationTypeError, CannotGetOperationTypeError)
 
 
 def _should_mask(error: GraphQLError) -> bool:
     original = error.original_error
-    if original is None or isinstance(original, ClientError):
+    if original is None or isinstance(original, _CLIENT_FAULTS):
         return False  # syntax/validation errors and errors we raise on purpose are for the client
     log.error("internal error at %s", error.path, exc_info=original)
     return True
@@ -48,6 +53,7 @@ def build_schema() -> strawberry.Schema:
     return KabinetSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[
             # Factories, not instances: strawberry builds them per request; the parser and
             # validation caches still live at module level, shared by every request.
