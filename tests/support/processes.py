@@ -78,3 +78,49 @@ def gateway_process(env: dict[str, str], startup_timeout: float = 30) -> Iterato
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@contextmanager
+def killable_gateway_process(
+    env: dict[str, str], startup_timeout: float = 30
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """Starts `kabinet serve` (one worker, in the process itself) on a free port and yields
+    (process, base URL), so a test can kill it (SIGKILL) mid-request; stops it afterwards
+    if it is still running. Its log goes to a temporary file (a pipe nobody reads could fill
+    up and stall a busy gateway), quoted if it fails to start."""
+    import tempfile
+
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gateway", "serve", "--port", str(port)],
+            env=kabinet_env(env),
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + startup_timeout
+            while True:
+                if process.poll() is not None:
+                    log.seek(0)
+                    raise RuntimeError(f"gateway exited: {log.read()}")
+                try:
+                    if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError("gateway did not start in time")
+                time.sleep(0.1)
+            yield process, base_url
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
