@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from tortoise import Tortoise, connections
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.executor import MigrationExecutor
 
 from gateway.config import redact_url
@@ -22,7 +23,7 @@ class DatabaseUnavailable(Exception):
 
 def tortoise_config(database_url: str) -> dict[str, Any]:
     return {
-        "connections": {"default": _normalise_url(database_url)},
+        "connections": {"default": _connection_config(_normalise_url(database_url))},
         "apps": {
             APP_LABEL: {
                 "models": ["models"],
@@ -33,6 +34,22 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+def _connection_config(url: str) -> str | dict[str, Any]:
+    if not url.startswith("postgres://"):
+        return url
+    config = expand_db_url(url)
+    # asyncpg's default reset runs four statements (unlock advisory locks, CLOSE ALL,
+    # UNLISTEN *, RESET ALL) on every release to the pool. Kabinet keeps no session state on
+    # pooled connections (advisory locks are per transaction; LISTEN uses a connection of
+    # its own), so only the built-in part stays: an unfinished transaction is rolled back.
+    config["credentials"]["reset"] = _keep_session
+    return config
+
+
+async def _keep_session(_connection: Any) -> None:
+    return None
 
 
 def _normalise_url(database_url: str) -> str:

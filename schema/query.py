@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import strawberry
-from graphql import FieldNode
 from strawberry import relay
 
 from permissions.levels import Level
@@ -10,6 +9,7 @@ from resolvers.context import RequestContext
 from resolvers.errors import NotFound
 from resolvers.identity.phones import normalise_phone
 from resolvers.reach import Reach
+from schema.lookahead import selects_any
 from schema.nodes import resolve_node
 from schema.types.catalog import Service, Tariff
 from schema.types.number import Number
@@ -17,17 +17,6 @@ from schema.types.viewer import Viewer, ViewerKind
 
 Info = strawberry.Info[RequestContext, None]
 _REACH_FIELDS = frozenset({"accounts", "numbers"})
-
-
-def _wants_reach(info: Info) -> bool:
-    """Look-ahead: load the reach only when the viewer's tree is asked for. Reads the raw
-    AST (strawberry's selected_fields would convert the whole subtree); a fragment is not
-    looked into, it simply loads the reach."""
-    for node in info._raw_info.field_nodes:
-        for child in node.selection_set.selections if node.selection_set else ():
-            if not isinstance(child, FieldNode) or child.name.value in _REACH_FIELDS:
-                return True
-    return False
 
 
 @strawberry.type
@@ -46,7 +35,8 @@ class Query:
         if viewer.is_anonymous:
             return None
         kind = ViewerKind.PARTNER_APP if viewer.is_partner else ViewerKind.SUBSCRIBER
-        reach = await info.context.loaders.reach() if _wants_reach(info) else Reach()
+        wanted = selects_any(info, _REACH_FIELDS)
+        reach = await info.context.loaders.reach() if wanted else Reach()
         return Viewer(kind=kind, scopes=sorted(viewer.scopes), reach=reach)
 
     @strawberry.field(

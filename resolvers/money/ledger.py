@@ -10,10 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from tortoise.expressions import F
 from tortoise.functions import Sum
 
 from models import Balance, LedgerEntry, LedgerKind, Number
+from resolvers.sql import fetch_all
+
+_MOVE_BALANCE_SQL = (
+    "UPDATE balances SET amount = amount + ?, updated_at = ? WHERE number_id = ? RETURNING amount"
+)
 
 
 @dataclass(frozen=True)
@@ -29,26 +33,31 @@ class Posting:
     grant_id: int | None = None
 
 
-async def post(posting: Posting, now: datetime) -> tuple[LedgerEntry, bool]:
+async def post(
+    posting: Posting, now: datetime, *, known_new: bool = False
+) -> tuple[LedgerEntry, bool]:
     """Writes the entry and moves the balance: (entry, True). A key seen before returns its
-    entry and changes nothing: (entry, False)."""
-    existing = await LedgerEntry.get_or_none(idempotency_key=posting.idempotency_key)
-    if existing is not None:
-        return existing, False
-    updated = await Balance.filter(number_id=posting.number_id).update(
-        amount=F("amount") + posting.amount, updated_at=now
-    )
-    if not updated:
+    entry and changes nothing: (entry, False). `known_new`: the caller's own guard already
+    proved the key unused (the unique key still backs it up)."""
+    if not known_new:
+        existing = await LedgerEntry.get_or_none(idempotency_key=posting.idempotency_key)
+        if existing is not None:
+            return existing, False
+    # One statement moves the balance and reads it back, under the row's lock.
+    rows = await fetch_all(_MOVE_BALANCE_SQL, [posting.amount, now, posting.number_id])
+    if rows:
+        balance_after = int(rows[0]["amount"])
+    else:
         await Balance.create(
             number_id=posting.number_id, amount=posting.amount, currency=posting.currency
         )
-    balance = await Balance.get(number_id=posting.number_id)
+        balance_after = posting.amount
     entry = await LedgerEntry.create(
         number_id=posting.number_id,
         kind=posting.kind,
         amount=posting.amount,
         currency=posting.currency,
-        balance_after=balance.amount,
+        balance_after=balance_after,
         idempotency_key=posting.idempotency_key,
         actor_subscriber_id=posting.actor_subscriber_id,
         actor_partner_id=posting.actor_partner_id,

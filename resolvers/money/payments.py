@@ -78,9 +78,6 @@ async def pay(
     """`key` is the client's key; it is scoped to the payer here."""
     scoped_key = f"{payer.key_prefix}:{key}"
     fingerprint = request_hash(target, amount, card_id, token)
-    replay = await Payment.get_or_none(idempotency_key=scoped_key)
-    if replay is not None:
-        return await _replayed(replay, fingerprint)
     try:
         payment = await _open_payment(
             services, payer, target, amount, card_id, scoped_key, fingerprint
@@ -100,16 +97,21 @@ async def pay(
         # The outcome is unknown (the card may or may not have been charged): the payment
         # stays PENDING and reconcile_pending settles it from the provider's own record.
         log.exception("payment %s: provider call failed, left PENDING", payment.id)
-        return await Payment.get(id=payment.id)
-    await settle(services, payment, result)
+        return payment
+    if await settle(services, payment, result):
+        # This request settled it: its answer is what it wrote.
+        payment.status = PaymentStatus.SUCCEEDED if result.succeeded else PaymentStatus.FAILED
+        payment.failure_code = None if result.succeeded else result.failure_code
+        payment.provider_reference = result.reference
+        return payment
     return await Payment.get(id=payment.id)
 
 
-async def settle(services: Services, payment: Payment, result: ChargeResult) -> None:
+async def settle(services: Services, payment: Payment, result: ChargeResult) -> bool:
     """Records the provider's answer: credit once on success (the ledger key is the
     payment's), FAILED otherwise. The PENDING -> final status change is the guard: of
     several settlers (the request, a replay, the reconciler) exactly one moves the payment,
-    and only that one may touch the ledger."""
+    and only that one may touch the ledger. Returns whether this call was that one."""
     now = services.clock()
     credited = False
     async with in_transaction():
@@ -131,6 +133,7 @@ async def settle(services: Services, payment: Payment, result: ChargeResult) -> 
                         grant_id=payment.grant_id,
                     ),
                     now,
+                    known_new=True,
                 )
                 # An open trust payment is repaid first, from this very top-up.
                 await trust.repay_from(
@@ -139,7 +142,7 @@ async def settle(services: Services, payment: Payment, result: ChargeResult) -> 
                 await Payment.filter(id=payment.id).update(ledger_entry_id=entry.id)
                 credited = True
         else:
-            await Payment.filter(id=payment.id, status=PaymentStatus.PENDING).update(
+            won = await Payment.filter(id=payment.id, status=PaymentStatus.PENDING).update(
                 status=PaymentStatus.FAILED, failure_code=result.failure_code, updated_at=now
             )
     if result.succeeded and not credited:
@@ -149,6 +152,7 @@ async def settle(services: Services, payment: Payment, result: ChargeResult) -> 
             log.error("payment %s charged after it was marked FAILED: refund it", payment.id)
     if credited:
         await announce_balance(services, payment.number_id)
+    return bool(won)
 
 
 async def reconcile_pending(services: Services, older_than: timedelta = PENDING_GRACE) -> int:

@@ -17,6 +17,7 @@ from resolvers.money.amounts import to_minor_units
 from resolvers.money.payments import announce_balance
 from resolvers.reach import NumberRow
 from schema.directives import access_mutation
+from schema.lookahead import selects_any
 from schema.mutations.locate import number_named
 from schema.types.access_level import AccessLevel
 from schema.types.number import Number
@@ -25,6 +26,7 @@ from schema.types.trust_autopay import Autopay, AutopayKind, TrustPayment
 
 Info = strawberry.Info[RequestContext, None]
 FULL = AccessLevel.FULL
+_NUMBER_FIELD = frozenset({"number"})
 
 
 @strawberry.input
@@ -102,10 +104,12 @@ class MoneyMutation:
                 card_token=input.card_token,
             ),
         )
-        reach = await ctx.loaders.reach()
-        row: NumberRow | None = reach.numbers.get(payment.number_id)
-        level = reach.level(payment.number_id)
-        number = Number.from_row(row, level, ctx.viewer) if row and level else None
+        number = None
+        if selects_any(info, _NUMBER_FIELD):  # the reach is reloaded only when asked for
+            reach = await ctx.loaders.reach()
+            row: NumberRow | None = reach.numbers.get(payment.number_id)
+            level = reach.level(payment.number_id)
+            number = Number.from_row(row, level, ctx.viewer) if row and level else None
         return TopUpPayload(payment=Payment.from_row(payment), number=number)
 
     @strawberry.mutation(description="Saves a card from a provider's token.")
