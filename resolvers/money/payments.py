@@ -18,7 +18,7 @@ from resolvers.errors import BadUserInput, Conflict
 from resolvers.money import ledger, trust
 from resolvers.money.amounts import to_decimal
 from resolvers.services import ChargeResult, Services
-from resolvers.sql import is_postgres
+from resolvers.sql import fetch_all, is_postgres
 
 CURRENCY = "RUB"
 REPLAY_WAIT = timedelta(seconds=3)
@@ -45,12 +45,6 @@ class Payer:
         if self.subscriber_id is not None:
             return {"payer_subscriber_id": self.subscriber_id}
         return {"payer_partner_id": self.partner_app_id}
-
-
-class _AlreadyOpened(Exception):
-    def __init__(self, payment: Payment) -> None:
-        super().__init__(payment.id)
-        self.payment = payment
 
 
 @dataclass(frozen=True)
@@ -82,8 +76,6 @@ async def pay(
         payment = await _open_payment(
             services, payer, target, amount, card_id, scoped_key, fingerprint
         )
-    except _AlreadyOpened as opened:
-        return await _replayed(opened.payment, fingerprint)
     except IntegrityError:
         # Another request with this key got in first: answer as its replay.
         return await _replayed(await Payment.get(idempotency_key=scoped_key), fingerprint)
@@ -188,43 +180,21 @@ async def _open_payment(
     key: str,
     request_hash: str,
 ) -> Payment:
-    """Checks the running limits and records the PENDING payment in one transaction,
-    serialised per payer so two concurrent top-ups cannot both slip under a limit."""
+    """Records the PENDING payment and checks the running limits in one transaction,
+    serialised per payer so two concurrent top-ups cannot both slip under a limit.
+
+    The row goes in first: a key that is already there fails the unique index (the caller
+    answers with the replay) before any limit is judged, and the sums then include this
+    payment. Fewer statements under the payer's lock, shorter waits for the next request.
+    """
     now = services.clock()
     payer_columns = payer.columns
+    assert services.payments is not None
     async with in_transaction() as connection:
         if is_postgres():
             lock_key = int(hashlib.sha256(key.split(":")[0].encode()).hexdigest()[:15], 16)
             await connection.execute_query("SELECT pg_advisory_xact_lock($1)", [lock_key])
-        # Under the lock, a request with this key that got in first is visible: answer as its
-        # replay rather than judging it against limits it already counts towards.
-        first = await Payment.get_or_none(idempotency_key=key)
-        if first is not None:
-            raise _AlreadyOpened(first)
-        spent_today = await _sum(
-            Payment.filter(created_at__gt=now - timedelta(days=1), **payer_columns)
-        )
-        if spent_today + amount > services.limits.daily_per_payer:
-            raise BadUserInput(
-                "This would exceed the daily top-up limit of "
-                f"{to_decimal(services.limits.daily_per_payer, CURRENCY)} {CURRENCY} per payer.",
-                field="amount",
-                limit="DAILY_PER_PAYER",
-            )
-        if target.grant_monthly_limit is not None:
-            month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-            spent = await _sum(
-                Payment.filter(grant_id=target.grant_id, created_at__gte=month_start)
-            )
-            if spent + amount > target.grant_monthly_limit:
-                raise BadUserInput(
-                    "This would exceed the grant's monthly top-up limit of "
-                    f"{to_decimal(target.grant_monthly_limit, CURRENCY)} {CURRENCY}.",
-                    field="amount",
-                    limit="GRANT_MONTHLY",
-                )
-        assert services.payments is not None
-        return await Payment.create(
+        payment = await Payment.create(
             number_id=target.number_id,
             amount=amount,
             currency=CURRENCY,
@@ -237,14 +207,40 @@ async def _open_payment(
             updated_at=now,
             **payer_columns,
         )
+        ((payer_column, payer_id),) = payer_columns.items()
+        if await _sum(payer_column, payer_id, now - timedelta(days=1)) > (
+            services.limits.daily_per_payer
+        ):
+            raise BadUserInput(
+                "This would exceed the daily top-up limit of "
+                f"{to_decimal(services.limits.daily_per_payer, CURRENCY)} {CURRENCY} per payer.",
+                field="amount",
+                limit="DAILY_PER_PAYER",
+            )
+        if target.grant_monthly_limit is not None:
+            month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+            if await _sum("grant_id", target.grant_id, month_start) > target.grant_monthly_limit:
+                raise BadUserInput(
+                    "This would exceed the grant's monthly top-up limit of "
+                    f"{to_decimal(target.grant_monthly_limit, CURRENCY)} {CURRENCY}.",
+                    field="amount",
+                    limit="GRANT_MONTHLY",
+                )
+        return payment
 
 
-async def _sum(query: object) -> int:
-    """Pending payments count: money on its way must not let a limit be passed twice."""
-    amounts = await query.filter(  # type: ignore[attr-defined]
-        status__in=[PaymentStatus.PENDING, PaymentStatus.SUCCEEDED]
-    ).values_list("amount", flat=True)
-    return sum(amounts)
+_SPENT_SQL = {
+    column: "SELECT COALESCE(SUM(amount), 0) AS total FROM payments "  # noqa: S608 (fixed names)
+    f"WHERE {column} = ? AND created_at >= ? AND status IN ('PENDING', 'SUCCEEDED')"
+    for column in ("payer_subscriber_id", "payer_partner_id", "grant_id")
+}
+
+
+async def _sum(column: str, value: int | None, since: datetime) -> int:
+    """What was paid since `since`, summed in SQL (a busy payer has thousands of payments).
+    Pending payments count: money on its way must not let a limit be passed twice."""
+    rows = await fetch_all(_SPENT_SQL[column], [value, since])
+    return int(rows[0]["total"])
 
 
 async def _replayed(payment: Payment, request_hash: str) -> Payment:
