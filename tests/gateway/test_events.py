@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from gateway import events as events_module
 from gateway.config import Settings
 from gateway.events import (
     PG_CHANNEL_MAX_BYTES,
@@ -20,6 +19,7 @@ from gateway.events import (
     RedisEventBus,
     build_event_bus,
 )
+from gateway.events import fanout as events_module
 from resolvers.events import publish_balance_changed
 from resolvers.services import EVENTS_MAY_HAVE_BEEN_MISSED, EventBus, Services
 from resolvers.sql import fetch_all
