@@ -14,55 +14,38 @@ payments without an answer are requests wrk abandoned in flight when it stopped,
 from __future__ import annotations
 
 import argparse
-import asyncio
-import base64
-import json
-import multiprocessing
 import os
 import secrets
 import shlex
-import shutil
-import subprocess
 import sys
 import tempfile
-import time
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import httpx
-
-from bench.databases import (
-    DATABASES,
-    DEFAULT_POSTGRES_URL,
-    ROOT,
-    BenchError,
-    fresh_database,
-    gateway_env,
-)
+from bench.databases import DATABASES, DEFAULT_POSTGRES_URL, BenchError, fresh_database
 from bench.family_tree import BUSY_WARNING_PERCENT, Findings
-from bench.load import MARKER, LoadResult, pick_client, run_load
+from bench.load import LoadResult, pick_client, run_load
 from bench.machine import machine_busy_percent, process_cpu_seconds
-from bench.queries import TYPENAME, check_answer
+from bench.queries import TYPENAME
 from bench.report import Row, environment, table, write_json
-from bench.seed import seed_family
 from bench.server import Gateway, running_gateway
 from bench.source import source_fingerprint
-from bench.statements import StatementCount, _collecting
-from gateway.config import Settings
-from gateway.db import close_database, open_database
+from bench.statements import StatementCount
+from bench.top_up_audit import audit_runs
+from bench.top_up_payer import (
+    CARD,
+    DAILY_LIMIT,
+    TopUpLoad,
+    in_child,
+    preflight,
+    prepare_payer,
+    run_top_ups,
+)
 
 RESULTS = Path(__file__).with_name("results")
-WRK_SCRIPT = Path(__file__).with_name("wrk_top_up.lua")
 TOP_UP = "top_up"
-DOCUMENT = "mutation($input: TopUpInput!) { topUp(input: $input) { payment { id status } } }"
-CARD = "tok_visa"
-# High enough that no run meets the per-payer daily limit: the limit's check is measured,
-# not its refusal. Passed to the gateway through its environment (gateway/config.py).
-DAILY_LIMIT = "100000000.00"
 
 
 def _say(message: str) -> None:
@@ -97,310 +80,6 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-@dataclass(frozen=True)
-class Payer:
-    subscriber_id: int
-    msisdn: str
-    token: str
-    opening: int  # the number's balance before the run, minor units
-
-
-def _settings(url: str, secret_key: str, workdir: Path, amount: str) -> Settings:
-    return Settings(
-        database_url=url,
-        secret_key=secret_key,
-        sms_outbox_path=workdir / "sms-outbox.jsonl",
-        topup_daily_limit=Decimal(DAILY_LIMIT),
-        topup_max=max(Decimal("15000.00"), Decimal(amount)),
-    )
-
-
-def top_up_body(msisdn: str, key: str, amount: str) -> str:
-    variables = {
-        "input": {"msisdn": msisdn, "amount": amount, "idempotencyKey": key, "cardToken": CARD}
-    }
-    return json.dumps({"query": DOCUMENT, "variables": variables})
-
-
-def _check_top_up(status: int, body: dict[str, Any]) -> int:
-    """The payment id of a succeeded top-up; raises BenchError for anything else."""
-    payment = ((body.get("data") or {}).get("topUp") or {}).get("payment") or {}
-    if status != 200 or body.get("errors") or payment.get("status") != "SUCCEEDED":
-        raise BenchError(f"top-up: HTTP {status}, answer {body}")
-    return payment_pk(payment["id"])
-
-
-def payment_pk(global_id: str) -> int:
-    kind, _, pk = base64.b64decode(global_id).decode().partition(":")
-    if kind != "Payment" or not pk.isdigit():
-        raise BenchError(f"not a payment id: {global_id!r}")
-    return int(pk)
-
-
-async def _seed_payer(secret_key: str) -> Payer:
-    """bench/seed.py's family with one number, whose balance becomes its opening ledger
-    entry (so `kabinet ledger verify` holds from the start), and the owner's token."""
-    from models import Balance, LedgerEntry, LedgerKind, Number
-
-    family = await seed_family(1, secret_key)
-    number = await Number.get(account__owner_id=family.owner_id)
-    balance = await Balance.get(number_id=number.id)
-    await LedgerEntry.create(
-        number=number,
-        kind=LedgerKind.ADJUSTMENT,
-        amount=balance.amount,
-        balance_after=balance.amount,
-        idempotency_key=f"opening:{number.id}",
-        reason="Opening balance",
-    )
-    return Payer(family.owner_id, number.msisdn, family.token, balance.amount)
-
-
-async def _count_top_up_statements(
-    settings: Settings, payer: Payer, amount: str, repeats: int = 3
-) -> StatementCount:
-    """One warm-up top-up, then `repeats` counted, each a distinct key, each checked."""
-    from gateway.app import create_app
-    from gateway.services import close_services
-
-    app = create_app(settings, manage_database=False)
-    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
-    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {payer.token}"}
-    per_request: list[int] = []
-    statements: list[str] = []
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
-            for attempt in range(repeats + 1):
-                body = top_up_body(payer.msisdn, f"statements-{attempt}", amount)
-                with _collecting() as sql:
-                    response = await http.post("/graphql", content=body, headers=headers)
-                _check_top_up(response.status_code, response.json())
-                if attempt:
-                    per_request.append(len(sql.statements))
-                    statements = sql.statements
-    finally:
-        await close_services(app.state.services)
-    return StatementCount(per_request, statements)
-
-
-async def _prepare(
-    url: str, secret_key: str, workdir: Path, amount: str
-) -> tuple[Payer, StatementCount]:
-    await open_database(url)
-    try:
-        payer = await _seed_payer(secret_key)
-        count = await _count_top_up_statements(
-            _settings(url, secret_key, workdir, amount), payer, amount
-        )
-    finally:
-        await close_database()
-    return payer, count
-
-
-@dataclass(frozen=True)
-class Audit:
-    """What the database holds after the runs."""
-
-    by_status: dict[str, int]  # payments of this payer by status
-    succeeded_ids: dict[str, list[int]]  # per run prefix, SUCCEEDED payment ids
-    balance: int
-    top_up_entries: int
-    top_up_sum: int
-    succeeded_sum: int
-
-
-async def _audit(url: str, payer: Payer, runs: list[str]) -> Audit:
-    from tortoise.functions import Count
-
-    from models import Balance, LedgerEntry, LedgerKind, Payment, PaymentStatus
-
-    await open_database(url)
-    try:
-        mine = Payment.filter(payer_subscriber_id=payer.subscriber_id)
-        # Requests wrk abandoned in flight finish on the server after it stopped: wait.
-        deadline = time.monotonic() + 30
-        while await mine.filter(status=PaymentStatus.PENDING).exists():
-            if time.monotonic() > deadline:
-                break
-            await asyncio.sleep(0.2)
-        by_status = dict(
-            await mine.group_by("status").annotate(n=Count("id")).values_list("status", "n")
-        )
-        succeeded = mine.filter(status=PaymentStatus.SUCCEEDED)
-        ids = {
-            run: await succeeded.filter(
-                idempotency_key__startswith=f"s{payer.subscriber_id}:{run}-"
-            ).values_list("id", flat=True)
-            for run in runs
-        }
-        entries = await LedgerEntry.filter(
-            number__msisdn=payer.msisdn, kind=LedgerKind.TOPUP
-        ).values_list("amount", flat=True)
-        paid = await succeeded.values_list("amount", flat=True)
-        balance = (await Balance.get(number__msisdn=payer.msisdn)).amount
-    finally:
-        await close_database()
-    return Audit(
-        by_status={str(status): n for status, n in by_status.items()},
-        succeeded_ids=ids,
-        balance=balance,
-        top_up_entries=len(entries),
-        top_up_sum=sum(entries),
-        succeeded_sum=sum(paid),
-    )
-
-
-def _in_child(function: Any, *args: Any) -> Any:
-    """Runs `function(*args)` (a coroutine function) in a fresh process: tortoise caches SQL
-    per model process-wide, so one process cannot talk to SQLite and then PostgreSQL."""
-    spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
-        try:
-            return pool.submit(_run_coroutine, function, *args).result()
-        except BenchError:
-            raise
-        except Exception as exc:  # the gateway's own code failed in-process: say so, go on
-            raise BenchError(f"{function.__name__} failed in-process: {exc!r}") from exc
-
-
-def _run_coroutine(function: Any, *args: Any) -> Any:
-    return asyncio.run(function(*args))
-
-
-@dataclass(frozen=True)
-class TopUpLoad:
-    load: LoadResult
-    run: str  # the key prefix of this run's requests
-    sent: int  # requests wrk wrote
-    answered_ids: list[int]  # payment ids of the 200 answers with a SUCCEEDED payment
-    not_succeeded: int
-
-    @property
-    def in_flight_at_stop(self) -> int:
-        return self.sent - self.load.requests
-
-
-def run_top_ups(
-    base_url: str, payer: Payer, args: argparse.Namespace, seconds: float, workdir: Path
-) -> TopUpLoad:
-    """wrk with bench/wrk_top_up.lua: `concurrency` connections, each request a new key."""
-    wrk = shutil.which("wrk")
-    if not wrk:
-        raise BenchError("bench.top_ups needs wrk (apt-get install -y wrk): it makes the keys")
-    run = f"r{secrets.token_hex(4)}"
-    ids_file = workdir / f"{run}.ids"
-    env = {
-        **os.environ,
-        "BENCH_TOKEN": payer.token,
-        "BENCH_MSISDN": payer.msisdn,
-        "BENCH_RUN": run,
-        "BENCH_AMOUNT": args.amount,
-        "BENCH_CARD": CARD,
-        "BENCH_IDS_FILE": str(ids_file),
-    }
-    command = [
-        *(wrk, f"-t{args.wrk_threads}", f"-c{args.concurrency}", f"-d{max(1, round(seconds))}s"),
-        *("--timeout", "30s", "-s", str(WRK_SCRIPT), f"{base_url}/graphql"),
-    ]
-    result = subprocess.run(  # noqa: S603 (our own arguments)
-        command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=seconds + 120
-    )
-    for line in result.stdout.splitlines():
-        if line.startswith(MARKER):
-            raw = json.loads(line.removeprefix(MARKER))
-            sent, succeeded = raw.pop("sent"), raw.pop("succeeded")
-            not_succeeded = raw.pop("not_succeeded")
-            # A 200 whose payment did not succeed is a wrong answer: count it with the errors.
-            raw["graphql_errors"] += not_succeeded
-            ids = [payment_pk(i) for i in ids_file.read_text().split()] if succeeded else []
-            if len(ids) != succeeded:
-                raise BenchError(f"wrk reported {succeeded} payments but wrote {len(ids)} ids")
-            return TopUpLoad(LoadResult(client="wrk", **raw), run, sent, ids, not_succeeded)
-    raise BenchError(f"wrk failed ({result.returncode}): {result.stdout}{result.stderr}")
-
-
-def _preflight(base_url: str, payer: Payer, amount: str) -> None:
-    """One `{ __typename }` and one top-up against the real server, checked, before load."""
-    response = httpx.post(
-        f"{base_url}/graphql", content=TYPENAME.body, headers=TYPENAME.headers(""), timeout=30
-    )
-    check_answer(TYPENAME, response.status_code, response.json(), 0)
-    response = httpx.post(
-        f"{base_url}/graphql",
-        content=top_up_body(payer.msisdn, "preflight", amount),
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {payer.token}"},
-        timeout=30,
-    )
-    _check_top_up(response.status_code, response.json())
-
-
-def _ledger_verify(url: str) -> tuple[bool, str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "gateway", "ledger", "verify"],
-        env=gateway_env({"DATABASE_URL": url}),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    output = (result.stdout + result.stderr).strip()
-    return result.returncode == 0 and " 0 mismatched" in result.stdout, output
-
-
-@dataclass
-class Checks:
-    """The audit of one database's runs, in the JSON record."""
-
-    lines: list[str] = field(default_factory=list)
-
-    def check(self, passed: bool, line: str, found: Findings) -> None:
-        self.lines.append(("ok   " if passed else "FAIL ") + line)
-        if not passed:
-            found.problem(line)
-
-
-def _audit_runs(
-    database: str, url: str, payer: Payer, loads: list[TopUpLoad], found: Findings
-) -> Checks:
-    audit = _in_child(_audit, url, payer, [load.run for load in loads])
-    checks = Checks()
-    where = f"top_up on {database}"
-    statuses = ", ".join(f"{n} {status}" for status, n in sorted(audit.by_status.items()))
-    checks.check(
-        set(audit.by_status) == {"SUCCEEDED"},
-        f"{where}: every payment SUCCEEDED ({statuses})",
-        found,
-    )
-    for load in loads:
-        answered, succeeded = load.answered_ids, set(audit.succeeded_ids[load.run])
-        unanswered = len(succeeded - set(answered))
-        checks.check(
-            len(set(answered)) == len(answered) and set(answered) <= succeeded,
-            f"{where} run {load.run}: the {len(answered)} payments answered SUCCEEDED are "
-            "distinct and SUCCEEDED in the database",
-            found,
-        )
-        checks.check(
-            unanswered <= load.in_flight_at_stop,
-            f"{where} run {load.run}: {len(succeeded)} SUCCEEDED payments = "
-            f"{len(answered)} answered 200 without errors + {unanswered} of the "
-            f"{load.in_flight_at_stop} requests wrk abandoned in flight when it stopped",
-            found,
-        )
-    checks.check(
-        audit.top_up_entries == audit.by_status.get("SUCCEEDED", 0)
-        and audit.top_up_sum == audit.succeeded_sum
-        and audit.balance == payer.opening + audit.succeeded_sum,
-        f"{where}: {audit.top_up_entries} TOPUP ledger entries, one per SUCCEEDED payment; "
-        f"balance {audit.balance} = opening {payer.opening} + {audit.succeeded_sum} paid",
-        found,
-    )
-    verified, output = _ledger_verify(url)
-    checks.check(verified, f"{where}: kabinet ledger verify: {output}", found)
-    return checks
-
-
 def _measure(
     gateway: Gateway, args: argparse.Namespace, drive: Any, where: str, found: Findings
 ) -> tuple[Any, float, float | None]:
@@ -423,9 +102,9 @@ def _one_database(
     rows: list[Row] = []
     record: dict[str, Any] = {"database": database}
     with fresh_database(database, workdir, args.postgres_url) as url:
-        payer, statements = _in_child(_prepare, url, secret_key, workdir, args.amount)
+        payer, statements = in_child(prepare_payer, url, secret_key, workdir, args.amount)
         with running_gateway(url, secret_key, workdir, database) as gateway:
-            _preflight(gateway.base_url, payer, args.amount)
+            preflight(gateway.base_url, payer, args.amount)
             ceiling = None
             if args.ceiling:
                 where = f"typename on {database}"
@@ -465,7 +144,7 @@ def _one_database(
             record["in_flight_at_stop"] = [load.in_flight_at_stop for load in loads]
             for line in gateway.problems():
                 found.gateway_record(database, line)
-        checks = _audit_runs(database, url, payer, loads, found)
+        checks = audit_runs(database, url, payer, loads, found)
     record["checks"] = checks.lines
     if source_fingerprint() != source:
         found.warning(f"{database}: the gateway's source changed during the run")
