@@ -82,20 +82,31 @@ async def request_access(
             "Too many access requests today.",
             retry_after=await services.counters.seconds_left(day_key),
         )
-    number, owner = await _reachable_owner(msisdn, requester_id)
     request = await AccessRequest.create(
         msisdn=msisdn,
-        number_id=number.id if number else None,
         requester_id=requester_id,
         level=level,
         message=message,
         expires_at=now + REQUEST_LIFETIME,
     )
-    if number and owner:
-        asker = await Subscriber.get(id=requester_id)
-        text = OWNER_SMS.format(asker=asker.phone, level=level.value, msisdn=msisdn)
-        services.background.spawn(services.sms.send(owner.phone, text), "access request SMS")
+    # Whether the request may reach an owner is decided after the answer, in the
+    # background: the asker's response and its timing are the same for every number.
+    services.background.spawn(
+        _deliver(services, request.id, msisdn, requester_id, level), "access request delivery"
+    )
     return (await request_rows(AccessRequest.filter(id=request.id)))[0]
+
+
+async def _deliver(
+    services: Services, request_id: int, msisdn: str, requester_id: int, level: AccessLevel
+) -> None:
+    number, owner = await _reachable_owner(msisdn, requester_id)
+    if number is None or owner is None:
+        return
+    await AccessRequest.filter(id=request_id).update(number_id=number.id)
+    asker = await Subscriber.get(id=requester_id)
+    text = OWNER_SMS.format(asker=asker.phone, level=level.value, msisdn=msisdn)
+    await services.sms.send(owner.phone, text)
 
 
 async def _reachable_owner(

@@ -33,15 +33,17 @@ async def setup(viewers):
     return owner, number, asker, await viewers.token_for(owner), await viewers.token_for(asker)
 
 
-async def ask(gql, token, msisdn, level="FULL"):
-    return (await gql(REQUEST, {"m": msisdn, "l": level}, token=token)).ok()["requestAccess"]
+async def ask(gql, services, token, msisdn, level="FULL"):
+    request = (await gql(REQUEST, {"m": msisdn, "l": level}, token=token)).ok()["requestAccess"]
+    await services.background.drain()  # delivery to the owner happens after the answer
+    return request
 
 
 async def test_request_as_asker_reaches_the_owner_who_approves_at_a_lower_level(
     gql, viewers, services, settings
 ):
     owner, number, asker, owner_token, asker_token = await setup(viewers)
-    request = await ask(gql, asker_token, number.msisdn)
+    request = await ask(gql, services, asker_token, number.msisdn)
     assert request["status"] == "PENDING"
     sent = await sent_messages(services, settings.sms_outbox_path)
     assert [m["to"] for m in sent] == [owner.phone]
@@ -62,19 +64,19 @@ async def test_request_as_asker_reaches_the_owner_who_approves_at_a_lower_level(
     assert again.error_codes == ["CONFLICT"]
 
 
-async def test_owner_may_lower_but_not_raise_the_level(gql, viewers):
+async def test_owner_may_lower_but_not_raise_the_level(gql, viewers, services):
     _, number, _, owner_token, asker_token = await setup(viewers)
-    request = await ask(gql, asker_token, number.msisdn, level="TOPUP")
+    request = await ask(gql, services, asker_token, number.msisdn, level="TOPUP")
     result = await gql(APPROVE, {"id": request["id"], "l": "FULL"}, token=owner_token)
     assert result.error_codes == ["BAD_USER_INPUT"]
 
 
-async def test_deny_and_withdraw(gql, viewers):
+async def test_deny_and_withdraw(gql, viewers, services):
     _, number, _, owner_token, asker_token = await setup(viewers)
-    first = await ask(gql, asker_token, number.msisdn)
+    first = await ask(gql, services, asker_token, number.msisdn)
     denied = await gql(DENY, {"id": first["id"], "b": False}, token=owner_token)
     assert denied.ok()["denyAccessRequest"]["status"] == "DENIED"
-    second = await ask(gql, asker_token, number.msisdn)
+    second = await ask(gql, services, asker_token, number.msisdn)
     withdrawn = await gql(WITHDRAW, {"id": second["id"]}, token=asker_token)
     assert withdrawn.ok()["withdrawAccessRequest"]["status"] == "WITHDRAWN"
     assert (await gql(APPROVE, {"id": second["id"]}, token=owner_token)).error_codes == ["CONFLICT"]
@@ -82,9 +84,9 @@ async def test_deny_and_withdraw(gql, viewers):
     assert [r["status"] for r in outgoing] == ["WITHDRAWN", "DENIED"]
 
 
-async def test_withdraw_as_someone_else_is_not_found(gql, viewers):
+async def test_withdraw_as_someone_else_is_not_found(gql, viewers, services):
     _, number, _, owner_token, asker_token = await setup(viewers)
-    request = await ask(gql, asker_token, number.msisdn)
+    request = await ask(gql, services, asker_token, number.msisdn)
     assert (await gql(WITHDRAW, {"id": request["id"]}, token=owner_token)).error_codes == [
         "NOT_FOUND"
     ]
@@ -92,7 +94,7 @@ async def test_withdraw_as_someone_else_is_not_found(gql, viewers):
 
 async def test_pending_requests_expire_after_seven_days(gql, viewers, services):
     owner, number, asker, _, asker_token = await setup(viewers)
-    request = await ask(gql, asker_token, number.msisdn)
+    request = await ask(gql, services, asker_token, number.msisdn)
     real_clock = services.clock
     services.clock = lambda: real_clock() + timedelta(days=7, seconds=1)
     # Tokens minted on the shifted clock, so only the request has aged.
@@ -104,7 +106,7 @@ async def test_pending_requests_expire_after_seven_days(gql, viewers, services):
     services.clock = real_clock
 
 
-async def test_owner_cannot_approve_a_request_they_made(gql, viewers):
+async def test_owner_cannot_approve_a_request_they_made(gql, viewers, services):
     # The owner of a parent account asks for access to a number in a child account, which
     # they also own (OWNER by ancestry): they may not approve it themself.
     grandparent = await family.subscriber("Owner of parent account")
@@ -112,7 +114,7 @@ async def test_owner_cannot_approve_a_request_they_made(gql, viewers):
     child_account = await family.account(owner, parent=await family.account(grandparent))
     number = await family.number(child_account)
     grandparent_token = await viewers.token_for(grandparent)
-    request = await ask(gql, grandparent_token, number.msisdn)
+    request = await ask(gql, services, grandparent_token, number.msisdn)
     result = await gql(APPROVE, {"id": request["id"]}, token=grandparent_token)
     assert result.error_codes == ["FORBIDDEN"]
     approved = await gql(APPROVE, {"id": request["id"]}, token=await viewers.token_for(owner))
@@ -123,16 +125,16 @@ async def test_forbidden_blocked_and_missing_numbers_answer_like_real_requests(
     gql, viewers, services, settings
 ):
     owner, number, _, owner_token, asker_token = await setup(viewers)
-    real = await ask(gql, asker_token, number.msisdn)
+    real = await ask(gql, services, asker_token, number.msisdn)
     await gql(DENY, {"id": real["id"], "b": True}, token=owner_token)  # and block the asker
-    blocked = await ask(gql, asker_token, number.msisdn)
+    blocked = await ask(gql, services, asker_token, number.msisdn)
     other_owner = await family.subscriber("Other")
     closed_number = await family.number(await family.account(other_owner))
     await gql(
         POLICY, {"m": closed_number.msisdn, "a": False}, token=await viewers.token_for(other_owner)
     )
-    forbidden = await ask(gql, asker_token, closed_number.msisdn)
-    missing = await ask(gql, asker_token, "+79995550000")
+    forbidden = await ask(gql, services, asker_token, closed_number.msisdn)
+    missing = await ask(gql, services, asker_token, "+79995550000")
     for request in (blocked, forbidden, missing):
         assert request["status"] == "PENDING"
         assert set(request) == set(real)
@@ -142,33 +144,53 @@ async def test_forbidden_blocked_and_missing_numbers_answer_like_real_requests(
     assert [r["id"] for r in incoming] == [real["id"]]
 
 
-async def test_owner_may_forbid_requests_to_all_their_numbers(gql, viewers):
+async def test_owner_may_forbid_requests_to_all_their_numbers(gql, viewers, services):
     _, number, _, owner_token, asker_token = await setup(viewers)
     assert (await gql(POLICY, {"m": None, "a": False}, token=owner_token)).ok()
-    await ask(gql, asker_token, number.msisdn)
+    await ask(gql, services, asker_token, number.msisdn)
     incoming = (await gql(INCOMING, token=owner_token)).ok()["viewer"]["accessRequestsIncoming"]
     assert incoming == []
 
 
-async def test_asking_again_returns_the_pending_request(gql, viewers):
+async def test_asking_again_returns_the_pending_request(gql, viewers, services):
     _, number, _, _, asker_token = await setup(viewers)
-    first = await ask(gql, asker_token, number.msisdn)
-    assert await ask(gql, asker_token, number.msisdn) == first
+    first = await ask(gql, services, asker_token, number.msisdn)
+    assert await ask(gql, services, asker_token, number.msisdn) == first
 
 
-async def test_eleventh_request_in_a_day_is_rate_limited(gql, viewers):
+async def test_eleventh_request_in_a_day_is_rate_limited(gql, viewers, services):
     _, _, _, _, asker_token = await setup(viewers)
     for i in range(10):
-        await ask(gql, asker_token, f"+7999555{i:04d}")
+        await ask(gql, services, asker_token, f"+7999555{i:04d}")
     result = await gql(REQUEST, {"m": "+79995559999", "l": "FULL"}, token=asker_token)
     assert result.error_codes == ["RATE_LIMITED"]
 
 
-async def test_approve_as_stranger_is_not_found(gql, viewers):
+async def test_approve_as_stranger_is_not_found(gql, viewers, services):
     _, number, _, _, asker_token = await setup(viewers)
-    request = await ask(gql, asker_token, number.msisdn)
+    request = await ask(gql, services, asker_token, number.msisdn)
     stranger = await viewers.token_for(await family.subscriber("Stranger"))
     assert (await gql(APPROVE, {"id": request["id"]}, token=stranger)).error_codes == ["NOT_FOUND"]
     assert (
         await gql(APPROVE, {"id": to_base64("AccessRequest", 999)}, token=stranger)
     ).error_codes == ["NOT_FOUND"]
+
+
+async def test_the_answer_costs_the_same_for_a_real_and_a_missing_number(
+    gql, viewers, services, monkeypatch
+):
+    from tests.support.queries import count_queries
+
+    _, number, _, _, asker_token = await setup(viewers)
+    deferred = []
+    monkeypatch.setattr(
+        services.background, "spawn", lambda coroutine, what: deferred.append(coroutine)
+    )
+    counts = []
+    for msisdn in (number.msisdn, "+79995550000"):
+        with count_queries() as sql:
+            await gql(REQUEST, {"m": msisdn, "l": "FULL"}, token=asker_token)
+        counts.append(sql.count)
+    for coroutine in deferred:
+        coroutine.close()
+    assert counts[0] == counts[1]
