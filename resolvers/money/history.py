@@ -55,7 +55,16 @@ def _check(first: int, since: datetime | None, until: datetime | None) -> None:
         raise BadUserInput("`from` must not be after `to`.", field="from")
 
 
-async def _page(query: Any, first: int, after: str | None) -> Page:
+async def _page(
+    query: Any, first: int, after: str | None, since: datetime | None, until: datetime | None
+) -> Page:
+    """Newest first, `first` rows after the cursor, within [since, until) in UTC."""
+    since, until = _utc(since), _utc(until)
+    _check(first, since, until)
+    if since:
+        query = query.filter(created_at__gte=since)
+    if until:
+        query = query.filter(created_at__lt=until)
     after_id = _decode_cursor(after)
     if after_id is not None:
         query = query.filter(id__lt=after_id)
@@ -66,14 +75,7 @@ async def _page(query: Any, first: int, after: str | None) -> Page:
 async def payments_page(
     number_id: int, first: int, after: str | None, since: datetime | None, until: datetime | None
 ) -> Page:
-    since, until = _utc(since), _utc(until)
-    _check(first, since, until)
-    query = Payment.filter(number_id=number_id)
-    if since:
-        query = query.filter(created_at__gte=since)
-    if until:
-        query = query.filter(created_at__lt=until)
-    return await _page(query, first, after)
+    return await _page(Payment.filter(number_id=number_id), first, after, since, until)
 
 
 async def ledger_page(
@@ -84,13 +86,7 @@ async def ledger_page(
     until: datetime | None,
     kinds: list[LedgerKind] | None,
 ) -> Page:
-    since, until = _utc(since), _utc(until)
-    _check(first, since, until)
     query = LedgerEntry.filter(number_id=number_id)
-    if since:
-        query = query.filter(created_at__gte=since)
-    if until:
-        query = query.filter(created_at__lt=until)
     if kinds:
         query = query.filter(kind__in=kinds)
-    return await _page(query, first, after)
+    return await _page(query, first, after, since, until)
