@@ -9,6 +9,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from resolvers.events import publish_balance_changed
 from resolvers.money.charges import MAX_BATCH, ingest
 from resolvers.services import Services
 
@@ -43,8 +44,6 @@ def usage_endpoint(services: Services, internal_token: str | None) -> Any:
 
 
 async def _announce(services: Services, number_ids: set[int]) -> None:
-    from resolvers.events import publish_balance_changed
-
     for number_id in number_ids:
         await publish_balance_changed(services, number_id)
 

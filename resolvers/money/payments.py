@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 
 from models import LedgerKind, Payment, PaymentStatus
 from resolvers.errors import BadUserInput, Conflict
+from resolvers.events import publish_balance_changed
 from resolvers.money import ledger, trust
 from resolvers.money.amounts import to_decimal
 from resolvers.services import ChargeResult, Services
@@ -166,8 +167,6 @@ async def reconcile_pending(services: Services, older_than: timedelta = PENDING_
 
 async def announce_balance(services: Services, number_id: int) -> None:
     """Tells live subscribers, after the commit, that the balance moved."""
-    from resolvers.events import publish_balance_changed
-
     await publish_balance_changed(services, number_id)
 
 
