@@ -32,6 +32,7 @@ from resolvers.errors import BadUserInput, Conflict, Forbidden, NotFound, RateLi
 from resolvers.identity.phones import normalise_phone
 from resolvers.loaders import Loaders
 from resolvers.services import Services
+from resolvers.sql import fetch_all
 
 REQUEST_LIFETIME = timedelta(days=7)
 MAX_REQUESTS_PER_DAY = 10
@@ -109,20 +110,34 @@ async def _deliver(
     await services.sms.send(owner.phone, text)
 
 
+_OWNERS_ABOVE_SQL = """
+WITH RECURSIVE chain(id, owner_id, parent_id) AS (
+  SELECT id, owner_id, parent_id FROM accounts WHERE id = ?
+  UNION
+  SELECT a.id, a.owner_id, a.parent_id FROM accounts a JOIN chain c ON a.id = c.parent_id
+)
+SELECT DISTINCT owner_id FROM chain
+"""
+
+
 async def _reachable_owner(
     msisdn: str, requester_id: int
 ) -> tuple[Number | None, Subscriber | None]:
-    """The number and its owner, if a request may reach them; (None, None) otherwise."""
+    """The number and its account's owner, if a request may reach them; (None, None)
+    otherwise. Every owner up the tree sees the request, so any of them forbidding
+    requests, or having blocked the asker, stops it."""
     number = await Number.get_or_none(msisdn=msisdn)
     if number is None or number.status is NumberStatus.CLOSED or not number.accepts_access_requests:
         return None, None
     account = await Account.get(id=number.account_id)
-    owner = await Subscriber.get(id=account.owner_id)
-    if owner.id == requester_id or not owner.accepts_access_requests:
+    owner_ids = [row["owner_id"] for row in await fetch_all(_OWNERS_ABOVE_SQL, [account.id])]
+    if account.owner_id == requester_id:
         return None, None
-    if await AccessRequestBlock.exists(owner_id=owner.id, requester_id=requester_id):
+    if await Subscriber.filter(id__in=owner_ids, accepts_access_requests=False).exists():
         return None, None
-    return number, owner
+    if await AccessRequestBlock.exists(owner_id__in=owner_ids, requester_id=requester_id):
+        return None, None
+    return number, await Subscriber.get(id=account.owner_id)
 
 
 async def incoming(loaders: Loaders) -> list[dict[str, Any]]:

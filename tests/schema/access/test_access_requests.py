@@ -194,3 +194,27 @@ async def test_the_answer_costs_the_same_for_a_real_and_a_missing_number(
     for coroutine in deferred:
         coroutine.close()
     assert counts[0] == counts[1]
+
+
+async def test_a_parent_owners_block_and_policy_cover_the_sub_accounts(gql, viewers, services):
+    parent_owner = await family.subscriber("Parent owner")
+    child_owner = await family.subscriber("Child owner")
+    child_account = await family.account(child_owner, parent=await family.account(parent_owner))
+    number = await family.number(child_account)
+    asker = await family.subscriber("Asker")
+    asker_token = await viewers.token_for(asker)
+    parent_token = await viewers.token_for(parent_owner)
+
+    first = await ask(gql, services, asker_token, number.msisdn)
+    incoming = (await gql(INCOMING, token=parent_token)).ok()["viewer"]["accessRequestsIncoming"]
+    assert [r["id"] for r in incoming] == [first["id"]]  # the parent owner sees it too
+    await gql(DENY, {"id": first["id"], "b": True}, token=parent_token)  # and blocks the asker
+    await ask(gql, services, asker_token, number.msisdn)
+    child_view = await gql(INCOMING, token=await viewers.token_for(child_owner))
+    assert [r["status"] for r in child_view.ok()["viewer"]["accessRequestsIncoming"]] == ["DENIED"]
+
+    other_asker = await viewers.token_for(await family.subscriber("Other asker"))
+    assert (await gql(POLICY, {"m": None, "a": False}, token=parent_token)).ok()
+    await ask(gql, services, other_asker, number.msisdn)
+    child_view = await gql(INCOMING, token=await viewers.token_for(child_owner))
+    assert len(child_view.ok()["viewer"]["accessRequestsIncoming"]) == 1
