@@ -27,7 +27,7 @@ from bench.databases import DATABASES, DEFAULT_POSTGRES_URL, BenchError, fresh_d
 from bench.load import pick_client, run_load
 from bench.machine import machine_busy_percent, process_cpu_seconds
 from bench.queries import FAMILY_TREE, QUERIES, TYPENAME, Query, WrongAnswer, check_answer
-from bench.report import Row, environment, table, write_json
+from bench.report import Row, close_run, environment, table, write_json
 from bench.seed import Family, seed_family
 from bench.server import Gateway, running_gateway
 from bench.source import source_fingerprint
@@ -262,20 +262,8 @@ def main(argv: list[str] | None = None) -> int:
         "gateway_log": found.gateway_log,
     }
     print(f"\nresults: {write_json(found.rows, args.output_dir, started, settings)}")
-    if found.abandoned_at_stop:
-        print(
-            f"note: the gateway logged {found.abandoned_at_stop} ClientDisconnect tracebacks "
-            "for requests the load generator abandoned when it stopped (not counted as errors)"
-        )
-    for line in found.warnings:
-        print(f"warning: {line}", file=sys.stderr)
     errors = sum(row.load.errors for row in found.rows)
-    if errors or found.problems:
-        print(f"\n!!! {errors} failed requests, {len(found.problems)} problems:", file=sys.stderr)
-        for line in found.problems:
-            print(f"!!! {line}", file=sys.stderr)
-        return 1
-    return 0
+    return close_run(found.warnings, found.problems, found.abandoned_at_stop, errors)
 
 
 if __name__ == "__main__":

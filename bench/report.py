@@ -7,6 +7,7 @@ import os
 import platform
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import metadata
@@ -141,3 +142,21 @@ def write_json(
     }
     path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
     return path
+
+
+def close_run(warnings: list[str], problems: list[str], abandoned_at_stop: int, errors: int) -> int:
+    """Prints what a run leaves to read after the table; the exit status: 1 on any failed
+    request or problem."""
+    if abandoned_at_stop:
+        print(
+            f"note: the gateway logged {abandoned_at_stop} ClientDisconnect tracebacks "
+            "for requests the load generator abandoned when it stopped (not counted as errors)"
+        )
+    for line in warnings:
+        print(f"warning: {line}", file=sys.stderr)
+    if errors or problems:
+        print(f"\n!!! {errors} failed requests, {len(problems)} problems:", file=sys.stderr)
+        for line in problems:
+            print(f"!!! {line}", file=sys.stderr)
+        return 1
+    return 0

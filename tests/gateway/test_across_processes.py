@@ -3,9 +3,7 @@
 import httpx
 import pytest
 
-from tests.conftest import TEST_REDIS_URL
-from tests.support.database import is_postgres_url
-from tests.support.processes import gateway_process, run_kabinet
+from tests.support.processes import gateway_process, shared_store_env
 
 SIGN_IN_WITH_PASSWORD = """
 mutation($p: String!, $w: String!) { signInWithPassword(phone: $p, password: $w) { accessToken } }
@@ -18,18 +16,7 @@ PHONE = "+79990000001"
 
 @pytest.fixture
 def shared_store(database_url, tmp_path) -> dict[str, str]:
-    """The environment of processes sharing one store: the test database when it is
-    PostgreSQL, otherwise a migrated SQLite file; Redis too when the suite runs with it."""
-    if is_postgres_url(database_url):
-        env = {"DATABASE_URL": database_url}
-    else:
-        env = {"DATABASE_URL": f"sqlite://{tmp_path}/shared.sqlite3"}
-        migrated = run_kabinet("migrate", env=env)
-        assert migrated.returncode == 0, migrated.stderr
-    if TEST_REDIS_URL:
-        env["REDIS_URL"] = TEST_REDIS_URL
-    env["SMS_OUTBOX_PATH"] = str(tmp_path / "outbox.jsonl")
-    return env
+    return shared_store_env(database_url, tmp_path, "shared")
 
 
 def post(base_url: str, query: str, variables: dict) -> dict:

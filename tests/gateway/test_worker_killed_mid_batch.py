@@ -13,9 +13,8 @@ import httpx
 import pytest
 from tortoise import connections
 
-from tests.conftest import TEST_REDIS_URL
 from tests.support.database import is_postgres_url
-from tests.support.processes import killable_gateway_process, run_kabinet
+from tests.support.processes import killable_gateway_process, run_kabinet, shared_store_env
 
 SIGN_IN = """
 mutation($p: String!, $w: String!) { signInWithPassword(phone: $p, password: $w) { accessToken } }
@@ -34,15 +33,7 @@ AMOUNT = "100.00"
 def store(database_url, tmp_path) -> dict[str, str]:
     """The gateway's environment: the suite's database when it is PostgreSQL, otherwise a
     migrated SQLite file; limits high enough that the batch never meets them."""
-    if is_postgres_url(database_url):
-        env = {"DATABASE_URL": database_url}
-    else:
-        env = {"DATABASE_URL": f"sqlite://{tmp_path}/crash.sqlite3"}
-        migrated = run_kabinet("migrate", env=env)
-        assert migrated.returncode == 0, migrated.stderr
-    if TEST_REDIS_URL:
-        env["REDIS_URL"] = TEST_REDIS_URL
-    env["SMS_OUTBOX_PATH"] = str(tmp_path / "outbox.jsonl")
+    env = shared_store_env(database_url, tmp_path, "crash")
     env["TOPUP_DAILY_LIMIT"] = "10000000.00"
     seeded = run_kabinet("seed", "--demo", env=env)
     assert "demo data loaded" in seeded.stdout, seeded.stdout + seeded.stderr

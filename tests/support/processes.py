@@ -124,3 +124,22 @@ def killable_gateway_process(
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
+
+
+def shared_store_env(database_url: str, tmp_path: Path, name: str) -> dict[str, str]:
+    """The environment of gateway processes sharing the suite's store: its database when it
+    is PostgreSQL, otherwise a freshly migrated SQLite file; Redis too when the suite runs
+    with it."""
+    from tests.conftest import TEST_REDIS_URL
+    from tests.support.database import is_postgres_url
+
+    if is_postgres_url(database_url):
+        env = {"DATABASE_URL": database_url}
+    else:
+        env = {"DATABASE_URL": f"sqlite://{tmp_path}/{name}.sqlite3"}
+        migrated = run_kabinet("migrate", env=env)
+        assert migrated.returncode == 0, migrated.stderr
+    if TEST_REDIS_URL:
+        env["REDIS_URL"] = TEST_REDIS_URL
+    env["SMS_OUTBOX_PATH"] = str(tmp_path / "outbox.jsonl")
+    return env
