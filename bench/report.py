@@ -8,7 +8,7 @@ import platform
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
@@ -20,7 +20,7 @@ from bench.statements import StatementCount
 
 HEADERS = (
     "database", "N", "query", "requests/s", "p50 ms", "p99 ms", "errors", "SQL/req",
-    "% ceiling", "server CPU", "CPU ms/req",
+    "% ceiling", "rounds", "server CPU", "CPU ms/req",
 )  # fmt: skip
 
 
@@ -35,6 +35,8 @@ class Row:
     server_cpu_s: float  # CPU the gateway process used during the measured seconds
     busy_before: float | None  # % of all CPUs busy with other work just before the run
     source: str  # bench.source fingerprint of the gateway code measured
+    # % of the ceiling in every round, in order; this row is the median round's.
+    round_percents: list[float] = field(default_factory=list)
 
     @property
     def server_cpu_percent(self) -> float:
@@ -62,6 +64,7 @@ class Row:
             f"{self.load.errors}" + (" !!!" if self.load.errors else ""),
             str(self.statements.steady),
             "-" if percent is None else f"{percent:.1f}%",
+            _spread(self.round_percents),
             f"{self.server_cpu_percent:.0f}%",
             f"{self.cpu_ms_per_request:.3f}",
         )
@@ -77,12 +80,19 @@ class Row:
             "statements": self.statements.statements,
             "ceiling_rps": None if self.ceiling_rps is None else round(self.ceiling_rps, 1),
             "percent_of_ceiling": self.percent_of_ceiling,
+            "percent_of_ceiling_each_round": self.round_percents,
             "server_cpu_s": round(self.server_cpu_s, 3),
             "server_cpu_percent": round(self.server_cpu_percent, 1),
             "server_cpu_ms_per_request": round(self.cpu_ms_per_request, 4),
             "machine_busy_before_percent": self.busy_before,
             "source": self.source,
         }
+
+
+def _spread(percents: list[float]) -> str:
+    if len(percents) < 2:
+        return "-"
+    return f"{min(percents):.0f}–{max(percents):.0f}%"
 
 
 def table(rows: list[Row]) -> str:
