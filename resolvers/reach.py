@@ -12,37 +12,19 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from permissions.levels import GrantFact, Level, level_on_number, visible_level
 from permissions.viewer import Viewer
-from resolvers.sql import as_datetime, fetch_all
-
-_OWNED_ACCOUNTS_SQL = """
-WITH RECURSIVE owned(id) AS (
-  SELECT id FROM accounts WHERE owner_id = ?
-  UNION
-  SELECT a.id FROM accounts a JOIN owned o ON a.parent_id = o.id
-)
-SELECT a.id, a.name, a.owner_id, a.parent_id FROM accounts a
-WHERE a.id IN (SELECT id FROM owned) ORDER BY a.id
-"""
+from resolvers.sql import as_datetime, fetch_rows
 
 # One statement finds every number the viewer may reach, with its balance, its tariff and
 # the viewer's live (unrevoked) grants on it: a number with several grants comes back once
 # per grant. Expiry is judged in Python against the request's clock.
-_NUMBERS_SQL = """
-WITH RECURSIVE owned(id) AS (
-  SELECT id FROM accounts WHERE owner_id = ?
-  UNION
-  SELECT a.id FROM accounts a JOIN owned o ON a.parent_id = o.id
-),
-granted AS (
-  SELECT number_id, level, expires_at FROM access_grants
-  WHERE {grantee} = ? AND revoked_at IS NULL
-)
+_REACHED_NUMBERS = """
 SELECT n.id, n.msisdn, n.label, n.account_id, n.user_id, n.tariff_id, n.status,
        n.accepts_access_requests, b.amount AS balance_amount, b.currency AS balance_currency,
        t.code AS t_code, t.name AS t_name, t.description AS t_description,
@@ -53,14 +35,44 @@ FROM numbers n
 LEFT JOIN balances b ON b.number_id = n.id
 JOIN tariffs t ON t.id = n.tariff_id
 LEFT JOIN granted g ON g.number_id = n.id
-WHERE n.account_id IN (SELECT id FROM owned)
-   OR n.user_id = ?
-   OR n.id IN (SELECT number_id FROM granted)
-ORDER BY n.msisdn
 """
-_SUBSCRIBER_NUMBERS_SQL = _NUMBERS_SQL.format(grantee="grantee_subscriber_id")
-_PARTNER_NUMBERS_SQL = _NUMBERS_SQL.format(grantee="grantee_partner_id")
-_NOBODY = -1  # ids are positive: a parameter that matches no owner and no user
+_GRANTED = """granted AS (
+  SELECT number_id, level, expires_at FROM access_grants
+  WHERE {grantee} = ? AND revoked_at IS NULL
+)"""
+
+# A subscriber's whole reach in one statement: every account they own (the closure below
+# their top accounts), each joined with its numbers (an account without numbers still
+# comes back, once, with null number columns), then the numbers they reach outside those
+# accounts, as their user or through a grant, with null account columns.
+_SUBSCRIBER_REACH_SQL = f"""
+WITH RECURSIVE owned(id) AS (
+  SELECT id FROM accounts WHERE owner_id = ?
+  UNION
+  SELECT a.id FROM accounts a JOIN owned o ON a.parent_id = o.id
+),
+{_GRANTED.format(grantee="grantee_subscriber_id")},
+reached AS ({_REACHED_NUMBERS}
+  WHERE n.account_id IN (SELECT id FROM owned)
+     OR n.user_id = ?
+     OR n.id IN (SELECT number_id FROM granted)
+)
+SELECT a.id AS a_id, a.name AS a_name, a.owner_id AS a_owner_id, a.parent_id AS a_parent_id,
+       r.*
+FROM accounts a LEFT JOIN reached r ON r.account_id = a.id
+WHERE a.id IN (SELECT id FROM owned)
+UNION ALL
+SELECT NULL, NULL, NULL, NULL, r.*
+FROM reached r WHERE r.account_id NOT IN (SELECT id FROM owned)
+ORDER BY msisdn
+"""  # noqa: S608 (only our own constants are interpolated)
+# A partner app owns no accounts and uses no number: its grants are its whole reach.
+_PARTNER_REACH_SQL = f"""
+WITH {_GRANTED.format(grantee="grantee_partner_id")}
+{_REACHED_NUMBERS}
+WHERE n.id IN (SELECT number_id FROM granted)
+ORDER BY n.msisdn
+"""  # noqa: S608
 _TARIFF_FIELDS = (
     "code",
     "name",
@@ -74,8 +86,9 @@ _TARIFF_FIELDS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class NumberRow:
+# Rows are named tuples: immutable like frozen dataclasses, and several times cheaper to
+# make (a reach makes one per number per request).
+class NumberRow(NamedTuple):
     id: int
     msisdn: str
     label: str
@@ -89,7 +102,7 @@ class NumberRow:
     tariff: dict[str, Any]  # the tariff's row, shared by every number on that tariff
 
     @classmethod
-    def from_sql(cls, row: dict[str, Any], tariffs: dict[int, dict[str, Any]]) -> NumberRow:
+    def from_sql(cls, row: Mapping[str, Any], tariffs: dict[int, dict[str, Any]]) -> NumberRow:
         tariff = tariffs.get(row["tariff_id"])
         if tariff is None:
             tariff = {"id": row["tariff_id"], **{f: row[f"t_{f}"] for f in _TARIFF_FIELDS}}
@@ -111,8 +124,7 @@ class NumberRow:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class AccountRow:
+class AccountRow(NamedTuple):
     id: int
     name: str
     owner_id: int
@@ -130,6 +142,9 @@ class Reach:
     numbers_by_account: dict[int, list[NumberRow]] = field(default_factory=dict)
     children_by_account: dict[int, list[AccountRow]] = field(default_factory=dict)
     by_msisdn: dict[str, NumberRow] = field(default_factory=dict)
+    # What the schema made of these rows for this request (schema/types), by (type, id):
+    # a number reached by two paths of one query is made once.
+    views: dict[tuple[type, int], Any] = field(default_factory=dict)
 
     @property
     def root_accounts(self) -> list[AccountRow]:
@@ -144,26 +159,32 @@ class Reach:
 
 
 async def load_reach(viewer: Viewer, now: datetime) -> Reach:
-    """The viewer's reach in two statements (one for a partner app)."""
+    """The viewer's reach in one statement."""
     if viewer.is_anonymous:
         return Reach()
-    accounts: list[AccountRow] = []
     if viewer.subscriber_id is not None:
-        rows = await fetch_all(_OWNED_ACCOUNTS_SQL, [viewer.subscriber_id])
-        accounts = [AccountRow(r["id"], r["name"], r["owner_id"], r["parent_id"]) for r in rows]
-        sql, params = _SUBSCRIBER_NUMBERS_SQL, [viewer.subscriber_id] * 3
+        sql, params = _SUBSCRIBER_REACH_SQL, [viewer.subscriber_id] * 3
     else:
-        sql, params = _PARTNER_NUMBERS_SQL, [_NOBODY, viewer.partner_app_id, _NOBODY]
+        sql, params = _PARTNER_REACH_SQL, [viewer.partner_app_id]
+    accounts: dict[int, AccountRow] = {}
     numbers: dict[int, NumberRow] = {}
     grants: list[GrantFact] = []
     tariffs: dict[int, dict[str, Any]] = {}
-    for row in await fetch_all(sql, params):
+    for row in await fetch_rows(sql, params):
+        account_id = row.get("a_id")
+        if account_id is not None and account_id not in accounts:
+            accounts[account_id] = AccountRow(
+                account_id, row["a_name"], row["a_owner_id"], row["a_parent_id"]
+            )
+        if row["id"] is None:
+            continue  # an owned account without numbers
         if row["id"] not in numbers:
             numbers[row["id"]] = NumberRow.from_sql(row, tariffs)
         if row["grant_level"] is not None:
             expires_at = as_datetime(row["grant_expires_at"])
             grants.append(GrantFact(row["id"], Level[row["grant_level"]], expires_at, None))
-    return _assemble(viewer, accounts, grants, list(numbers.values()), now)
+    ordered = [accounts[key] for key in sorted(accounts)]
+    return _assemble(viewer, ordered, grants, list(numbers.values()), now)
 
 
 def _assemble(

@@ -8,7 +8,7 @@ the driver's prepared-statement cache stays warm whatever the batch size.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -47,6 +47,22 @@ async def fetch_all(sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]
     if connection.capabilities.dialect == "postgres":
         sql = _numbered(sql)
     return await connection.execute_query_dict(sql, list(params))
+
+
+async def fetch_rows(sql: str, params: Sequence[Any] = ()) -> Sequence[Mapping[str, Any]]:
+    """Like fetch_all, for the per-request hot paths, with read-only rows: on PostgreSQL
+    asyncpg's own records (mappings already), not copies of them into dicts. Same
+    connection (a transaction's, if one is open), same statement log, same errors."""
+    connection = _connection()
+    if connection.capabilities.dialect != "postgres":
+        return await connection.execute_query_dict(sql, list(params))
+    return await connection._translate_exceptions(_fetch_records, _numbered(sql), params)
+
+
+async def _fetch_records(client: Any, sql: str, params: Sequence[Any]) -> Any:
+    async with client.acquire_connection() as connection:
+        client.log.debug("%s: %s", sql, params)
+        return await connection.fetch(sql, *params)
 
 
 def as_datetime(value: Any) -> datetime | None:

@@ -14,7 +14,7 @@ from resolvers import audit
 from resolvers.errors import NotFound, Unauthenticated
 from resolvers.identity.tokens import ACCESS_PREFIX, REFRESH_PREFIX, keyed_hash, new_token
 from resolvers.services import Services
-from resolvers.sql import as_datetime, as_json, fetch_all
+from resolvers.sql import as_datetime, as_json, fetch_rows
 
 # Runs on every authenticated request: plain SQL, one indexed lookup, no ORM query building.
 _VIEWER_LOOKUP_SQL = """
@@ -166,7 +166,7 @@ async def list_sessions(services: Services, subscriber_id: int) -> list[Session]
 async def viewer_for_access_token(services: Services, token: str) -> Viewer | None:
     """The viewer a bearer token stands for, or None if it is unknown, expired or revoked.
     One indexed query; revocation and expiry take effect on the next request everywhere."""
-    rows = await fetch_all(_VIEWER_LOOKUP_SQL, [keyed_hash(services.secret_key, token)])
+    rows = await fetch_rows(_VIEWER_LOOKUP_SQL, [keyed_hash(services.secret_key, token)])
     if not rows:
         return None
     row = rows[0]
