@@ -16,6 +16,7 @@ from strawberry.extensions import (
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from resolvers.errors import ClientError
+from schema.execution import executor_for
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.subscription import Subscription
@@ -42,6 +43,13 @@ def _should_mask(error: GraphQLError) -> bool:
 
 
 class KabinetSchema(strawberry.Schema):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Plain reads skip graphql-core's per-field machinery (schema/execution.py).
+        self.execution_context_class = executor_for(
+            self._schema, self.config.info_class, self.config.default_resolver
+        )
+
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         # Errors a client caused are answers, not incidents; internal ones are logged (with
         # their traceback and request id) where they are masked, in _should_mask.

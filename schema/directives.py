@@ -17,6 +17,7 @@ from strawberry.extensions.field_extension import FieldExtension
 from strawberry.schema_directive import Location
 
 from permissions.levels import Level, allows
+from permissions.viewer import Viewer
 from resolvers.context import RequestContext
 from resolvers.errors import Forbidden, NotFound, Unauthenticated
 from schema.types.access_level import AccessLevel
@@ -51,8 +52,11 @@ class EnforceAccess(FieldExtension):
         self.required = directive.level.to_level()
         self.scope = directive.scope or None
 
+    def allows(self, viewer: Viewer, level: Level) -> bool:
+        return allows(viewer, level, self.required, self.scope)
+
     def _check(self, source: Any, info: strawberry.Info[RequestContext, None]) -> None:
-        if not allows(info.context.viewer, source.level, self.required, self.scope):
+        if not self.allows(info.context.viewer, source.level):
             raise _forbidden(self.required)
 
     def resolve(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:

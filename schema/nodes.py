@@ -37,7 +37,7 @@ async def _number(info: Info, pk: int) -> Any:
     reach = await info.context.loaders.reach()
     row, level = reach.numbers.get(pk), reach.level(pk)
     visible = row is not None and level > Level.NONE
-    return number.Number.from_row(row, level, info.context.viewer) if visible else None
+    return number.Number.of(row, reach, info.context.viewer) if visible else None
 
 
 async def _account(info: Info, pk: int) -> Any:

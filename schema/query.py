@@ -37,7 +37,7 @@ class Query:
         kind = ViewerKind.PARTNER_APP if viewer.is_partner else ViewerKind.SUBSCRIBER
         wanted = selects_any(info, _REACH_FIELDS)
         reach = await info.context.loaders.reach() if wanted else Reach()
-        return Viewer(kind=kind, scopes=sorted(viewer.scopes), reach=reach)
+        return Viewer(kind=kind, scopes=sorted(viewer.scopes), reach=reach, who=viewer)
 
     @strawberry.field(
         description="A number by MSISDN. NOT_FOUND when it does not exist or the viewer "
@@ -49,7 +49,7 @@ class Query:
         level = reach.level(row.id) if row else Level.NONE
         if row is None or level is Level.NONE:
             raise NotFound("No such number.")
-        return Number.from_row(row, level, info.context.viewer)
+        return Number.of(row, reach, info.context.viewer)
 
     @strawberry.field(description="Any object by its global id, if the viewer may see it.")
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
@@ -17,12 +17,19 @@ from resolvers.identity.passwords import use_hasher
 from resolvers.services import Services
 from tests.support.database import database_url_for_tests, empty_all_tables, migrated_database
 from tests.support.graphql import GraphQLClient
+from tests.support.twin_executor import Comparisons, answered_by_both_executors
 from tests.support.viewers import Viewers
 
 # argon2id all the same, with parameters cheap enough for hundreds of hashes per test run.
 use_hasher(PasswordHasher.from_parameters(CHEAPEST))
 
 TEST_REDIS_URL = os.environ.get("KABINET_TEST_REDIS_URL", "").strip() or None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def executor_comparisons() -> Iterator[Comparisons]:
+    with answered_by_both_executors() as comparisons:
+        yield comparisons
 
 
 @pytest.fixture(scope="session")

@@ -109,7 +109,7 @@ class MoneyMutation:
             reach = await ctx.loaders.reach()
             row: NumberRow | None = reach.numbers.get(payment.number_id)
             level = reach.level(payment.number_id)
-            number = Number.from_row(row, level, ctx.viewer) if row and level else None
+            number = Number.of(row, reach, ctx.viewer) if row and level else None
         return TopUpPayload(payment=Payment.from_row(payment), number=number)
 
     @strawberry.mutation(description="Saves a card from a provider's token.")

@@ -35,7 +35,7 @@ class Account(relay.Node):
     def numbers(self) -> list[Number]:
         reach = self.reach
         return [
-            Number.from_row(row, reach.level(row.id), self.viewer)
+            Number.of(row, reach, self.viewer)
             for row in reach.numbers_by_account.get(self.row.id, [])
         ]
 

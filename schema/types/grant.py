@@ -74,7 +74,7 @@ class Grant(relay.Node):
         reach = await info.context.loaders.reach()
         row = reach.numbers.get(self.row["number_id"])
         level = reach.level(self.row["number_id"])
-        return Number.from_row(row, level, info.context.viewer) if row and level else None
+        return Number.of(row, reach, info.context.viewer) if row and level else None
 
     @strawberry.field(description="Who holds the grant.")
     async def grantee(self, info: Info) -> Grantee:

@@ -16,7 +16,7 @@ from permissions.levels import SEE_NUMBERS, Level, can_top_up
 from permissions.viewer import Viewer
 from resolvers.context import RequestContext
 from resolvers.money import history, trust
-from resolvers.reach import NumberRow
+from resolvers.reach import NumberRow, Reach
 from schema.directives import access_field
 from schema.types.access_level import AccessLevel
 from schema.types.catalog import Service, Tariff
@@ -62,18 +62,26 @@ class Number(relay.Node):
     can_top_up: bool = strawberry.field(description="Whether the viewer may top it up now.")
     row: strawberry.Private[NumberRow]
     level: strawberry.Private[Level]
+    reach: strawberry.Private[Reach]
 
     @classmethod
-    def from_row(cls, row: NumberRow, level: Level, viewer: Viewer) -> Number:
-        return cls(
-            pk=row.id,
-            msisdn=row.msisdn,
-            label=row.label,
-            access_level=AccessLevel.of(level),
-            can_top_up=can_top_up(viewer, level, row.status != "CLOSED"),
-            row=row,
-            level=level,
-        )
+    def of(cls, row: NumberRow, reach: Reach, viewer: Viewer) -> Number:
+        """The number as this request's viewer sees it: one object per number per request,
+        however many paths of the query reach it."""
+        made = reach.views.get((cls, row.id))
+        if made is None:
+            level = reach.level(row.id)
+            made = reach.views[(cls, row.id)] = cls(
+                pk=row.id,
+                msisdn=row.msisdn,
+                label=row.label,
+                access_level=AccessLevel.of(level),
+                can_top_up=can_top_up(viewer, level, row.status != "CLOSED"),
+                row=row,
+                level=level,
+                reach=reach,
+            )
+        return made
 
     @access_field(FULL, scope=SEE_NUMBERS)
     def status(self) -> NumberStatus | None:
@@ -87,12 +95,12 @@ class Number(relay.Node):
         return Money.from_minor(row.balance_amount, row.balance_currency)
 
     @access_field(FULL, scope=SEE_NUMBERS)
-    def tariff(self, info: Info) -> Tariff | None:
+    def tariff(self) -> Tariff | None:
         # One Tariff object per tariff per request, however many numbers share it.
-        cache = info.context.memo.setdefault(Tariff, {})
-        tariff = cache.get(self.row.tariff_id)
+        views = self.reach.views
+        tariff = views.get((Tariff, self.row.tariff_id))
         if tariff is None:
-            tariff = cache[self.row.tariff_id] = Tariff.from_row(self.row.tariff)
+            tariff = views[(Tariff, self.row.tariff_id)] = Tariff.from_row(self.row.tariff)
         return tariff
 
     @access_field(FULL, scope=SEE_NUMBERS, description="Who uses the number day to day.")
@@ -171,9 +179,8 @@ class Number(relay.Node):
     ) -> Annotated[Account, strawberry.lazy("schema.types.account")] | None:
         from schema.types.account import Account
 
-        reach = await info.context.loaders.reach()
-        account = reach.accounts.get(self.row.account_id)
-        return Account.from_row(account, reach, info.context.viewer) if account else None
+        account = self.reach.accounts.get(self.row.account_id)
+        return Account.from_row(account, self.reach, info.context.viewer) if account else None
 
     @access_field(OWNER, description="Whether others may ask for access to this number.")
     def accepts_access_requests(self) -> bool | None:

@@ -4,6 +4,7 @@ from enum import Enum
 
 import strawberry
 
+from permissions.viewer import Viewer as ViewerIdentity
 from resolvers.access import grants
 from resolvers.access import requests as access_requests
 from resolvers.context import RequestContext
@@ -35,6 +36,7 @@ class Viewer:
     )
     # Loaded by Query.viewer before the fields run, so the tree's edges need no await.
     reach: strawberry.Private[Reach]
+    who: strawberry.Private[ViewerIdentity]
 
     @strawberry.field(description="The signed-in subscriber; null for a partner app.")
     async def subscriber(self, info: Info) -> Subscriber | None:
@@ -53,19 +55,15 @@ class Viewer:
         return [Session.from_row(row, viewer.session_id) for row in rows]
 
     @strawberry.field(description="The tops of the account trees the viewer owns.")
-    def accounts(self, info: Info) -> list[Account]:
-        viewer = info.context.viewer
-        return [Account.from_row(row, self.reach, viewer) for row in self.reach.root_accounts]
+    def accounts(self) -> list[Account]:
+        return [Account.from_row(row, self.reach, self.who) for row in self.reach.root_accounts]
 
     @strawberry.field(
         description="Every number the viewer reaches at TOPUP or above: their own, those in "
         "accounts they own, and those granted to them."
     )
-    def numbers(self, info: Info) -> list[Number]:
-        reach, viewer = self.reach, info.context.viewer
-        return [
-            Number.from_row(row, reach.level(row.id), viewer) for row in reach.visible_numbers()
-        ]
+    def numbers(self) -> list[Number]:
+        return [Number.of(row, self.reach, self.who) for row in self.reach.visible_numbers()]
 
     @strawberry.field(description="Access given to others on the viewer's numbers.")
     async def grants_given(self, info: Info) -> list[Grant]:

@@ -1,0 +1,29 @@
+"""Kabinet's executor: graphql-core's (through strawberry's subclass), with a fast path for
+the fields that make up most of every answer.
+
+Why: a family tree of 12 numbers is ~85 fields, and graphql-core + strawberry spend
+~6–10 µs on each (a GraphQLResolveInfo, a strawberry Info, argument conversion, the field
+extension chain, the generic completion dispatch) — most of the request. Most of those
+fields only read what their object already holds: a dataclass attribute, or a sync method
+of the object that takes no GraphQL arguments.
+
+What the fast path does, with plans made once per schema (plans.py):
+- plain attribute fields are read with `getattr`;
+- sync resolvers without GraphQL arguments are called with the object (and, if they ask
+  for it, an Info built only for them);
+- a field guarded by `@access` compares the viewer's level on the object first; when it
+  refuses, the field goes the ordinary way, which raises FORBIDDEN exactly as before;
+- leaves are coerced, objects and lists of objects are completed here, and their
+  sub-selections come back through `execute_fields`;
+- the sub-selections of a cached document are collected once, not once per request.
+
+Everything else — async resolvers, fields with arguments or directives, abstract types,
+nested lists, introspection, `@defer`/`@stream`, schema extensions that wrap resolvers —
+goes through graphql-core unchanged. Errors keep graphql-core's semantics: the same
+messages, paths, null propagation and error collection (`handle_field_error`). The test
+suite answers every query with both executors and compares (tests/support/twin_executor.py).
+"""
+
+from schema.execution.executor import KabinetExecutor, executor_for
+
+__all__ = ["KabinetExecutor", "executor_for"]

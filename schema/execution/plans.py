@@ -1,0 +1,185 @@
+"""Which fields can take the fast path, and how: one FieldPlan per field of each object
+type, made once per schema from strawberry's own definitions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from graphql import (
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLLeafType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    is_leaf_type,
+    is_list_type,
+    is_non_null_type,
+    is_object_type,
+)
+from graphql.execution.collect_fields import FieldDetails, GroupedFieldSet
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.field import StrawberryField
+
+from schema.directives import EnforceAccess
+
+FieldDetailsList = list[FieldDetails]
+LEAF, OBJECT, LIST = "leaf", "object", "list"
+# Values of these types are final: never awaitable, never an error to raise.
+_PLAIN_VALUES = frozenset({str, int, float, bool, Decimal, datetime, date})
+
+
+@dataclass(frozen=True, slots=True)
+class FieldPlan:
+    """How to produce one field of one object type without graphql-core's general path."""
+
+    field_def: GraphQLField
+    field: StrawberryField
+    # `read(source)` for fields that need no Info; None when the resolver asks for one.
+    read: Callable[[Any], Any] | None
+    info_parameter: str | None
+    guard: EnforceAccess | None
+    kind: str  # LEAF, OBJECT or LIST
+    non_null: bool
+    named_type: GraphQLLeafType | GraphQLObjectType  # the leaf / object (or item) type
+    item_type: GraphQLOutputType | None  # for lists: the item type, NonNull kept
+    item_non_null: bool
+    # For leaves read without Info: the read, the coercion and the value types that need
+    # nothing else; execute_fields does those inline.
+    leaf_read: Callable[[Any], Any] | None
+    coerce: Callable[[Any], Any] | None
+    plain_values: frozenset[type]
+
+
+# One step per response key of a selection: the plan, or None for graphql-core's way.
+Step = tuple[str, FieldDetailsList, FieldPlan | None]
+Plans = dict[str, dict[str, FieldPlan]]
+
+
+def _shape(return_type: GraphQLOutputType) -> tuple[str, bool, Any, Any, bool] | None:
+    """(kind, non_null, named type, item type, item non-null), or None when the fast path
+    does not handle this type (abstract types, nested lists)."""
+    non_null = is_non_null_type(return_type)
+    inner = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+    if is_leaf_type(inner):
+        return LEAF, non_null, inner, None, False
+    if is_object_type(inner):
+        return OBJECT, non_null, inner, None, False
+    if is_list_type(inner):
+        item_type = inner.of_type  # type: ignore[union-attr]
+        item_non_null = is_non_null_type(item_type)
+        item = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+        if is_leaf_type(item) or is_object_type(item):
+            return LIST, non_null, item, item_type, item_non_null
+    return None
+
+
+def _reader(field: StrawberryField) -> tuple[Callable[[Any], Any] | None, str | None] | None:
+    """How to call the field: (read, None) for no Info, (None, info name) when the resolver
+    wants one, None when the field cannot take the fast path."""
+    resolver = field.base_resolver
+    if resolver is None:
+        name = field.python_name
+        return (lambda source: getattr(source, name)), None
+    if (
+        resolver.is_async
+        or resolver.arguments
+        or resolver.root_parameter
+        or resolver.parent_parameter
+        or not resolver.self_parameter
+    ):
+        return None
+    if resolver.info_parameter is not None:
+        return None, resolver.info_parameter.name
+    return resolver.wrapped_func, None
+
+
+def _plain_values(leaf: GraphQLLeafType) -> frozenset[type]:
+    if isinstance(leaf, GraphQLEnumType):
+        definition = (leaf.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+        wrapped = getattr(definition, "wrapped_cls", None)
+        return frozenset({wrapped}) if isinstance(wrapped, type) else frozenset()
+    return _PLAIN_VALUES
+
+
+def plan_field(field_def: GraphQLField, default_resolver: Callable[..., Any]) -> FieldPlan | None:
+    field = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if not isinstance(field, StrawberryField) or not hasattr(field_def.resolve, "_is_default"):
+        return None  # only strawberry's own resolvers are replaced
+    if field.base_resolver is None and default_resolver is not getattr:
+        return None
+    guards = [e for e in field.extensions if isinstance(e, EnforceAccess)]
+    if len(guards) != len(field.extensions) or len(guards) > 1:
+        return None  # another extension may do anything: leave the field to strawberry
+    reader = _reader(field)
+    shape = _shape(field_def.type)
+    if reader is None or shape is None:
+        return None
+    read, info_parameter = reader
+    kind, non_null, named_type, item_type, item_non_null = shape
+    is_plain_leaf = kind == LEAF and read is not None
+    return FieldPlan(
+        field_def=field_def,
+        field=field,
+        read=read,
+        info_parameter=info_parameter,
+        guard=guards[0] if guards else None,
+        kind=kind,
+        non_null=non_null,
+        named_type=named_type,
+        item_type=item_type,
+        item_non_null=item_non_null,
+        leaf_read=read if is_plain_leaf else None,
+        coerce=named_type.coerce_output_value if is_plain_leaf else None,
+        plain_values=_plain_values(named_type) if is_plain_leaf else frozenset(),
+    )
+
+
+def plan_fields(schema: GraphQLSchema, default_resolver: Callable[..., Any]) -> Plans:
+    """For every object type, the plans of the fields that can take the fast path."""
+    plans: Plans = {}
+    for type_name, named in schema.type_map.items():
+        if not is_object_type(named) or type_name.startswith("__"):
+            continue
+        # Mutation fields run one after another through execute_fields_serially, never
+        # through execute_fields: planning them would change nothing.
+        fields = {
+            name: plan
+            for name, field_def in named.fields.items()  # type: ignore[union-attr]
+            if (plan := plan_field(field_def, default_resolver)) is not None
+        }
+        if fields:
+            plans[type_name] = fields
+    return plans
+
+
+def object_classes(schema: GraphQLSchema) -> dict[str, type]:
+    """The strawberry class behind each object type of the schema."""
+    classes: dict[str, type] = {}
+    for type_name, named in schema.type_map.items():
+        definition = (named.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+        origin = getattr(definition, "origin", None)
+        if is_object_type(named) and isinstance(origin, type):
+            classes[type_name] = origin
+    return classes
+
+
+def steps_for(
+    plans: Plans, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet
+) -> tuple[Step, ...]:
+    """The steps of one selection on one type. A field with arguments or directives goes
+    graphql-core's way (its arguments need coercing; @stream needs the incremental path)."""
+    by_name = plans.get(parent_type.name, {})
+    steps: list[Step] = []
+    for response_name, field_details_list in grouped_field_set.items():
+        node = field_details_list[0].node
+        plan = by_name.get(node.name.value)
+        if node.arguments or node.directives:
+            plan = None
+        steps.append((response_name, field_details_list, plan))
+    return tuple(steps)

@@ -1,0 +1,150 @@
+"""Kabinet's executor (schema/execution.py) answers exactly as graphql-core's own would.
+
+Every query of the suite is compared against the stock executor already (tests/support/
+twin_executor.py); the cases here are the rare ones the suite's queries never produce:
+broken resolvers, nulls where the schema promises none, awaitables from sync resolvers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import strawberry
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from permissions.levels import Level
+from permissions.viewer import Viewer
+from schema import schema as served_schema
+from schema.build import KabinetSchema
+from schema.directives import access_field
+from schema.types.access_level import AccessLevel
+from tests.support import family
+
+FULL = AccessLevel.FULL
+
+
+@strawberry.type
+class Item:
+    name: str
+    maybe: str | None
+    level: strawberry.Private[Level]
+
+    @access_field(FULL)
+    def secret(self) -> str | None:
+        return f"secret of {self.name}"
+
+    @strawberry.field
+    def broken(self) -> str | None:
+        raise ValueError(f"{self.name} is broken")
+
+    @strawberry.field
+    def promised(self) -> str:
+        return None  # type: ignore[return-value]  # breaks the schema's promise on purpose
+
+    @strawberry.field
+    def later(self) -> str | None:
+        async def value() -> str:
+            await asyncio.sleep(0)
+            return f"{self.name} later"
+
+        return value()  # type: ignore[return-value]
+
+    @strawberry.field
+    def wrong_type(self) -> Item | None:
+        return "not an item"  # type: ignore[return-value]
+
+
+@strawberry.type
+class Shelf:
+    @strawberry.field
+    def items(self) -> list[Item]:
+        return [
+            Item(name="a", maybe=None, level=Level.FULL),
+            Item(name="b", maybe="b", level=Level.TOPUP),
+        ]
+
+    @strawberry.field
+    def strict(self) -> list[Item]:
+        return [Item(name="a", maybe=None, level=Level.FULL), None]  # type: ignore[list-item]
+
+    @strawberry.field
+    def loose(self) -> list[Item | None]:
+        return [None, Item(name="c", maybe="c", level=Level.OWNER)]
+
+    @strawberry.field
+    def names(self) -> list[str]:
+        return ["x", "y"]
+
+    @strawberry.field
+    async def slow_item(self) -> Item:
+        return Item(name="slow", maybe=None, level=Level.FULL)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def shelf(self) -> Shelf:
+        return Shelf()
+
+
+@dataclass
+class _Context:
+    viewer: Viewer
+
+
+QUERIES = [
+    "{ shelf { items { name maybe secret } names } }",
+    "{ shelf { items { n: name name maybe __typename } items { secret } } }",
+    "{ shelf { items { broken } } }",
+    "{ shelf { items { name promised } } }",
+    "{ shelf { strict { name } } }",
+    "{ shelf { loose { name } } }",
+    "{ shelf { items { later } } }",
+    "{ shelf { items { wrongType { name } } } }",
+    "{ shelf { slowItem { name secret broken } items { name } } }",
+    "query Q($skip: Boolean!) { shelf { items { name @skip(if: $skip) maybe } } }",
+]
+
+
+async def _answer(schema: strawberry.Schema, query: str) -> Any:
+    result = await schema.execute(
+        query, variable_values={"skip": True}, context_value=_Context(Viewer(subscriber_id=1))
+    )
+    return result.data, [error.formatted for error in result.errors or []]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+async def test_an_odd_resolver_is_answered_as_graphql_core_answers_it(query):
+    fast = KabinetSchema(query=Query)
+    stock = KabinetSchema(query=Query)
+    stock.execution_context_class = StrawberryGraphQLCoreExecutionContext
+    assert await _answer(fast, query) == await _answer(stock, query)
+
+
+async def test_a_refused_guarded_field_is_null_with_forbidden():
+    data, errors = await _answer(KabinetSchema(query=Query), "{ shelf { items { secret } } }")
+    assert data == {"shelf": {"items": [{"secret": "secret of a"}, {"secret": None}]}}
+    assert [(e["path"], e["extensions"]["code"]) for e in errors] == [
+        (["shelf", "items", 1, "secret"], "FORBIDDEN")
+    ]
+
+
+def test_the_family_tree_fields_take_the_fast_path():
+    plans = served_schema.execution_context_class.plans  # type: ignore[attr-defined]
+    assert {"msisdn", "accessLevel", "balance", "tariff"} <= plans["Number"].keys()
+    assert {"numbers", "children"} <= plans["Account"].keys()
+    assert {"accounts", "numbers"} <= plans["Viewer"].keys()
+    assert "amount" in plans["Money"] and "name" in plans["Tariff"]
+
+
+async def test_every_query_of_the_suite_is_checked_against_the_stock_executor(
+    gql, viewers, executor_comparisons
+):
+    tree = await family.family_tree(total_numbers=3, depth=2)
+    token = await viewers.token_for(tree.owner)
+    before = executor_comparisons.count
+    (await gql("{ viewer { numbers { msisdn } } }", token=token)).ok()
+    assert executor_comparisons.count == before + 1

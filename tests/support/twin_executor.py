@@ -1,0 +1,66 @@
+"""Every query the suite sends is answered twice: by Kabinet's executor (schema/execution.py,
+with its fast path) and by strawberry's stock one, and the two answers must be the same.
+
+The fast path re-implements a part of graphql-core's execution; this makes every test in
+the suite a check that it did so faithfully (data, error messages, paths, codes). Only
+queries run twice: mutations and subscriptions have effects, and run once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import GraphQLError, OperationType, get_operation_ast, parse
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types import ExecutionResult
+
+from schema import build_schema
+from schema import schema as served_schema
+from tests.support.queries import uncounted
+
+
+def _is_query(document: str | None, operation_name: str | None) -> bool:
+    if not document:
+        return False
+    try:
+        operation = get_operation_ast(parse(document), operation_name)
+    except GraphQLError:
+        return False
+    return operation is not None and operation.operation is OperationType.QUERY
+
+
+def _answer(result: ExecutionResult) -> tuple[Any, list[dict[str, Any]]]:
+    return result.data, [error.formatted for error in result.errors or []]
+
+
+@dataclass
+class Comparisons:
+    count: int = 0
+
+
+@contextmanager
+def answered_by_both_executors() -> Iterator[Comparisons]:
+    """While active, the served schema's queries are also run on a stock-executor twin and
+    compared (an AssertionError on any difference)."""
+    twin = build_schema()
+    twin.execution_context_class = StrawberryGraphQLCoreExecutionContext
+    fast_execute = served_schema.execute
+    comparisons = Comparisons()
+
+    async def execute(query: str | None, *args: Any, **kwargs: Any) -> ExecutionResult:
+        fast = await fast_execute(query, *args, **kwargs)
+        if _is_query(query, kwargs.get("operation_name")):
+            with uncounted():
+                stock = await twin.execute(query, *args, **kwargs)
+            assert _answer(fast) == _answer(stock), (query, _answer(fast), _answer(stock))
+            comparisons.count += 1
+        return fast
+
+    served_schema.execute = execute  # type: ignore[method-assign]
+    try:
+        yield comparisons
+    finally:
+        del served_schema.execute
