@@ -11,7 +11,6 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
-    ValidationCache,
 )
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
@@ -20,6 +19,7 @@ from schema.execution import executor_for
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.subscription import Subscription
+from schema.validation_cache import DocumentValidationCache
 
 log = logging.getLogger("kabinet.errors")
 
@@ -69,7 +69,7 @@ def build_schema() -> strawberry.Schema:
             lambda: MaxTokensLimiter(max_token_count=MAX_QUERY_TOKENS),
             lambda: AddValidationRules(_DEPTH_RULES),
             lambda: ParserCache(maxsize=256),
-            lambda: ValidationCache(maxsize=256),
+            lambda: DocumentValidationCache(maxsize=256),
             lambda: MaskErrors(should_mask_error=_should_mask, error_message=MASKED_MESSAGE),
         ],
     )

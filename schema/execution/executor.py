@@ -26,8 +26,10 @@ from schema.execution.plans import (
     OBJECT,
     FieldDetailsList,
     FieldPlan,
+    LeafProgram,
     Plans,
     Step,
+    leaf_program,
     object_classes,
     plan_fields,
     steps_for,
@@ -46,6 +48,7 @@ class _Collected:
     nodes: tuple[FieldNode, ...]
     collected: CollectedFields
     steps: tuple[Step, ...]
+    program: LeafProgram | None
 
 
 class KabinetExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -97,9 +100,8 @@ class KabinetExecutor(StrawberryGraphQLCoreExecutionContext):
                 self.collected_cache.clear()
                 self.steps_cache.clear()
             grouped = collected.grouped_field_set
-            entry = _Collected(
-                self.operation, nodes, collected, steps_for(self.plans, return_type, grouped)
-            )
+            steps = steps_for(self.plans, return_type, grouped)
+            entry = _Collected(self.operation, nodes, collected, steps, leaf_program(steps))
             self.collected_cache[key] = entry
             self.steps_cache[id(grouped)] = entry
         memo[memo_key] = (field_details_list, entry.collected)
@@ -239,7 +241,20 @@ class KabinetExecutor(StrawberryGraphQLCoreExecutionContext):
             if plan.kind is LEAF:
                 return _leaf(plan.named_type, value)  # type: ignore[arg-type]
             if plan.kind is OBJECT:
-                completed = self._object(plan.named_type, field_details_list, field_path, value)  # type: ignore[arg-type]
+                grouped, defer_usages, program = self._selection(
+                    plan.named_type, field_details_list
+                )  # type: ignore[arg-type]
+                if program is not None:
+                    data = self._run_program(program, plan.named_type, value)  # type: ignore[arg-type]
+                    if data is not None:
+                        return data
+                completed = self._object(
+                    plan.named_type,  # type: ignore[arg-type]
+                    field_details_list,
+                    field_path,
+                    value,
+                    None if defer_usages else grouped,
+                )
             else:
                 completed = self._list(plan, parent_type, field_details_list, field_path, value)
             if self.is_awaitable(completed):
@@ -270,6 +285,44 @@ class KabinetExecutor(StrawberryGraphQLCoreExecutionContext):
         if self.is_awaitable(completed):
             return self._settle(completed, return_type, field_details_list, field_path)
         return completed
+
+    def _selection(
+        self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList
+    ) -> tuple[GroupedFieldSet, list[Any], LeafProgram | None]:
+        """The sub-selection of an object field, and its leaf program if it has one."""
+        grouped, defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+        entry = self.steps_cache.get(id(grouped))
+        if entry is None or entry.collected.grouped_field_set is not grouped:
+            return grouped, defer_usages, None
+        return grouped, defer_usages, entry.program
+
+    def _run_program(
+        self, program: LeafProgram, object_type: GraphQLObjectType, value: Any
+    ) -> dict[str, Any] | None:
+        """The object's answer from its leaf program, or None for anything unusual (a value
+        that is not plain, a refused guard, an error): the ordinary path then does it all
+        again, and says what went wrong."""
+        if value.__class__ is not self.classes.get(object_type.name):
+            return None
+        data: dict[str, Any] = {}
+        viewer = self.context_value.viewer
+        try:
+            for response_name, read, coerce, plain_values, nullable, guard in program:
+                if guard is not None and not guard.allows(viewer, value.level):
+                    return None
+                item = read(value)
+                if item.__class__ in plain_values:
+                    coerced = coerce(item)
+                    if coerced is None or coerced is Undefined:
+                        return None
+                    data[response_name] = coerced
+                elif item is None and nullable:
+                    data[response_name] = None
+                else:
+                    return None
+        except Exception:
+            return None
+        return data
 
     def _object(
         self,
@@ -311,8 +364,9 @@ class KabinetExecutor(StrawberryGraphQLCoreExecutionContext):
         named: Any = plan.named_type
         leaf = plan.kind is LIST and not isinstance(named, GraphQLObjectType)
         subfields = None
+        program = None
         if not leaf:
-            grouped, defer_usages, _ = self.collect_subfields(named, field_details_list)
+            grouped, defer_usages, program = self._selection(named, field_details_list)
             subfields = None if defer_usages else grouped
         is_awaitable = self.is_awaitable
         completed: list[Any] = []
@@ -340,6 +394,11 @@ class KabinetExecutor(StrawberryGraphQLCoreExecutionContext):
                     if leaf:
                         completed.append(_leaf(named, item))
                         continue
+                    if program is not None:
+                        data = self._run_program(program, named, item)
+                        if data is not None:
+                            completed.append(data)
+                            continue
                     value = self._object(named, field_details_list, item_path, item, subfields)
                     if is_awaitable(value):
                         value = self._settle(value, item_type, field_details_list, item_path)

@@ -59,6 +59,11 @@ class FieldPlan:
 # One step per response key of a selection: the plan, or None for graphql-core's way.
 Step = tuple[str, FieldDetailsList, FieldPlan | None]
 Plans = dict[str, dict[str, FieldPlan]]
+# A selection made only of attribute leaves (Money { amount }, Number { msisdn accessLevel
+# }), completed in one loop: (response key, read, coerce, plain values, nullable, guard).
+LeafProgram = tuple[
+    tuple[str, Callable[[Any], Any], Callable[[Any], Any], frozenset[type], bool, Any], ...
+]
 
 
 def _shape(return_type: GraphQLOutputType) -> tuple[str, bool, Any, Any, bool] | None:
@@ -156,6 +161,27 @@ def plan_fields(schema: GraphQLSchema, default_resolver: Callable[..., Any]) -> 
         if fields:
             plans[type_name] = fields
     return plans
+
+
+def leaf_program(steps: tuple[Step, ...]) -> LeafProgram | None:
+    """The selection as one loop over attribute reads, or None when any field needs more
+    (a resolver, an object, graphql-core's way). Attribute reads have no effects, so the
+    loop can give up half-way and leave the object to the ordinary path."""
+    program = []
+    for response_name, _details, plan in steps:
+        if plan is None or plan.leaf_read is None or plan.field.base_resolver is not None:
+            return None
+        program.append(
+            (
+                response_name,
+                plan.leaf_read,
+                plan.coerce,
+                plan.plain_values,
+                not plan.non_null,
+                plan.guard,
+            )
+        )
+    return tuple(program) if program else None
 
 
 def object_classes(schema: GraphQLSchema) -> dict[str, type]:
