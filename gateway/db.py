@@ -45,6 +45,9 @@ def _connection_config(url: str) -> str | dict[str, Any]:
     # pooled connections (advisory locks are per transaction; LISTEN uses a connection of
     # its own), so only the built-in part stays: an unfinished transaction is rolled back.
     config["credentials"]["reset"] = _keep_session
+    # asyncpg re-arms an inactivity timer on every release (a timer made and cancelled per
+    # statement); a gateway's connections are busy, and PostgreSQL itself ends idle ones.
+    config["credentials"]["max_inactive_connection_lifetime"] = 0
     return config
 
 

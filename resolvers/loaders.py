@@ -79,10 +79,27 @@ class Loaders:
         return loader
 
     async def reach(self) -> Reach:
-        """The viewer's accounts, numbers and levels; loaded once, shared by every field."""
-        if self._reach is None:
-            self._reach = asyncio.ensure_future(self._load_reach())
-        return await self._reach
+        """The viewer's accounts, numbers and levels; loaded once, shared by every field.
+
+        The first asker loads it in its own task (a task per request only for this would
+        cost more than the statement's own Python work); whoever asks meanwhile waits."""
+        if self._reach is not None:
+            return await self._reach
+        future = self._reach = asyncio.get_running_loop().create_future()
+        # Nobody may be waiting: an error is then retrieved here, not warned about.
+        future.add_done_callback(lambda done: done.cancelled() or done.exception())
+        try:
+            reach = await self._load_reach()
+        except BaseException as exc:
+            if self._reach is future:
+                self._reach = None  # the next asker tries again
+            if isinstance(exc, asyncio.CancelledError):
+                future.cancel()
+            else:
+                future.set_exception(exc)
+            raise
+        future.set_result(reach)
+        return reach
 
     async def _load_reach(self) -> Reach:
         assert self.viewer is not None and self.services is not None

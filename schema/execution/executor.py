@@ -57,6 +57,7 @@ class KabinetExecutor(StrawberryGraphQLCoreExecutionContext):
 
     plans: Plans = {}
     classes: dict[str, type] = {}  # object type name -> the strawberry class behind it
+    known: frozenset[type] = frozenset()  # those classes: their objects are never awaitable
     info_class: type = object
     collected_cache: dict[tuple[Any, ...], _Collected] = {}
     steps_cache: dict[int, _Collected] = {}
@@ -128,13 +129,13 @@ class KabinetExecutor(StrawberryGraphQLCoreExecutionContext):
         is_awaitable = self.is_awaitable
         awaitable_fields: list[str] = []
         try:
-            for response_name, field_details_list, plan in steps:
+            for response_name, field_details_list, plan, cell in steps:
                 if plan is None:
                     result = self.execute_field(
                         parent_type,
                         source_value,
                         field_details_list,
-                        Path(path, response_name, parent_type.name),
+                        _path(path, response_name, parent_type.name),
                         None,
                     )
                     if result is Undefined:
@@ -147,7 +148,7 @@ class KabinetExecutor(StrawberryGraphQLCoreExecutionContext):
                     try:
                         value = plan.leaf_read(source_value)
                     except Exception as raw_error:
-                        field_path = Path(path, response_name, parent_type.name)
+                        field_path = _path(path, response_name, parent_type.name)
                         self.handle_field_error(
                             raw_error, plan.field_def.type, field_details_list, field_path
                         )
@@ -159,11 +160,24 @@ class KabinetExecutor(StrawberryGraphQLCoreExecutionContext):
                             results[response_name] = coerced
                             continue
                     result = self._complete(
-                        plan, parent_type, field_details_list, path, response_name, value, None
+                        plan,
+                        parent_type,
+                        field_details_list,
+                        path,
+                        response_name,
+                        value,
+                        None,
+                        cell,
                     )
                 else:
                     result = self._fast_field(
-                        plan, parent_type, source_value, field_details_list, path, response_name
+                        plan,
+                        parent_type,
+                        source_value,
+                        field_details_list,
+                        path,
+                        response_name,
+                        cell,
                     )
                 results[response_name] = result
                 if is_awaitable(result):
@@ -194,9 +208,10 @@ class KabinetExecutor(StrawberryGraphQLCoreExecutionContext):
         field_details_list: FieldDetailsList,
         path: Path | None,
         response_name: str,
+        cell: list[Any],
     ) -> Any:
         guard = plan.guard
-        field_path = Path(path, response_name, parent_type.name)
+        field_path = _path(path, response_name, parent_type.name)
         if guard is not None and not guard.allows(self.context_value.viewer, source.level):
             # Refused: the ordinary path raises FORBIDDEN, with its path and extensions.
             return self.execute_field(parent_type, source, field_details_list, field_path, None)
@@ -211,7 +226,7 @@ class KabinetExecutor(StrawberryGraphQLCoreExecutionContext):
             self.handle_field_error(raw_error, plan.field_def.type, field_details_list, field_path)
             return None
         return self._complete(
-            plan, parent_type, field_details_list, path, response_name, value, field_path
+            plan, parent_type, field_details_list, path, response_name, value, field_path, cell
         )
 
     def _complete(
@@ -223,10 +238,11 @@ class KabinetExecutor(StrawberryGraphQLCoreExecutionContext):
         response_name: str,
         value: Any,
         field_path: Path | None,
+        cell: list[Any],
     ) -> Any:
         """graphql-core's completion of a field's value, for the kinds the plans allow."""
         if field_path is None:
-            field_path = Path(path, response_name, parent_type.name)
+            field_path = _path(path, response_name, parent_type.name)
         return_type = plan.field_def.type
         try:
             if value is None:
@@ -235,15 +251,19 @@ class KabinetExecutor(StrawberryGraphQLCoreExecutionContext):
                 return None
             if isinstance(value, Exception):
                 raise value  # graphql-core treats a returned error as a raised one
-            if self.is_awaitable(value) or (plan.kind is LIST and not isinstance(value, list)):
+            if (value.__class__ not in self.known and self.is_awaitable(value)) or (
+                plan.kind is LIST and not isinstance(value, list)
+            ):
                 # An awaitable, an async iterable, a tuple or not a list at all.
                 return self._general(plan, parent_type, field_details_list, field_path, value)
             if plan.kind is LEAF:
                 return _leaf(plan.named_type, value)  # type: ignore[arg-type]
             if plan.kind is OBJECT:
                 grouped, defer_usages, program = self._selection(
-                    plan.named_type, field_details_list
-                )  # type: ignore[arg-type]
+                    plan.named_type,  # type: ignore[arg-type]
+                    field_details_list,
+                    cell,
+                )
                 if program is not None:
                     data = self._run_program(program, plan.named_type, value)  # type: ignore[arg-type]
                     if data is not None:
@@ -256,7 +276,9 @@ class KabinetExecutor(StrawberryGraphQLCoreExecutionContext):
                     None if defer_usages else grouped,
                 )
             else:
-                completed = self._list(plan, parent_type, field_details_list, field_path, value)
+                completed = self._list(
+                    plan, parent_type, field_details_list, field_path, value, cell
+                )
             if self.is_awaitable(completed):
                 return self._settle(completed, return_type, field_details_list, field_path)
             return completed
@@ -287,14 +309,17 @@ class KabinetExecutor(StrawberryGraphQLCoreExecutionContext):
         return completed
 
     def _selection(
-        self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList
+        self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList, cell: list[Any]
     ) -> tuple[GroupedFieldSet, list[Any], LeafProgram | None]:
-        """The sub-selection of an object field, and its leaf program if it has one."""
+        """The sub-selection of an object field and its leaf program if it has one, kept in
+        the step's cell: a cached step's field selects the same on every request."""
+        if cell[0] is not None:
+            return cell[0]  # type: ignore[no-any-return]
         grouped, defer_usages, _ = self.collect_subfields(object_type, field_details_list)
         entry = self.steps_cache.get(id(grouped))
-        if entry is None or entry.collected.grouped_field_set is not grouped:
-            return grouped, defer_usages, None
-        return grouped, defer_usages, entry.program
+        cached = entry is not None and entry.collected.grouped_field_set is grouped
+        cell[0] = (grouped, defer_usages, entry.program if cached else None)  # type: ignore[union-attr]
+        return cell[0]  # type: ignore[no-any-return]
 
     def _run_program(
         self, program: LeafProgram, object_type: GraphQLObjectType, value: Any
@@ -359,6 +384,7 @@ class KabinetExecutor(StrawberryGraphQLCoreExecutionContext):
         field_details_list: FieldDetailsList,
         path: Path,
         items: list[Any],
+        cell: list[Any],
     ) -> Any:
         item_type: Any = plan.item_type
         named: Any = plan.named_type
@@ -366,21 +392,22 @@ class KabinetExecutor(StrawberryGraphQLCoreExecutionContext):
         subfields = None
         program = None
         if not leaf:
-            grouped, defer_usages, program = self._selection(named, field_details_list)
+            grouped, defer_usages, program = self._selection(named, field_details_list, cell)
             subfields = None if defer_usages else grouped
         is_awaitable = self.is_awaitable
+        known = self.known
         completed: list[Any] = []
         pending: list[int] = []
         try:
             for index, item in enumerate(items):
-                item_path = Path(path, index, None)
+                item_path = _path(path, index, None)
                 try:
                     if item is None:
                         if plan.item_non_null:
                             raise _null_error(parent_type, field_details_list)
                         completed.append(None)
                         continue
-                    if is_awaitable(item):
+                    if item.__class__ not in known and is_awaitable(item):
                         info = self._resolve_info(plan, parent_type, field_details_list, path)
                         completed.append(
                             self.complete_awaitable_list_item_value(
@@ -461,6 +488,11 @@ class KabinetExecutor(StrawberryGraphQLCoreExecutionContext):
         return self.info_class(_raw_info=info, _field=plan.field)
 
 
+def _path(prev: Path | None, key: str | int, typename: str | None) -> Path:
+    # Path is a NamedTuple: its generated __new__ is one Python call more per path.
+    return tuple.__new__(Path, (prev, key, typename))  # type: ignore[type-var]
+
+
 def _null_error(parent_type: GraphQLObjectType, field_details_list: FieldDetailsList) -> TypeError:
     # graphql-core's own message, so an answer reads the same on either path.
     field_name = field_details_list[0].node.name.value
@@ -477,12 +509,14 @@ def _leaf(leaf_type: GraphQLLeafType, value: Any) -> Any:
 
 def executor_for(schema: GraphQLSchema, info_class: type, default_resolver: Any) -> type:
     """The executor class for one schema, carrying that schema's plans and caches."""
+    classes = object_classes(schema)
     return type(
         "KabinetExecutor",
         (KabinetExecutor,),
         {
             "plans": plan_fields(schema, default_resolver),
-            "classes": object_classes(schema),
+            "classes": classes,
+            "known": frozenset(classes.values()),
             "info_class": info_class,
             "collected_cache": {},
             "steps_cache": {},

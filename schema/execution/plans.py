@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from graphql import (
@@ -56,8 +57,9 @@ class FieldPlan:
     plain_values: frozenset[type]
 
 
-# One step per response key of a selection: the plan, or None for graphql-core's way.
-Step = tuple[str, FieldDetailsList, FieldPlan | None]
+# One step per response key of a selection: the plan, or None for graphql-core's way, and
+# a cell where the executor keeps the field's own sub-selection once it has collected it.
+Step = tuple[str, FieldDetailsList, FieldPlan | None, list[Any]]
 Plans = dict[str, dict[str, FieldPlan]]
 # A selection made only of attribute leaves (Money { amount }, Number { msisdn accessLevel
 # }), completed in one loop: (response key, read, coerce, plain values, nullable, guard).
@@ -89,8 +91,7 @@ def _reader(field: StrawberryField) -> tuple[Callable[[Any], Any] | None, str | 
     wants one, None when the field cannot take the fast path."""
     resolver = field.base_resolver
     if resolver is None:
-        name = field.python_name
-        return (lambda source: getattr(source, name)), None
+        return attrgetter(field.python_name), None
     if (
         resolver.is_async
         or resolver.arguments
@@ -168,7 +169,7 @@ def leaf_program(steps: tuple[Step, ...]) -> LeafProgram | None:
     (a resolver, an object, graphql-core's way). Attribute reads have no effects, so the
     loop can give up half-way and leave the object to the ordinary path."""
     program = []
-    for response_name, _details, plan in steps:
+    for response_name, _details, plan, _cell in steps:
         if plan is None or plan.leaf_read is None or plan.field.base_resolver is not None:
             return None
         program.append(
@@ -207,5 +208,5 @@ def steps_for(
         plan = by_name.get(node.name.value)
         if node.arguments or node.directives:
             plan = None
-        steps.append((response_name, field_details_list, plan))
+        steps.append((response_name, field_details_list, plan, [None]))
     return tuple(steps)
