@@ -52,7 +52,7 @@ WITH RECURSIVE owned(id) AS (
   SELECT a.id FROM accounts a JOIN owned o ON a.parent_id = o.id
 ),
 {_GRANTED.format(grantee="grantee_subscriber_id")},
-reached AS ({_REACHED_NUMBERS}
+reached AS MATERIALIZED ({_REACHED_NUMBERS}
   WHERE n.account_id IN (SELECT id FROM owned)
      OR n.user_id = ?
      OR n.id IN (SELECT number_id FROM granted)
