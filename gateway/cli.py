@@ -101,6 +101,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from gateway.db import check_database, close_database, open_database
+    from gateway.limits import MAX_WS_MESSAGE_BYTES
 
     async def preflight() -> int:
         # Fail here, with one line, rather than inside a worker with a traceback.
@@ -122,6 +123,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         http="httptools",
         access_log=False,
         proxy_headers=True,
+        ws_max_size=MAX_WS_MESSAGE_BYTES,
     )
     return 0
 

@@ -1,4 +1,5 @@
-"""Transport limits applied before any GraphQL work: request body size."""
+"""Transport limits applied before any GraphQL work: request body size, WebSocket message
+size."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 MAX_BODY_BYTES = 256 * 1024
 # Paths that carry batches take more (the endpoint itself checks its own, exact limit).
 LARGER_BODIES = {"/internal/usage": 2 * 1024 * 1024}
+# One WebSocket message (connection_init, subscribe): a subscription document is small, and
+# uvicorn's default (16 MiB) would let one message cost far more than any HTTP request may.
+# uvicorn closes the connection with 1009 (message too big) above it.
+MAX_WS_MESSAGE_BYTES = 64 * 1024
 
 
 class BodySizeLimitMiddleware:
