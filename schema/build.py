@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 import strawberry
@@ -13,6 +14,8 @@ from strawberry.extensions import (
     QueryDepthLimiter,
 )
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from resolvers.errors import ClientError
 from schema.execution import executor_for
@@ -32,6 +35,7 @@ _DEPTH_RULES = QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH).validation_rules
 # Strawberry's own refusals of an operation (e.g. a query sent over the WebSocket, which
 # serves subscriptions only) are answers to the client, like our ClientErrors.
 _CLIENT_FAULTS = (ClientError, InvalidOperationTypeError, CannotGetOperationTypeError)
+_ONE_SHOT = {OperationType.QUERY, OperationType.MUTATION}
 
 
 def _should_mask(error: GraphQLError) -> bool:
@@ -49,6 +53,19 @@ class KabinetSchema(strawberry.Schema):
         self.execution_context_class = executor_for(
             self._schema, self.config.info_class, self.config.default_resolver
         )
+
+    async def execute(  # type: ignore[override]
+        self,
+        query: str | None,
+        *args: Any,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        **kwargs: Any,
+    ) -> ExecutionResult:
+        # Subscriptions are served over the WebSocket (graphql-transport-ws, schema.subscribe).
+        # Executed once over HTTP, a subscription would answer `null` as if that were data:
+        # refused instead (strawberry's view answers 400 "subscriptions are not allowed").
+        allowed = set(allowed_operation_types or _ONE_SHOT) - {OperationType.SUBSCRIPTION}
+        return await super().execute(query, *args, allowed_operation_types=allowed, **kwargs)
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         # Errors a client caused are answers, not incidents; internal ones are logged (with

@@ -296,12 +296,18 @@ async def test_queries_are_not_served_over_the_websocket(server, viewers, home):
     assert "not allowed" in message["payload"][0]["message"]
 
 
-async def test_subscriptions_are_not_served_over_http(gql, services, viewers, home):
-    """Plain HTTP runs a subscription document as a one-shot operation: the subscription's
-    resolver never runs, nothing is listened to and no balance is sent."""
+async def test_a_subscription_sent_over_http_is_refused_and_listens_to_nothing(
+    http, services, viewers, home
+):
+    """Subscriptions are served over the WebSocket; over plain HTTP a subscription document
+    would run once and answer null as if that were data, so it is refused (400)."""
     owner, number = home
-    result = await gql(
-        BALANCE_CHANGED, {"msisdn": number.msisdn}, token=await viewers.token_for(owner)
+    token = await viewers.token_for(owner)
+    response = await http.post(
+        "/graphql",
+        json={"query": BALANCE_CHANGED, "variables": {"msisdn": number.msisdn}},
+        headers={"Authorization": f"Bearer {token}"},
     )
-    assert result.data == {"balanceChanged": None}
+    assert response.status_code == 400
+    assert "subscriptions are not allowed" in response.text
     assert services.events.subscriber_count(balance_channel(number.id)) == 0
