@@ -47,7 +47,7 @@ class ConnectionContext(RequestContext):
         return await authenticate(self.services, self.authorization)
 
     def for_operation(self) -> ConnectionContext:
-        return replace(self, loaders=Loaders(self.viewer, self.services), memo={})
+        return replace(self, loaders=Loaders(self.viewer, self.services))
 
 
 def _authorization_param(params: dict[str, Any]) -> str | None:

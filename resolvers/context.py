@@ -4,7 +4,6 @@ the process-wide services."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from permissions.viewer import ANONYMOUS, Viewer
 from resolvers.loaders import Loaders
@@ -19,5 +18,3 @@ class RequestContext:
     request_id: str = ""
     client_ip: str = ""
     user_agent: str = ""
-    # Per-request memo for objects built once and shared by many fields (schema-level).
-    memo: dict[Any, Any] = field(default_factory=dict)

@@ -388,7 +388,7 @@ class KabinetExecutor(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         item_type: Any = plan.item_type
         named: Any = plan.named_type
-        leaf = plan.kind is LIST and not isinstance(named, GraphQLObjectType)
+        leaf = not isinstance(named, GraphQLObjectType)
         subfields = None
         program = None
         if not leaf:
