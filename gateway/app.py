@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     graphql = KabinetGraphQL(
         schema,
         services=services,
+        policy=settings.request_policy,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         allow_queries_via_get=True,
     )

@@ -9,6 +9,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from resolvers.policy import DocumentLimits, RequestPolicy
+
 DEFAULT_DATABASE_URL = "sqlite://var/kabinet.sqlite3"
 ENVIRONMENTS = ("dev", "prod")
 # A dev-only key so `make run` works with no set-up; prod refuses to start without a real one.
@@ -37,6 +39,23 @@ class Settings:
     topup_max: Decimal = Decimal("15000.00")
     topup_daily_limit: Decimal = Decimal("50000.00")
     internal_api_token: str | None = None
+    # Hardening (README, "Limits"): document limits, time limits, proxies, prod rules.
+    document_limits: DocumentLimits = field(default_factory=DocumentLimits)
+    max_body_bytes: int = 262_144
+    header_timeout: float = 10.0  # seconds for a request's headers to arrive
+    body_timeout: float = 30.0  # seconds for its body, once the headers are in
+    keepalive_timeout: float = 5.0  # an idle keep-alive connection is closed after this
+    max_connections: int = 1000  # concurrent connections per worker; above, 503
+    request_timeout: float = 5.0  # one request's execution, then cancelled (TIMEOUT)
+    worker_stuck_timeout: float = 30.0  # an event loop blocked this long: worker replaced
+    trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For is believed
+    introspection_key: str | None = None  # prod: introspection only with this key
+    trusted_documents: str = "accept"  # or "require" (first-party clients send ids only)
+    rate_limit_viewer: str = "300/minute"  # root fields per signed-in viewer or partner app
+    rate_limit_ip: str = "1200/minute"  # root fields per client address
+    ws_max_subscriptions_per_connection: int = 10
+    ws_max_subscriptions_per_viewer: int = 20
+    ws_init_timeout: float = 10.0  # seconds from the WebSocket upgrade to connection_init
 
     @property
     def is_prod(self) -> bool:
@@ -45,6 +64,17 @@ class Settings:
     @property
     def graphiql_enabled(self) -> bool:
         return not self.is_prod
+
+    @property
+    def request_policy(self) -> RequestPolicy:
+        return RequestPolicy(
+            limits=self.document_limits,
+            hide_suggestions=self.is_prod,
+            introspection_key=self.introspection_key,
+            introspection_open=not self.is_prod,
+            request_timeout=self.request_timeout,
+            trusted_documents=self.trusted_documents,
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -92,6 +122,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             f"not {payment_provider!r}"
         )
     return Settings(
+        **_hardening(env),
         payment_provider=payment_provider,
         topup_min=_money("TOPUP_MIN_AMOUNT", env.get("TOPUP_MIN_AMOUNT", "10.00")),
         topup_max=_money("TOPUP_MAX_AMOUNT", env.get("TOPUP_MAX_AMOUNT", "15000.00")),
@@ -108,6 +139,87 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         sms_http_url=sms_http_url,
         sms_http_timeout=_positive_float("SMS_HTTP_TIMEOUT", env.get("SMS_HTTP_TIMEOUT", "5")),
     )
+
+
+def _hardening(env: Mapping[str, str]) -> dict[str, object]:
+    """The limits of the README's "Limits" table; every one a positive number."""
+
+    def whole(name: str, default: int) -> int:
+        raw = env.get(name, "").strip() or str(default)
+        if not raw.isdigit() or int(raw) <= 0:
+            raise ConfigError(f"{name} must be a positive whole number, not {raw!r}")
+        return int(raw)
+
+    def seconds(name: str, default: float) -> float:
+        return _positive_float(name, env.get(name, "").strip() or str(default))
+
+    base = DocumentLimits()
+    limits = DocumentLimits(
+        max_depth=whole("GRAPHQL_MAX_DEPTH", base.max_depth),
+        max_aliases=whole("GRAPHQL_MAX_ALIASES", base.max_aliases),
+        max_directives=whole("GRAPHQL_MAX_DIRECTIVES", base.max_directives),
+        max_tokens=whole("GRAPHQL_MAX_TOKENS", base.max_tokens),
+        max_cost=whole("GRAPHQL_MAX_COST", base.max_cost),
+        max_document_bytes=whole("GRAPHQL_MAX_DOCUMENT_BYTES", base.max_document_bytes),
+        max_json_depth=whole("GRAPHQL_MAX_JSON_DEPTH", base.max_json_depth),
+    )
+    trusted_documents = env.get("TRUSTED_DOCUMENTS", "").strip() or "accept"
+    if trusted_documents not in ("accept", "require"):
+        raise ConfigError(
+            f"TRUSTED_DOCUMENTS must be 'accept' or 'require', not {trusted_documents!r}"
+        )
+    introspection_key = env.get("INTROSPECTION_KEY", "").strip() or None
+    if introspection_key and len(introspection_key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(f"INTROSPECTION_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters")
+    defaults = Settings()
+    return {
+        "document_limits": limits,
+        "max_body_bytes": whole("HTTP_MAX_BODY_BYTES", defaults.max_body_bytes),
+        "header_timeout": seconds("HTTP_HEADER_TIMEOUT", defaults.header_timeout),
+        "body_timeout": seconds("HTTP_BODY_TIMEOUT", defaults.body_timeout),
+        "keepalive_timeout": seconds("HTTP_KEEPALIVE_TIMEOUT", defaults.keepalive_timeout),
+        "max_connections": whole("HTTP_MAX_CONNECTIONS", defaults.max_connections),
+        "request_timeout": seconds("REQUEST_TIMEOUT", defaults.request_timeout),
+        "worker_stuck_timeout": seconds("WORKER_STUCK_TIMEOUT", defaults.worker_stuck_timeout),
+        "trusted_proxies": _trusted_proxies(env.get("TRUSTED_PROXIES", "")),
+        "introspection_key": introspection_key,
+        "trusted_documents": trusted_documents,
+        "rate_limit_viewer": _rate(env, "RATE_LIMIT_VIEWER", defaults.rate_limit_viewer),
+        "rate_limit_ip": _rate(env, "RATE_LIMIT_IP", defaults.rate_limit_ip),
+        "ws_max_subscriptions_per_connection": whole(
+            "WS_MAX_SUBSCRIPTIONS_PER_CONNECTION", defaults.ws_max_subscriptions_per_connection
+        ),
+        "ws_max_subscriptions_per_viewer": whole(
+            "WS_MAX_SUBSCRIPTIONS_PER_VIEWER", defaults.ws_max_subscriptions_per_viewer
+        ),
+        "ws_init_timeout": seconds("WS_INIT_TIMEOUT", defaults.ws_init_timeout),
+    }
+
+
+def _trusted_proxies(raw: str) -> tuple[str, ...]:
+    """Addresses or networks (CIDR) of the proxies in front; none by default, so
+    X-Forwarded-For is ignored unless a proxy we know put it there."""
+    import ipaddress
+
+    proxies = tuple(item.strip() for item in raw.replace(" ", ",").split(",") if item.strip())
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ConfigError(
+                f"TRUSTED_PROXIES must list IP addresses or networks, not {proxy!r}"
+            ) from None
+    return proxies
+
+
+def _rate(env: Mapping[str, str], name: str, default: str) -> str:
+    """`N/second|minute|hour|day`, as the `limits` library reads it."""
+    import re
+
+    raw = env.get(name, "").strip() or default
+    if not re.fullmatch(r"[1-9][0-9]*\s*/\s*(second|minute|hour|day)", raw):
+        raise ConfigError(f"{name} must look like 300/minute, not {raw!r}")
+    return raw
 
 
 def _port(raw: str) -> int:

@@ -29,6 +29,7 @@ from permissions.viewer import ANONYMOUS, Viewer
 from resolvers.context import RequestContext
 from resolvers.errors import Unauthenticated
 from resolvers.loaders import Loaders
+from resolvers.policy import RequestPolicy
 from resolvers.services import Services
 
 
@@ -100,11 +101,18 @@ class _TransportWSHandler(BaseGraphQLTransportWSHandler[RequestContext, None]):
 class KabinetGraphQL(GraphQL[RequestContext, None]):
     graphql_transport_ws_handler_class = _TransportWSHandler
 
-    def __init__(self, *args: Any, services: Services, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        services: Services,
+        policy: RequestPolicy | None = None,
+        **kwargs: Any,
+    ) -> None:
         # One WebSocket protocol, the one whose connection_init carries the token.
         kwargs.setdefault("subscription_protocols", (GRAPHQL_TRANSPORT_WS_PROTOCOL,))
         super().__init__(*args, **kwargs)
         self.services = services
+        self.policy = policy or RequestPolicy()
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -115,6 +123,8 @@ class KabinetGraphQL(GraphQL[RequestContext, None]):
             "request_id": current_request_id(),
             "client_ip": client.host if client else "",
             "user_agent": request.headers.get("user-agent", "")[:256],
+            "policy": self.policy,
+            "introspection_key": request.headers.get("x-introspection-key"),
         }
         if isinstance(request, WebSocket):
             # Anonymous until connection_init says otherwise (on_ws_connect).

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from permissions.viewer import ANONYMOUS, Viewer
 from resolvers.loaders import Loaders
+from resolvers.policy import RequestPolicy
 from resolvers.services import Services
 
 
@@ -18,3 +19,6 @@ class RequestContext:
     request_id: str = ""
     client_ip: str = ""
     user_agent: str = ""
+    policy: RequestPolicy = field(default_factory=RequestPolicy)
+    # X-Introspection-Key as sent (prod allows introspection only with the configured key)
+    introspection_key: str | None = None
