@@ -6,32 +6,21 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaskErrors,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-)
+from strawberry.extensions import MaskErrors
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from resolvers.errors import ClientError
+from schema.document_checks import DocumentChecks
 from schema.execution import executor_for
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.subscription import Subscription
-from schema.validation_cache import DocumentValidationCache
 
 log = logging.getLogger("kabinet.errors")
 
-MAX_QUERY_DEPTH = 15
-MAX_QUERY_TOKENS = 5000
 MASKED_MESSAGE = "Internal server error."
-# Built once: QueryDepthLimiter makes a new rule class per instance, and the validation
-# cache is keyed by the rule classes, so a per-request limiter would miss the cache always.
-_DEPTH_RULES = QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH).validation_rules
 # Strawberry's own refusals of an operation (e.g. a query sent over the WebSocket, which
 # serves subscriptions only) are answers to the client, like our ClientErrors.
 _CLIENT_FAULTS = (ClientError, InvalidOperationTypeError, CannotGetOperationTypeError)
@@ -80,13 +69,10 @@ def build_schema() -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         extensions=[
-            # Factories, not instances: strawberry builds them per request; the parser and
-            # validation caches still live at module level, shared by every request.
-            # Bound what one document may ask for before any work is done.
-            lambda: MaxTokensLimiter(max_token_count=MAX_QUERY_TOKENS),
-            lambda: AddValidationRules(_DEPTH_RULES),
-            lambda: ParserCache(maxsize=256),
-            lambda: DocumentValidationCache(maxsize=256),
+            # Factories, not instances: strawberry builds them per request; the caches
+            # live at module level, shared by every request. The document limits of the
+            # request's policy are checked before validation, validation before execution.
+            DocumentChecks,
             lambda: MaskErrors(should_mask_error=_should_mask, error_message=MASKED_MESSAGE),
         ],
     )
