@@ -31,8 +31,29 @@ def _should_mask(error: GraphQLError) -> bool:
     original = error.original_error
     if original is None or isinstance(original, _CLIENT_FAULTS):
         return False  # syntax/validation errors and errors we raise on purpose are for the client
+    if isinstance(original, GraphQLError):
+        return False  # graphql-core's own refusal of an input (e.g. a variable's enum value)
     log.error("internal error at %s", error.path, exc_info=original)
     return True
+
+
+class MaskInternalErrors(MaskErrors):
+    """Internal errors reach the client as one message with a code and the request id;
+    the log line written in `_should_mask` carries the same id with the traceback."""
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        request_id = getattr(self.execution_context.context, "request_id", "") or "-"
+        masked.extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+        return masked
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        processed = super()._process_errors(errors)
+        for error in processed:
+            # Before execution, what is left uncoded is the refusal of a variable's value.
+            if error.path is None and not (error.extensions or {}).get("code"):
+                error.extensions = {**(error.extensions or {}), "code": "BAD_USER_INPUT"}
+        return processed
 
 
 class KabinetSchema(strawberry.Schema):
@@ -73,6 +94,8 @@ def build_schema() -> strawberry.Schema:
             # live at module level, shared by every request. The document limits of the
             # request's policy are checked before validation, validation before execution.
             DocumentChecks,
-            lambda: MaskErrors(should_mask_error=_should_mask, error_message=MASKED_MESSAGE),
+            lambda: MaskInternalErrors(
+                should_mask_error=_should_mask, error_message=MASKED_MESSAGE
+            ),
         ],
     )

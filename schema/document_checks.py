@@ -57,9 +57,27 @@ _DEFAULT_POLICY = RequestPolicy()
 
 @lru_cache(maxsize=CACHE_SIZE)
 def _parse(query: str, limits: DocumentLimits) -> DocumentNode:
-    """Raises a GraphQLError: a limit (BAD_USER_INPUT) or a syntax error."""
+    """Raises a GraphQLError: a limit (BAD_USER_INPUT) or a syntax error
+    (GRAPHQL_PARSE_FAILED)."""
     check_text(query, limits)
-    return parse(query, max_tokens=limits.max_tokens)
+    try:
+        return parse(query, max_tokens=limits.max_tokens)
+    except GraphQLError as error:
+        error.extensions = {**(error.extensions or {}), "code": "GRAPHQL_PARSE_FAILED"}
+        raise
+
+
+def _with_codes(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """Every validation error gets a code a client can switch on (cached with the
+    result, so set once per document)."""
+    for error in errors:
+        if not (error.extensions or {}).get("code"):
+            disabled = error.message.startswith("GraphQL introspection has been disabled")
+            error.extensions = {
+                **(error.extensions or {}),
+                "code": "INTROSPECTION_DISABLED" if disabled else "GRAPHQL_VALIDATION_FAILED",
+            }
+    return errors
 
 
 class _Analyses:
@@ -135,6 +153,8 @@ class DocumentChecks(SchemaExtension):
             rules = validation_rules(
                 policy.limits.max_field_comparisons, introspection_allowed(context.context)
             )
-            errors = _VALIDATIONS.validate(schema, document, rules, policy.hide_suggestions)
+            errors = _with_codes(
+                _VALIDATIONS.validate(schema, document, rules, policy.hide_suggestions)
+            )
         context.pre_execution_errors = errors
         yield
