@@ -163,6 +163,12 @@ class KabinetGraphQL(GraphQL[RequestContext, None]):
             value = _keep_document_id(value)
         return value
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A GET naming a trusted document has no `query`, yet is an operation.
+        params = request.query_params
+        named = params.get("documentId") is not None or params.get("extensions") is not None
+        return not named and super().should_render_graphql_ide(request)
+
     def parse_query_params(self, params: Any) -> dict[str, Any]:
         parsed = super().parse_query_params(params)
         return _keep_document_id(parsed)  # type: ignore[return-value]
