@@ -57,7 +57,10 @@ class GatewayConfig(Config):
         self.worker_stuck_timeout = worker_stuck_timeout
 
     def load(self) -> None:
+        from gateway.request_id import configure_logging
+
         super().load()
+        configure_logging()  # now, not at the app's start-up: the watchdog may speak first
         Watchdog(self.worker_stuck_timeout).start(asyncio.get_running_loop())
 
 

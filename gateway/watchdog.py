@@ -56,6 +56,12 @@ class Watchdog:
         if threading.current_thread() is threading.main_thread():
             self._hook_sigterm()
         threading.Thread(target=self._watch, name="kabinet-watchdog", daemon=True).start()
+        log.info(
+            "worker %d: watchdog on (event loop blocked %.0f s, or SIGTERM unheeded %.0f s: exit)",
+            os.getpid(),
+            self.stuck_timeout,
+            self.term_grace,
+        )
 
     def _beat(self) -> None:
         self._last_beat = time.monotonic()

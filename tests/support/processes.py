@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -52,6 +53,13 @@ class RunningGateway:
 
     process: subprocess.Popen
     base_url: str
+    log_file: IO[str]
+
+    def log(self) -> str:
+        """What the supervisor and its workers have logged so far."""
+        # pread: the file's offset is shared with the writers, so it must not be moved.
+        fd = self.log_file.fileno()
+        return os.pread(fd, os.fstat(fd).st_size, 0).decode(errors="replace")
 
     def worker_pids(self) -> list[int]:
         """The supervisor's worker processes (not multiprocessing's resource tracker)."""
@@ -135,7 +143,7 @@ def running_gateway(
             stderr=subprocess.STDOUT,
             text=True,
         )
-        gateway = RunningGateway(process, f"http://127.0.0.1:{port}")
+        gateway = RunningGateway(process, f"http://127.0.0.1:{port}", log)
         try:
             deadline = time.monotonic() + startup_timeout
             while not healthy(gateway.base_url):
