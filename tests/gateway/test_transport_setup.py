@@ -1,4 +1,5 @@
-"""What `kabinet serve` asks of uvicorn and of the operating system, read without serving."""
+"""What `kabinet serve` asks of uvicorn and of the operating system, and the body limit the
+app takes from its settings."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ import subprocess
 import sys
 import textwrap
 
-from gateway.config import load_settings
+import httpx
+
+from gateway.app import create_app
+from gateway.config import Settings, load_settings
+from gateway.services import close_services
 from gateway.transport import TimedHttpToolsProtocol, uvicorn_config
 from tests.support.processes import ROOT
 
@@ -59,3 +64,20 @@ def test_serving_raises_the_open_files_limit_to_the_hard_limit():
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert ran.stdout == "ok\n", ran.stderr
+
+
+async def test_a_body_over_http_max_body_bytes_is_refused_with_413(database_url, tmp_path):
+    settings = Settings(
+        database_url=database_url, sms_outbox_path=tmp_path / "outbox.jsonl", max_body_bytes=100
+    )
+    app = create_app(settings, manage_database=False)
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://k.test") as client:
+            small = await client.post("/graphql", json={"query": "{ __typename }"})
+            large = await client.post("/graphql", content=b"{" + b" " * 200 + b"}")
+    finally:
+        await close_services(app.state.services)
+    assert small.status_code == 200
+    assert large.status_code == 413
+    assert large.json()["errors"][0]["message"] == "Request body over 100 bytes."
