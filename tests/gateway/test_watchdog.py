@@ -102,3 +102,7 @@ def test_a_killed_worker_is_replaced_and_healthz_answers_again(gateway_env):
             time.sleep(0.1)
         assert replacements != [worker] and len(replacements) == 1
         assert f"worker {replacements[0]}: watchdog on" in gateway.log()
+        # SIGTERM to the supervisor still stops everything, cleanly.
+        gateway.process.terminate()
+        assert gateway.process.wait(timeout=15) == 0
+        wait_until_gone(replacements[0])
