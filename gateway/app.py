@@ -37,10 +37,11 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             configure_logging()
             await open_database(settings.database_url)
             log.info(
-                "kabinet started: env=%s database=%s rate limits and lock-outs in %s",
+                "kabinet started: env=%s database=%s lock-outs in %s, request rate limits in %s",
                 settings.env,
                 "sqlite" if settings.is_sqlite else "postgresql",
                 "redis" if settings.redis_url else "the database",
+                services.rate_limiter.description if services.rate_limiter else "nothing",
             )
         if services.events is not None:
             await services.events.start()  # logs how far live events travel

@@ -134,7 +134,9 @@ class KabinetGraphQL(GraphQL[RequestContext, None]):
                 upgrade_authorization=request.headers.get("authorization"),
             )
         viewer = request.scope.get("state", {}).get("viewer", ANONYMOUS)
-        return RequestContext(**common, viewer=viewer, loaders=Loaders(viewer, self.services))
+        return RequestContext(
+            **common, viewer=viewer, loaders=Loaders(viewer, self.services), response=response
+        )
 
     async def on_ws_connect(self, context: RequestContext) -> UnsetType | dict[str, object] | None:
         """`connection_init`: the payload's `Authorization` (or the handshake's header) names

@@ -21,6 +21,7 @@ from resolvers.errors import ClientError
 from schema.execution import executor_for
 from schema.mutation import Mutation
 from schema.query import Query
+from schema.rate_limit import RateLimitExtension
 from schema.subscription import Subscription
 from schema.validation_cache import DocumentValidationCache
 
@@ -87,6 +88,7 @@ def build_schema() -> strawberry.Schema:
             lambda: AddValidationRules(_DEPTH_RULES),
             lambda: ParserCache(maxsize=256),
             lambda: DocumentValidationCache(maxsize=256),
+            RateLimitExtension,  # root fields per viewer and per address, before any work
             lambda: MaskErrors(should_mask_error=_should_mask, error_message=MASKED_MESSAGE),
         ],
     )
