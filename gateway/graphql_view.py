@@ -17,14 +17,12 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.schema import BaseSchema
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
-from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
-    BaseGraphQLTransportWSHandler,
-)
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
 from gateway.auth import authenticate
 from gateway.request_id import current_request_id
+from gateway.ws_limits import LimitedTransportWSHandler, SubscriptionCaps
 from permissions.viewer import ANONYMOUS, Viewer
 from resolvers.context import RequestContext
 from resolvers.errors import Unauthenticated
@@ -93,7 +91,7 @@ class _PerOperationSchema:
         return getattr(self._schema, name)
 
 
-class _TransportWSHandler(BaseGraphQLTransportWSHandler[RequestContext, None]):
+class _TransportWSHandler(LimitedTransportWSHandler):  # caps: gateway/ws_limits.py
     def __init__(self, *, schema: BaseSchema, **kwargs: Any) -> None:
         super().__init__(schema=_PerOperationSchema(schema), **kwargs)  # type: ignore[arg-type]
 
@@ -106,6 +104,7 @@ class KabinetGraphQL(GraphQL[RequestContext, None]):
         *args: Any,
         services: Services,
         policy: RequestPolicy | None = None,
+        subscription_caps: SubscriptionCaps | None = None,
         **kwargs: Any,
     ) -> None:
         # One WebSocket protocol, the one whose connection_init carries the token.
@@ -113,6 +112,7 @@ class KabinetGraphQL(GraphQL[RequestContext, None]):
         super().__init__(*args, **kwargs)
         self.services = services
         self.policy = policy or RequestPolicy()
+        self.subscription_caps = subscription_caps
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

@@ -43,3 +43,9 @@ class RateLimited(ClientError):
 
 class Conflict(ClientError):
     code = "CONFLICT"
+
+
+class SubscriptionLimitReached(ClientError):
+    """Too many live subscriptions on one WebSocket connection or for one viewer."""
+
+    code = "SUBSCRIPTION_LIMIT"
