@@ -30,6 +30,30 @@ log = logging.getLogger("kabinet.rate_limits")
 _STORE_ERRORS = (StorageError, RedisError, OSError)
 
 
+# How often the in-memory store drops expired counters (they are ignored on read anyway).
+SWEEP_INTERVAL = 10.0
+
+
+class _SweptMemoryStorage(MemoryStorage):
+    """limits' MemoryStorage starts a sweep of every key after each hit that finds the last
+    sweep done, which in a server (the loop runs between requests) is every hit: work in
+    proportion to all buckets, per request (0.8 ms a request at 2,000 buckets, measured).
+    Expired counters are already ignored when read, so the sweep only frees memory: here it
+    runs at most every SWEEP_INTERVAL seconds. Overrides a private hook of limits 5.8 (a
+    test checks that it still exists); were it renamed, the library's own sweep would run,
+    correct and slower."""
+
+    def __init__(self) -> None:
+        super().__init__(wrap_exceptions=True)
+        self._swept_at = -SWEEP_INTERVAL
+
+    async def _MemoryStorage__schedule_expiry(self) -> None:
+        now = time.monotonic()
+        if now - self._swept_at >= SWEEP_INTERVAL:
+            self._swept_at = now
+            await MemoryStorage._MemoryStorage__schedule_expiry(self)  # type: ignore[attr-defined]
+
+
 class WindowRateLimiter:
     """A bucket per viewer ("subscriber:ID", "partner:ID") and one per client address."""
 
@@ -41,7 +65,7 @@ class WindowRateLimiter:
 
     @classmethod
     def in_memory(cls, viewer_rate: str, ip_rate: str) -> WindowRateLimiter:
-        storage = MemoryStorage(wrap_exceptions=True)
+        storage = _SweptMemoryStorage()
         return cls(storage, viewer_rate, ip_rate, "this process's memory (one process only)")
 
     @classmethod

@@ -7,6 +7,7 @@ weighed down (a day's end is far less likely to fall inside a test than a minute
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -15,6 +16,7 @@ from dataclasses import replace
 import httpx
 import pytest
 from graphql import parse
+from limits.aio.storage import MemoryStorage
 from redis.asyncio import ConnectionPool
 
 from gateway.app import create_app
@@ -198,6 +200,22 @@ async def test_an_unreachable_redis_lets_requests_through_and_says_so(caplog):
         assert await limiter.take("subscriber:1", "203.0.113.7", 5) is None
     assert "rate limit store unavailable" in caplog.text
     await pool.disconnect()
+
+
+async def test_the_in_memory_store_sweeps_expired_counters_once_in_a_while(monkeypatch):
+    """Not after every hit, as limits' MemoryStorage does: a sweep walks every bucket."""
+    assert hasattr(MemoryStorage, "_MemoryStorage__schedule_expiry")  # the hook overridden
+    sweeps: list[object] = []
+
+    async def sweep(storage: object) -> None:
+        sweeps.append(storage)
+
+    monkeypatch.setattr(MemoryStorage, "_MemoryStorage__expire_events", sweep)
+    limiter = WindowRateLimiter.in_memory("1000/day", "1000/day")
+    for i in range(50):
+        assert await limiter.take(f"subscriber:{i}", "203.0.113.7", 1) is None
+        await asyncio.sleep(0)  # the loop runs between requests, as in a server
+    assert len(sweeps) == 1
 
 
 @pytest.mark.parametrize(
