@@ -23,6 +23,7 @@ from gateway.app import create_app
 from gateway.config import Settings
 from gateway.rate_limits import WindowRateLimiter
 from gateway.services import build_services, close_services
+from resolvers.rate_limits import address_bucket
 from tests.conftest import TEST_REDIS_URL
 from tests.support import family
 from tests.support.graphql import GraphQLClient, GraphQLResult
@@ -133,6 +134,27 @@ async def test_anonymous_requests_are_counted_per_address(settings):
             assert (await here(TARIFFS)).status_code == 200
         assert_refused(await here(TARIFFS), "IP")
         assert (await elsewhere(TARIFFS)).status_code == 200
+
+
+async def test_ipv6_clients_are_counted_per_64_network(settings):
+    async with gateway(limited(settings, ip="2/day")) as client:
+        assert (await client("2001:db8:1:2::1")(TARIFFS)).status_code == 200
+        assert (await client("2001:db8:1:2:ffff::9")(TARIFFS)).status_code == 200
+        assert_refused(await client("2001:db8:1:2::77")(TARIFFS), "IP")
+        assert (await client("2001:db8:1:3::1")(TARIFFS)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("client_ip", "bucket"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        ("", ""),
+    ],
+)
+def test_an_address_bucket_is_the_address_or_its_ipv6_64(client_ip, bucket):
+    assert address_bucket(client_ip) == bucket
 
 
 async def test_a_partner_app_is_counted_by_its_client_id_across_its_tokens(settings, services):
