@@ -4,7 +4,7 @@ process shares the buckets), otherwise this process's memory.
 Sliding window counter: two counters per bucket whatever the traffic (a moving window keeps
 one timestamp per root field, and its in-memory store expires them with a thread hop per
 bucket), at the price of an estimate: the previous window's count is weighed by how much of
-it still overlaps the last minute.
+it still overlaps the window that ends now.
 """
 
 from __future__ import annotations
@@ -104,8 +104,9 @@ class WindowRateLimiter:
         return None
 
     async def _retry_after(self, rate: RateLimitItem, *identifiers: str, cost: int) -> int:
-        """Seconds until the bucket has room again; a request costing more than the whole
-        limit never fits, and is told to wait a full window."""
+        """Seconds until the bucket has room again (for one root field: the window's
+        estimate, not a promise for `cost`); a request costing more than the whole limit
+        never fits, and is told to wait a full window."""
         if cost > rate.amount:
             return rate.get_expiry()
         stats = await self._limiter.get_window_stats(rate, *identifiers)

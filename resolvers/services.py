@@ -59,9 +59,10 @@ class RateLimiter(Protocol):
     async def take(
         self, viewer_bucket: str | None, client_ip: str, cost: int
     ) -> RateLimitRefusal | None:
-        """Takes `cost` from the viewer's bucket (None: anonymous, none) and the address's;
-        None when both had room, else the refusal (a refused request is not counted in the
-        bucket that refused it)."""
+        """Takes `cost` from the viewer's bucket (None: anonymous, none), then from the
+        address's; None when both had room, else the refusal. A refused request is not
+        counted in the bucket that refused it (but the viewer's has paid when the address's
+        refuses)."""
 
 
 @dataclass(frozen=True)
