@@ -78,6 +78,10 @@ def running_gateway(
             "DATABASE_URL": database_url,
             "SECRET_KEY": secret_key,
             "SMS_OUTBOX_PATH": str(workdir / "sms-outbox.jsonl"),
+            # All load comes from one address and one viewer: counted (the limiter's cost
+            # is part of what is measured), never refused.
+            "RATE_LIMIT_IP": "1000000000/minute",
+            "RATE_LIMIT_VIEWER": "1000000000/minute",
         }
     )
     with log_path.open("wb") as log_file:

@@ -16,6 +16,7 @@ from schema.document_checks import DocumentChecks
 from schema.execution import executor_for
 from schema.mutation import Mutation
 from schema.query import Query
+from schema.rate_limit import RateLimitExtension
 from schema.subscription import Subscription
 
 log = logging.getLogger("kabinet.errors")
@@ -94,6 +95,7 @@ def build_schema() -> strawberry.Schema:
             # live at module level, shared by every request. The document limits of the
             # request's policy are checked before validation, validation before execution.
             DocumentChecks,
+            RateLimitExtension,  # root fields per viewer and per address, before any work
             lambda: MaskInternalErrors(
                 should_mask_error=_should_mask, error_message=MASKED_MESSAGE
             ),
