@@ -27,7 +27,9 @@ async def _probe(url: str, rate: float, seconds: float) -> dict[str, object]:
     late: list[float] = []  # how far behind schedule the probe itself was (its own lag)
     headers = {"Content-Type": "application/json"}
     # A few connections: while one waits on a stalled worker, the next tick still goes out.
-    limits = httpx.Limits(max_connections=16, max_keepalive_connections=16)
+    # Idle ones are dropped after 1 s: the worker closes a keep-alive connection idle for
+    # 5 s (KEEPALIVE_TIMEOUT), and reusing one just as it does fails with a ReadError.
+    limits = httpx.Limits(max_connections=16, max_keepalive_connections=16, keepalive_expiry=1.0)
     async with httpx.AsyncClient(limits=limits, timeout=30) as http:
 
         async def one(due: float) -> None:
