@@ -46,10 +46,10 @@ from bench.source import source_fingerprint
 RESULTS = Path(__file__).with_name("results")
 DEMO_OWNER = ("+79990000001", "demo-password-1")
 # The probe's p99 under hostile load must stay under this; --probe-p99-bound-ms overrides
-# it. Measured on the shared 2-core box at 1.7-2.5 s (bench/README.md), so 4 s is a guard
-# against regressions of today's code, not a target: the pauses are the garbage collector
-# walking cached hostile documents, and without them the same load gives ~150 ms.
-PROBE_P99_BOUND_MS = 4000.0
+# it. Measured on the shared 2-core box at 1.6-3.1 s (bench/README.md), so 5 s is a guard
+# against regressions of today's code, not a target: the stalls are mostly the garbage
+# collector walking cached hostile documents; without it the same load gave 0.15-0.6 s.
+PROBE_P99_BOUND_MS = 5000.0
 
 
 def _say(message: str) -> None:
