@@ -53,6 +53,9 @@ class Settings:
     trusted_documents: str = "accept"  # or "require" (first-party clients send ids only)
     rate_limit_viewer: str = "300/minute"  # root fields per signed-in viewer or partner app
     rate_limit_ip: str = "1200/minute"  # root fields per client address
+    # Networks many subscribers share (the operator's own NAT pools): signed-in requests
+    # from them are counted per viewer only, anonymous ones per address as everywhere.
+    rate_limit_shared_networks: tuple[str, ...] = ()
     ws_max_subscriptions_per_connection: int = 10
     ws_max_subscriptions_per_viewer: int = 20
     ws_init_timeout: float = 10.0  # seconds from the WebSocket upgrade to connection_init
@@ -187,6 +190,9 @@ def _hardening(env: Mapping[str, str]) -> dict[str, object]:
         "trusted_documents": trusted_documents,
         "rate_limit_viewer": _rate(env, "RATE_LIMIT_VIEWER", defaults.rate_limit_viewer),
         "rate_limit_ip": _rate(env, "RATE_LIMIT_IP", defaults.rate_limit_ip),
+        "rate_limit_shared_networks": _networks(
+            "RATE_LIMIT_SHARED_NETWORKS", env.get("RATE_LIMIT_SHARED_NETWORKS", "")
+        ),
         "ws_max_subscriptions_per_connection": whole(
             "WS_MAX_SUBSCRIPTIONS_PER_CONNECTION", defaults.ws_max_subscriptions_per_connection
         ),
@@ -195,6 +201,20 @@ def _hardening(env: Mapping[str, str]) -> dict[str, object]:
         ),
         "ws_init_timeout": seconds("WS_INIT_TIMEOUT", defaults.ws_init_timeout),
     }
+
+
+def _networks(name: str, raw: str) -> tuple[str, ...]:
+    import ipaddress
+
+    networks = []
+    for item in (item.strip() for item in raw.replace(" ", ",").split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ConfigError(f"{name} must list IP networks (CIDR), not {item!r}") from None
+    return tuple(networks)
 
 
 def _trusted_proxies(raw: str) -> tuple[str, ...]:

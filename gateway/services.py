@@ -3,6 +3,8 @@ in Redis or in memory, SMS adapter."""
 
 from __future__ import annotations
 
+from ipaddress import ip_network
+
 from gateway.config import Settings
 from gateway.counters import DatabaseCounterStore, RedisCounterStore
 from gateway.events import build_event_bus
@@ -38,6 +40,7 @@ def build_services(settings: Settings) -> Services:
         ),
         secret_key=settings.secret_key,
         counters=counters,
+        shared_networks=tuple(ip_network(n) for n in settings.rate_limit_shared_networks),
         sms=build_sms_sender(
             settings.sms_backend,
             settings.sms_outbox_path,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from ipaddress import IPv4Network, IPv6Network
 
 from permissions.viewer import Viewer
 from resolvers.errors import RateLimited
@@ -40,10 +41,22 @@ async def take_rate(
     """Counts `cost` root fields; the error to answer with when a bucket is empty."""
     if services.rate_limiter is None:
         return None
-    refusal = await services.rate_limiter.take(
-        viewer_bucket(viewer), address_bucket(client_ip), cost
-    )
+    bucket = viewer_bucket(viewer)
+    address = address_bucket(client_ip)
+    if bucket is not None and _shared(client_ip, services.shared_networks):
+        address = ""  # thousands of subscribers behind the operator's NAT: per viewer only
+    refusal = await services.rate_limiter.take(bucket, address, cost)
     return None if refusal is None else rate_limited(refusal)
+
+
+def _shared(client_ip: str, networks: tuple[IPv4Network | IPv6Network, ...]) -> bool:
+    if not networks:
+        return False
+    try:
+        address = ipaddress.ip_address(client_ip)
+    except ValueError:
+        return False
+    return any(address in network for network in networks)
 
 
 def rate_limited(refusal: RateLimitRefusal) -> RateLimited:

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from ipaddress import IPv4Network, IPv6Network
 from typing import Any, Protocol
 
 log = logging.getLogger("kabinet.services")
@@ -172,3 +173,5 @@ class Services:
     events: EventBus | None = None
     # None outside the gateway (scripts, benchmarks, unit tests): nothing is rate limited.
     rate_limiter: RateLimiter | None = None
+    # Where many subscribers share one address (RATE_LIMIT_SHARED_NETWORKS).
+    shared_networks: tuple[IPv4Network | IPv6Network, ...] = ()

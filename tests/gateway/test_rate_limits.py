@@ -276,3 +276,25 @@ def test_an_operation_costs_its_root_fields(document, operation, cost):
     from schema.rate_limit import root_field_cost
 
     assert root_field_cost(parse(document), operation) == cost
+
+
+async def test_subscribers_behind_the_operators_shared_nat_are_counted_each_on_their_own(
+    settings, services
+):
+    """Thousands of subscribers on mobile data share an address of the operator's NAT
+    pool: signed in, they are counted per viewer only; anonymous callers from it still
+    share the address's bucket."""
+    shared = replace(
+        limited(settings, viewer="5/day", ip="5/day"),
+        rate_limit_shared_networks=("100.64.0.0/10",),
+    )
+    viewers = Viewers(services)
+    anna = await viewers.token_for(await family.subscriber("Anna"))
+    oleg = await viewers.token_for(await family.subscriber("Oleg"))
+    async with gateway(shared) as client:
+        nat = client("100.64.1.1")
+        assert (await nat(aliased(5), token=anna)).status_code == 200
+        assert (await nat(aliased(5), token=oleg)).status_code == 200  # the address not spent
+        assert_refused(await nat(aliased(1), token=anna), "VIEWER")
+        assert (await nat(aliased(5))).status_code == 200  # anonymous: by address
+        assert_refused(await nat(aliased(1)), "IP")
