@@ -19,9 +19,11 @@ from strawberry.types.graphql import OperationType
 
 from resolvers.errors import ClientError
 from schema.execution import executor_for
+from schema.ids import not_found_for_undecodable_id
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.subscription import Subscription
+from schema.types.scalars import SCALAR_OVERRIDES
 from schema.validation_cache import DocumentValidationCache
 
 log = logging.getLogger("kabinet.errors")
@@ -40,10 +42,24 @@ _ONE_SHOT = {OperationType.QUERY, OperationType.MUTATION}
 
 def _should_mask(error: GraphQLError) -> bool:
     original = error.original_error
+    if not_found_for_undecodable_id(error) is not None:
+        return True  # replaced (not logged) by _ClientErrorsAnswered.anonymise_error
     if original is None or isinstance(original, _CLIENT_FAULTS):
         return False  # syntax/validation errors and errors we raise on purpose are for the client
+    if isinstance(original, GraphQLError) and error.path is None:
+        # A variable's value refused by its type: graphql-core wraps the type's own
+        # refusal ("Variable '$x' has invalid value: ..."), before anything executed.
+        return False
     log.error("internal error at %s", error.path, exc_info=original)
     return True
+
+
+class _ClientErrorsAnswered(MaskErrors):
+    """MaskErrors, except that an error a client caused in strawberry's own argument
+    conversion (an id that does not decode) gets its answer instead of the mask."""
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        return not_found_for_undecodable_id(error) or super().anonymise_error(error)
 
 
 class KabinetSchema(strawberry.Schema):
@@ -79,6 +95,8 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
+        # Strict Decimal (money), DateTime and ID under their usual names (scalars.py).
+        scalar_overrides=SCALAR_OVERRIDES,
         extensions=[
             # Factories, not instances: strawberry builds them per request; the parser and
             # validation caches still live at module level, shared by every request.
@@ -87,6 +105,8 @@ def build_schema() -> strawberry.Schema:
             lambda: AddValidationRules(_DEPTH_RULES),
             lambda: ParserCache(maxsize=256),
             lambda: DocumentValidationCache(maxsize=256),
-            lambda: MaskErrors(should_mask_error=_should_mask, error_message=MASKED_MESSAGE),
+            lambda: _ClientErrorsAnswered(
+                should_mask_error=_should_mask, error_message=MASKED_MESSAGE
+            ),
         ],
     )
