@@ -23,6 +23,7 @@ from schema.ids import not_found_for_undecodable_id
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.subscription import Subscription
+from schema.text import TextInLiterals, unfit_text_error, unfit_text_in
 from schema.types.scalars import SCALAR_OVERRIDES
 from schema.validation_cache import DocumentValidationCache
 
@@ -73,15 +74,20 @@ class KabinetSchema(strawberry.Schema):
     async def execute(  # type: ignore[override]
         self,
         query: str | None,
+        variable_values: dict[str, Any] | None = None,
         *args: Any,
         allowed_operation_types: Iterable[OperationType] | None = None,
         **kwargs: Any,
     ) -> ExecutionResult:
+        if unfit_text_in(variable_values):  # literals: TextInLiterals, in validation
+            return ExecutionResult(data=None, errors=[unfit_text_error()])
         # Subscriptions are served over the WebSocket (graphql-transport-ws, schema.subscribe).
         # Executed once over HTTP, a subscription would answer `null` as if that were data:
         # refused instead (strawberry's view answers 400 "subscriptions are not allowed").
         allowed = set(allowed_operation_types or _ONE_SHOT) - {OperationType.SUBSCRIPTION}
-        return await super().execute(query, *args, allowed_operation_types=allowed, **kwargs)
+        return await super().execute(
+            query, variable_values, *args, allowed_operation_types=allowed, **kwargs
+        )
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         # Errors a client caused are answers, not incidents; internal ones are logged (with
@@ -95,7 +101,7 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        # Strict Decimal (money), DateTime and ID under their usual names (scalars.py).
+        # Strict Decimal (money) and DateTime under their usual names (types/scalars.py).
         scalar_overrides=SCALAR_OVERRIDES,
         extensions=[
             # Factories, not instances: strawberry builds them per request; the parser and
@@ -103,6 +109,7 @@ def build_schema() -> strawberry.Schema:
             # Bound what one document may ask for before any work is done.
             lambda: MaxTokensLimiter(max_token_count=MAX_QUERY_TOKENS),
             lambda: AddValidationRules(_DEPTH_RULES),
+            lambda: AddValidationRules([TextInLiterals]),
             lambda: ParserCache(maxsize=256),
             lambda: DocumentValidationCache(maxsize=256),
             lambda: _ClientErrorsAnswered(
