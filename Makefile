@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint schema migrations bench clean
+.PHONY: run test lint schema documents migrations bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ lint: $(STAMP)
 # Rewrites schema.graphql from the code (the drift test compares them).
 schema: $(STAMP)
 	$(BIN)/kabinet schema > schema.graphql
+
+# Rewrites documents/manifest.json (trusted documents) from documents/*.graphql.
+documents: $(STAMP)
+	$(BIN)/kabinet documents > documents/manifest.json
 
 # After changing models/: writes the next migration into models/migrations/.
 migrations: $(STAMP)

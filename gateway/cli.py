@@ -77,6 +77,11 @@ def _build_parser() -> argparse.ArgumentParser:
     fees_charge.add_argument("--month", help="YYYY-MM (default: the current month, UTC)")
     fees_charge.set_defaults(handler=_fees_charge)
 
+    documents = commands.add_parser(
+        "documents", help="print the trusted-documents manifest made from documents/*.graphql"
+    )
+    documents.set_defaults(handler=_documents)
+
     worker = commands.add_parser("worker", help="run background jobs (autopay)")
     worker.add_argument("--interval", type=float, default=60.0, help="seconds between passes")
     worker.add_argument("--once", action="store_true", help="one pass, then exit")
@@ -125,6 +130,15 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         proxy_headers=True,
         ws_max_size=MAX_WS_MESSAGE_BYTES,
     )
+    return 0
+
+
+def _documents(_settings: Settings, _args: argparse.Namespace) -> int:
+    import json
+
+    from gateway.trusted_documents import build_manifest
+
+    print(json.dumps(build_manifest(), ensure_ascii=False, indent=2))
     return 0
 
 

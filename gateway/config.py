@@ -162,6 +162,7 @@ def _hardening(env: Mapping[str, str]) -> dict[str, object]:
         max_cost=whole("GRAPHQL_MAX_COST", base.max_cost),
         max_document_bytes=whole("GRAPHQL_MAX_DOCUMENT_BYTES", base.max_document_bytes),
         max_json_depth=whole("GRAPHQL_MAX_JSON_DEPTH", base.max_json_depth),
+        max_field_comparisons=whole("GRAPHQL_MAX_FIELD_COMPARISONS", base.max_field_comparisons),
     )
     trusted_documents = env.get("TRUSTED_DOCUMENTS", "").strip() or "accept"
     if trusted_documents not in ("accept", "require"):

@@ -6,25 +6,35 @@ subscriptions over WebSocket with graphql-transport-ws, authenticated at `connec
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from cross_web import HTTPException
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLRequestData
 from strawberry.schema import BaseSchema
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
+from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
 from gateway.auth import authenticate
+from gateway.request_guards import decode_bounded_json, refusal_response
 from gateway.request_id import current_request_id
+from gateway.trusted_documents import TrustedDocuments
 from permissions.viewer import ANONYMOUS, Viewer
 from resolvers.context import RequestContext
 from resolvers.errors import Unauthenticated
@@ -98,6 +108,23 @@ class _TransportWSHandler(BaseGraphQLTransportWSHandler[RequestContext, None]):
         super().__init__(schema=_PerOperationSchema(schema), **kwargs)  # type: ignore[arg-type]
 
 
+log = logging.getLogger("kabinet.http")
+# Set while strawberry decodes a POST body, so that the body's top-level `documentId`
+# (GraphQL over HTTP's persisted documents) is kept: strawberry reads only query,
+# variables, operationName and extensions.
+_decoding_body: ContextVar[bool] = ContextVar("decoding_body", default=False)
+
+
+def _keep_document_id(value: object) -> object:
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if isinstance(item, dict) and "documentId" in item:
+            extensions = item.get("extensions") or {}
+            if isinstance(extensions, dict):
+                item["extensions"] = {**extensions, "documentId": item["documentId"]}
+    return value
+
+
 class KabinetGraphQL(GraphQL[RequestContext, None]):
     graphql_transport_ws_handler_class = _TransportWSHandler
 
@@ -113,6 +140,85 @@ class KabinetGraphQL(GraphQL[RequestContext, None]):
         super().__init__(*args, **kwargs)
         self.services = services
         self.policy = policy or RequestPolicy()
+        self.trusted_documents = TrustedDocuments.load(
+            required=self.policy.trusted_documents == "require"
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as error:  # strawberry's refusals and ours, as JSON
+            response = refusal_response(error)
+        await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        # Bounded: Python's decoder raises RecursionError on deep nesting, and
+        # graphql-core's input coercion recurses on whatever nesting gets through.
+        value = decode_bounded_json(data, self.policy.limits.max_json_depth)
+        if _decoding_body.get():
+            _decoding_body.set(False)  # the body only, not variables inside it
+            value = _keep_document_id(value)
+        return value
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A GET naming a trusted document has no `query`, yet is an operation.
+        params = request.query_params
+        named = params.get("documentId") is not None or params.get("extensions") is not None
+        return not named and super().should_render_graphql_ide(request)
+
+    def parse_query_params(self, params: Any) -> dict[str, Any]:
+        parsed = super().parse_query_params(params)
+        return _keep_document_id(parsed)  # type: ignore[return-value]
+
+    async def parse_http_body(self, request: Any) -> Any:
+        token = _decoding_body.set(request.method == "POST")
+        try:
+            return await super().parse_http_body(request)
+        finally:
+            _decoding_body.reset(token)
+
+    async def execute_single(  # type: ignore[override]
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Response,
+        context: RequestContext,
+        root_value: Any,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """The trusted-documents rule, then the request's deadline: past it the
+        execution is cancelled (a transaction open in it rolls back) and the answer is
+        503 with TIMEOUT."""
+        query = self.trusted_documents.resolve(
+            request_data.query, request_data.extensions or {}, context.viewer
+        )
+        request_data = replace(request_data, query=query)
+        seconds = self.policy.request_timeout
+        try:
+            async with asyncio.timeout(seconds):
+                return await super().execute_single(
+                    request, request_adapter, sub_response, context, root_value, request_data
+                )
+        except TimeoutError:
+            log.warning("request cancelled after %s s (REQUEST_TIMEOUT)", seconds)
+            sub_response.status_code = 503
+            return ExecutionResult(
+                data=None,
+                errors=[
+                    GraphQLError(
+                        f"The request took longer than {seconds:g} s and was stopped; "
+                        "what it had not committed was rolled back.",
+                        extensions={
+                            "code": "TIMEOUT",
+                            "limit": "REQUEST_TIMEOUT",
+                            "value": seconds,
+                        },
+                    )
+                ],
+            )
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

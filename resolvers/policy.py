@@ -19,6 +19,8 @@ class DocumentLimits:
     max_cost: int = 5000  # fields, list fields multiplied by `first` or the list's maximum
     max_document_bytes: int = 16_384  # the query text, UTF-8
     max_json_depth: int = 32  # nesting of the JSON body and of variables
+    # Pairs of same-named fields the overlap rule may compare (its work is quadratic).
+    max_field_comparisons: int = 3000
 
 
 @dataclass(frozen=True)

@@ -6,35 +6,24 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaskErrors,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-)
+from strawberry.extensions import MaskErrors
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from resolvers.errors import ClientError
+from schema.document_checks import DocumentChecks
 from schema.execution import executor_for
 from schema.ids import not_found_for_undecodable_id
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.subscription import Subscription
-from schema.text import TextInLiterals, unfit_text_error, unfit_text_in
+from schema.text import unfit_text_error, unfit_text_in
 from schema.types.scalars import SCALAR_OVERRIDES
-from schema.validation_cache import DocumentValidationCache
 
 log = logging.getLogger("kabinet.errors")
 
-MAX_QUERY_DEPTH = 15
-MAX_QUERY_TOKENS = 5000
 MASKED_MESSAGE = "Internal server error."
-# Built once: QueryDepthLimiter makes a new rule class per instance, and the validation
-# cache is keyed by the rule classes, so a per-request limiter would miss the cache always.
-_DEPTH_RULES = QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH).validation_rules
 # Strawberry's own refusals of an operation (e.g. a query sent over the WebSocket, which
 # serves subscriptions only) are answers to the client, like our ClientErrors.
 _CLIENT_FAULTS = (ClientError, InvalidOperationTypeError, CannotGetOperationTypeError)
@@ -44,23 +33,37 @@ _ONE_SHOT = {OperationType.QUERY, OperationType.MUTATION}
 def _should_mask(error: GraphQLError) -> bool:
     original = error.original_error
     if not_found_for_undecodable_id(error) is not None:
-        return True  # replaced (not logged) by _ClientErrorsAnswered.anonymise_error
+        return True  # replaced (not logged) by MaskInternalErrors.anonymise_error
     if original is None or isinstance(original, _CLIENT_FAULTS):
         return False  # syntax/validation errors and errors we raise on purpose are for the client
-    if isinstance(original, GraphQLError) and error.path is None:
-        # A variable's value refused by its type: graphql-core wraps the type's own
-        # refusal ("Variable '$x' has invalid value: ..."), before anything executed.
-        return False
+    if isinstance(original, GraphQLError):
+        return False  # graphql-core's own refusal of an input (e.g. a variable's enum value)
     log.error("internal error at %s", error.path, exc_info=original)
     return True
 
 
-class _ClientErrorsAnswered(MaskErrors):
-    """MaskErrors, except that an error a client caused in strawberry's own argument
-    conversion (an id that does not decode) gets its answer instead of the mask."""
+class MaskInternalErrors(MaskErrors):
+    """Internal errors reach the client as one message with a code and the request id;
+    the log line written in `_should_mask` carries the same id with the traceback. An id
+    strawberry could not decode (in its argument conversion, before any resolver) gets
+    its answer instead: NOT_FOUND, like an id that names nothing."""
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        return not_found_for_undecodable_id(error) or super().anonymise_error(error)
+        answered = not_found_for_undecodable_id(error)
+        if answered is not None:
+            return answered
+        masked = super().anonymise_error(error)
+        request_id = getattr(self.execution_context.context, "request_id", "") or "-"
+        masked.extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+        return masked
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        processed = super()._process_errors(errors)
+        for error in processed:
+            # Before execution, what is left uncoded is the refusal of a variable's value.
+            if error.path is None and not (error.extensions or {}).get("code"):
+                error.extensions = {**(error.extensions or {}), "code": "BAD_USER_INPUT"}
+        return processed
 
 
 class KabinetSchema(strawberry.Schema):
@@ -104,15 +107,11 @@ def build_schema() -> strawberry.Schema:
         # Strict Decimal (money) and DateTime under their usual names (types/scalars.py).
         scalar_overrides=SCALAR_OVERRIDES,
         extensions=[
-            # Factories, not instances: strawberry builds them per request; the parser and
-            # validation caches still live at module level, shared by every request.
-            # Bound what one document may ask for before any work is done.
-            lambda: MaxTokensLimiter(max_token_count=MAX_QUERY_TOKENS),
-            lambda: AddValidationRules(_DEPTH_RULES),
-            lambda: AddValidationRules([TextInLiterals]),
-            lambda: ParserCache(maxsize=256),
-            lambda: DocumentValidationCache(maxsize=256),
-            lambda: _ClientErrorsAnswered(
+            # Factories, not instances: strawberry builds them per request; the caches
+            # live at module level, shared by every request. The document limits of the
+            # request's policy are checked before validation, validation before execution.
+            DocumentChecks,
+            lambda: MaskInternalErrors(
                 should_mask_error=_should_mask, error_message=MASKED_MESSAGE
             ),
         ],

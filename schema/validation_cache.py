@@ -9,14 +9,20 @@ same document object for the same query text, so its identity is key enough.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator
 from typing import Any
 
-from graphql import DocumentNode, GraphQLError, GraphQLSchema
-from strawberry.extensions import SchemaExtension
-from strawberry.schema.schema import validate_document
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, validate
 
-_Key = tuple[int, int, tuple[type, ...]]
+_Key = tuple[int, int, tuple[type, ...], bool]
+
+
+def validate_document(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    rules: tuple[type, ...],
+    hide_suggestions: bool = False,
+) -> list[GraphQLError]:
+    return validate(schema, document, rules, hide_suggestions=hide_suggestions)
 
 
 class _Results:
@@ -30,35 +36,19 @@ class _Results:
         )
 
     def validate(
-        self, schema: GraphQLSchema, document: DocumentNode, rules: tuple[type, ...]
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        rules: tuple[type, ...],
+        hide_suggestions: bool = False,
     ) -> list[GraphQLError]:
-        key = (id(schema), id(document), rules)
+        key = (id(schema), id(document), rules, hide_suggestions)
         entry = self._entries.get(key)
         if entry is not None and entry[0] is schema and entry[1] is document:
             self._entries.move_to_end(key)
             return entry[2]
-        errors = validate_document(schema, document, rules)  # type: ignore[arg-type]
+        errors = validate_document(schema, document, rules, hide_suggestions)
         self._entries[key] = (schema, document, errors)
         if len(self._entries) > self.maxsize:
             self._entries.popitem(last=False)
         return errors
-
-
-_SHARED: dict[int, _Results] = {}
-
-
-class DocumentValidationCache(SchemaExtension):
-    """Use as a factory (`lambda: DocumentValidationCache(maxsize=256)`), after ParserCache:
-    the results live at module level, shared by every request."""
-
-    def __init__(self, maxsize: int = 256) -> None:
-        super().__init__()
-        self.results = _SHARED.setdefault(maxsize, _Results(maxsize))
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        assert context.graphql_document is not None
-        context.pre_execution_errors = self.results.validate(
-            context.schema._schema, context.graphql_document, tuple(context.validation_rules)
-        )
-        yield

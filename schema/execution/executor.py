@@ -34,6 +34,7 @@ from schema.execution.plans import (
     plan_fields,
     steps_for,
 )
+from schema.execution.suggestions import SuggestionsByPolicy
 
 # Per schema, selections collected once for every request of a cached document: bounded,
 # and started over when full (documents come and go with the parser cache).
@@ -51,7 +52,7 @@ class _Collected:
     program: LeafProgram | None
 
 
-class KabinetExecutor(StrawberryGraphQLCoreExecutionContext):
+class KabinetExecutor(SuggestionsByPolicy, StrawberryGraphQLCoreExecutionContext):
     """Built per request by graphql-core; the class attributes are set per schema by
     `executor_for`."""
 

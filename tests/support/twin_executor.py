@@ -19,6 +19,7 @@ from strawberry.types import ExecutionResult
 
 from schema import build_schema
 from schema import schema as served_schema
+from schema.execution.suggestions import SuggestionsByPolicy
 from tests.support.queries import uncounted
 
 
@@ -50,7 +51,10 @@ def answered_by_both_executors() -> Iterator[Comparisons]:
     """While active, the served schema's queries are also run on a stock-executor twin and
     compared (an AssertionError on any difference)."""
     twin = build_schema()
-    twin.execution_context_class = StrawberryGraphQLCoreExecutionContext
+    # Stock execution, with the production rule on suggestions that is not execution.
+    twin.execution_context_class = type(
+        "StockExecutor", (SuggestionsByPolicy, StrawberryGraphQLCoreExecutionContext), {}
+    )
     fast_execute = served_schema.execute
     comparisons = Comparisons()
 

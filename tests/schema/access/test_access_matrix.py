@@ -1,5 +1,5 @@
 """Every kind of viewer against every field of Number and every access mutation: allowed
-or refused exactly as the access model in DESIGN.md says."""
+or refused exactly as the access model in docs/design.md says."""
 
 import pytest
 from strawberry.relay import to_base64

@@ -311,3 +311,16 @@ async def test_a_subscription_sent_over_http_is_refused_and_listens_to_nothing(
     assert response.status_code == 400
     assert "subscriptions are not allowed" in response.text
     assert services.events.subscriber_count(balance_channel(number.id)) == 0
+
+
+async def test_a_subscription_over_the_document_limits_is_refused_like_a_query(
+    server, viewers, home
+):
+    owner, number = home
+    fields = " ".join(f"a{i}: msisdn" for i in range(16))
+    query = "subscription($msisdn: String!) { balanceChanged(msisdn: $msisdn) { " + fields + " } }"
+    async with live(server, await viewers.token_for(owner)) as client:
+        await client.subscribe(number.msisdn, query=query)
+        message = await client.receive()
+        assert message["type"] == "error", message
+        assert message["payload"][0]["extensions"]["limit"] == "GRAPHQL_MAX_ALIASES"
