@@ -103,10 +103,8 @@ def _run(coro_factory: Callable[[], Awaitable[int]]) -> int:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    import uvicorn
-
     from gateway.db import check_database, close_database, open_database
-    from gateway.limits import MAX_WS_MESSAGE_BYTES
+    from gateway.transport import serve
 
     async def preflight() -> int:
         # Fail here, with one line, rather than inside a worker with a traceback.
@@ -118,19 +116,12 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         return 0
 
     _run(preflight)
-    uvicorn.run(
-        "gateway.app:create_app",
-        factory=True,
+    return serve(
+        settings,
         host=args.host or settings.host,
         port=args.port or settings.port,
         workers=args.workers,
-        loop="uvloop",
-        http="httptools",
-        access_log=False,
-        proxy_headers=True,
-        ws_max_size=MAX_WS_MESSAGE_BYTES,
     )
-    return 0
 
 
 def _documents(_settings: Settings, _args: argparse.Namespace) -> int:

@@ -199,18 +199,25 @@ def _hardening(env: Mapping[str, str]) -> dict[str, object]:
 
 def _trusted_proxies(raw: str) -> tuple[str, ...]:
     """Addresses or networks (CIDR) of the proxies in front; none by default, so
-    X-Forwarded-For is ignored unless a proxy we know put it there."""
+    X-Forwarded-For is ignored unless a proxy we know put it there. Written the way
+    uvicorn's matcher reads them: it reads a network with host bits set (10.0.0.1/8) as a
+    name that never matches, so networks are normalised (10.0.0.0/8)."""
     import ipaddress
 
-    proxies = tuple(item.strip() for item in raw.replace(" ", ",").split(",") if item.strip())
-    for proxy in proxies:
+    proxies = []
+    for item in (item.strip() for item in raw.replace(" ", ",").split(",")):
+        if not item:
+            continue
         try:
-            ipaddress.ip_network(proxy, strict=False)
+            if "/" in item:
+                proxies.append(str(ipaddress.ip_network(item, strict=False)))
+            else:
+                proxies.append(str(ipaddress.ip_address(item)))
         except ValueError:
             raise ConfigError(
-                f"TRUSTED_PROXIES must list IP addresses or networks, not {proxy!r}"
+                f"TRUSTED_PROXIES must list IP addresses or networks, not {item!r}"
             ) from None
-    return proxies
+    return tuple(proxies)
 
 
 def _rate(env: Mapping[str, str], name: str, default: str) -> str:

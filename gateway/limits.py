@@ -6,7 +6,7 @@ from __future__ import annotations
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-MAX_BODY_BYTES = 256 * 1024
+# The general body limit is a setting (HTTP_MAX_BODY_BYTES, gateway/config.py).
 # Paths that carry batches take more (the endpoint itself checks its own, exact limit).
 LARGER_BODIES = {"/internal/usage": 2 * 1024 * 1024}
 # One WebSocket message (connection_init, subscribe): a subscription document is small, and
@@ -16,7 +16,7 @@ MAX_WS_MESSAGE_BYTES = 64 * 1024
 
 
 class BodySizeLimitMiddleware:
-    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.default_max_bytes = max_bytes
 

@@ -50,3 +50,12 @@ def test_prod_refuses_the_development_key():
 
     with pytest.raises(ConfigError, match="development key"):
         load_settings({"KABINET_ENV": "prod", "SECRET_KEY": DEV_SECRET_KEY})
+
+
+def test_trusted_proxies_are_none_unless_listed_and_networks_are_normalised():
+    assert load_settings({}).trusted_proxies == ()
+    # uvicorn would read a network with host bits set as a name that never matches.
+    listed = load_settings({"TRUSTED_PROXIES": "10.0.0.7/8, 192.168.1.1 ::1"}).trusted_proxies
+    assert listed == ("10.0.0.0/8", "192.168.1.1", "::1")
+    with pytest.raises(ConfigError, match="TRUSTED_PROXIES must list"):
+        load_settings({"TRUSTED_PROXIES": "proxy.internal"})

@@ -3,7 +3,6 @@ ledger still verifies, payments the crash left PENDING never credited, and repla
 batch's keys on a fresh worker credits nothing twice."""
 
 import asyncio
-import os
 import signal
 import sqlite3
 from decimal import Decimal
@@ -127,8 +126,8 @@ async def test_worker_killed_mid_batch_leaves_a_ledger_that_verifies(store):
     opening = (await rows(env, BALANCE))[0]["amount"]
     keys = [f"crash-{i}" for i in range(BATCH)]
 
-    with killable_gateway_process(env) as (process, base_url):
-        async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
+    with killable_gateway_process(env) as gateway:
+        async with httpx.AsyncClient(base_url=gateway.base_url, timeout=30) as http:
             token = await sign_in(http)
             batch = asyncio.create_task(send_batch(http, token, keys))
             # Wait until some answers are back and a payment is caught half-way (PENDING:
@@ -138,9 +137,9 @@ async def test_worker_killed_mid_batch_leaves_a_ledger_that_verifies(store):
                 assert not batch.done(), "the batch ended before the worker could be killed"
                 payments = await rows(env, PAYMENTS)
                 if len(payments) >= 20 and any(p["status"] == "PENDING" for p in payments):
-                    os.kill(process.pid, signal.SIGKILL)
+                    gateway.kill()  # the supervisor too: no replacement takes over
                     break
-            assert process.wait(timeout=10) == -signal.SIGKILL
+            assert gateway.process.returncode == -signal.SIGKILL
             answers = await asyncio.wait_for(batch, timeout=60)
 
     answered = {k: a for k, a in answers.items() if isinstance(a, dict)}
@@ -171,8 +170,8 @@ async def test_worker_killed_mid_batch_leaves_a_ledger_that_verifies(store):
     assert (await rows(env, BALANCE))[0]["amount"] == opening + settled(after_crash)
 
     # A fresh worker; the client sends the whole batch again, with the same keys.
-    with killable_gateway_process(env) as (_, base_url):
-        async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
+    with killable_gateway_process(env) as gateway:
+        async with httpx.AsyncClient(base_url=gateway.base_url, timeout=30) as http:
             replays = await send_batch(http, await sign_in(http), keys)
 
     after_replay = {p["idempotency_key"].split(":", 1)[1]: p for p in await rows(env, PAYMENTS)}
