@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -21,6 +22,7 @@ from gateway.limits import BodySizeLimitMiddleware
 from gateway.oauth import token_endpoint
 from gateway.request_id import RequestIdMiddleware, configure_logging
 from gateway.services import build_services, close_services
+from gateway.ws_limits import SubscriptionCaps
 from schema import schema
 
 log = logging.getLogger("kabinet")
@@ -37,10 +39,11 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             configure_logging()
             await open_database(settings.database_url)
             log.info(
-                "kabinet started: env=%s database=%s rate limits and lock-outs in %s",
+                "kabinet started: env=%s database=%s lock-outs in %s, request rate limits in %s",
                 settings.env,
                 "sqlite" if settings.is_sqlite else "postgresql",
                 "redis" if settings.redis_url else "the database",
+                services.rate_limiter.description if services.rate_limiter else "nothing",
             )
         if services.events is not None:
             await services.events.start()  # logs how far live events travel
@@ -74,12 +77,20 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             {"status": "ok" if ready else "unavailable", **checks}, 200 if ready else 503
         )
 
+    subscription_caps = SubscriptionCaps(
+        per_connection=settings.ws_max_subscriptions_per_connection,
+        per_viewer=settings.ws_max_subscriptions_per_viewer,
+    )
     graphql = KabinetGraphQL(
         schema,
         services=services,
         policy=settings.request_policy,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         allow_queries_via_get=True,
+        # graphql-transport-ws: no connection_init in time closes with 4408; the caps.
+        connection_init_wait_timeout=timedelta(seconds=settings.ws_init_timeout),
+        max_subscriptions_per_connection=settings.ws_max_subscriptions_per_connection,
+        subscription_caps=subscription_caps,
     )
     app = Starlette(
         routes=[
@@ -103,4 +114,5 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     )
     app.state.settings = settings
     app.state.services = services
+    app.state.subscription_caps = subscription_caps
     return app

@@ -24,9 +24,6 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
 from strawberry.schema import BaseSchema
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
-from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
-    BaseGraphQLTransportWSHandler,
-)
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
@@ -35,6 +32,7 @@ from gateway.auth import authenticate
 from gateway.request_guards import decode_bounded_json, refusal_response
 from gateway.request_id import current_request_id
 from gateway.trusted_documents import TrustedDocuments
+from gateway.ws_limits import LimitedTransportWSHandler, SubscriptionCaps
 from permissions.viewer import ANONYMOUS, Viewer
 from resolvers.context import RequestContext
 from resolvers.errors import Unauthenticated
@@ -103,7 +101,7 @@ class _PerOperationSchema:
         return getattr(self._schema, name)
 
 
-class _TransportWSHandler(BaseGraphQLTransportWSHandler[RequestContext, None]):
+class _TransportWSHandler(LimitedTransportWSHandler):  # caps: gateway/ws_limits.py
     def __init__(self, *, schema: BaseSchema, **kwargs: Any) -> None:
         super().__init__(schema=_PerOperationSchema(schema), **kwargs)  # type: ignore[arg-type]
 
@@ -133,6 +131,7 @@ class KabinetGraphQL(GraphQL[RequestContext, None]):
         *args: Any,
         services: Services,
         policy: RequestPolicy | None = None,
+        subscription_caps: SubscriptionCaps | None = None,
         **kwargs: Any,
     ) -> None:
         # One WebSocket protocol, the one whose connection_init carries the token.
@@ -140,6 +139,7 @@ class KabinetGraphQL(GraphQL[RequestContext, None]):
         super().__init__(*args, **kwargs)
         self.services = services
         self.policy = policy or RequestPolicy()
+        self.subscription_caps = subscription_caps
         self.trusted_documents = TrustedDocuments.load(
             required=self.policy.trusted_documents == "require"
         )
@@ -240,7 +240,9 @@ class KabinetGraphQL(GraphQL[RequestContext, None]):
                 upgrade_authorization=request.headers.get("authorization"),
             )
         viewer = request.scope.get("state", {}).get("viewer", ANONYMOUS)
-        return RequestContext(**common, viewer=viewer, loaders=Loaders(viewer, self.services))
+        return RequestContext(
+            **common, viewer=viewer, loaders=Loaders(viewer, self.services), response=response
+        )
 
     async def on_ws_connect(self, context: RequestContext) -> UnsetType | dict[str, object] | None:
         """`connection_init`: the payload's `Authorization` (or the handshake's header) names

@@ -1,4 +1,5 @@
-"""Builds the process-wide Services from settings: Redis or database counters, SMS adapter."""
+"""Builds the process-wide Services from settings: Redis or database counters, rate limits
+in Redis or in memory, SMS adapter."""
 
 from __future__ import annotations
 
@@ -6,17 +7,28 @@ from gateway.config import Settings
 from gateway.counters import DatabaseCounterStore, RedisCounterStore
 from gateway.events import build_event_bus
 from gateway.payments import SandboxPaymentProvider
+from gateway.rate_limits import WindowRateLimiter
 from gateway.sms import build_sms_sender
 from resolvers.money.amounts import to_minor_units
 from resolvers.services import CounterStore, MoneyLimits, Services
 
 
 def build_services(settings: Settings) -> Services:
-    counters: CounterStore = (
-        RedisCounterStore.from_url(settings.redis_url)
-        if settings.redis_url
-        else DatabaseCounterStore()
-    )
+    counters: CounterStore
+    if settings.redis_url:
+        redis_counters = RedisCounterStore.from_url(settings.redis_url)
+        counters = redis_counters
+        rate_limiter = WindowRateLimiter.on_redis(
+            settings.redis_url,
+            redis_counters.redis.connection_pool,
+            settings.rate_limit_viewer,
+            settings.rate_limit_ip,
+        )
+    else:
+        counters = DatabaseCounterStore()
+        rate_limiter = WindowRateLimiter.in_memory(
+            settings.rate_limit_viewer, settings.rate_limit_ip
+        )
     return Services(
         payments=SandboxPaymentProvider(),
         limits=MoneyLimits(
@@ -33,6 +45,7 @@ def build_services(settings: Settings) -> Services:
             settings.sms_http_timeout,
         ),
         events=build_event_bus(settings),
+        rate_limiter=rate_limiter,
     )
 
 

@@ -3,12 +3,21 @@ the process-wide services."""
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from permissions.viewer import ANONYMOUS, Viewer
 from resolvers.loaders import Loaders
 from resolvers.policy import RequestPolicy
 from resolvers.services import Services
+
+
+class ResponseHead(Protocol):
+    """Status and headers of the HTTP answer being built (strawberry's sub-response)."""
+
+    status_code: int
+    headers: MutableMapping[str, str]
 
 
 @dataclass
@@ -22,3 +31,5 @@ class RequestContext:
     policy: RequestPolicy = field(default_factory=RequestPolicy)
     # X-Introspection-Key as sent (prod allows introspection only with the configured key)
     introspection_key: str | None = None
+    # HTTP only (None over the WebSocket): lets a refusal answer 429 with Retry-After.
+    response: ResponseHead | None = None

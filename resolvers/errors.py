@@ -37,9 +37,15 @@ class BadUserInput(ClientError):
 class RateLimited(ClientError):
     code = "RATE_LIMITED"
 
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message, retryAfter=max(1, int(retry_after)))
+    def __init__(self, message: str, retry_after: int, **extensions: Any) -> None:
+        super().__init__(message, retryAfter=max(1, int(retry_after)), **extensions)
 
 
 class Conflict(ClientError):
     code = "CONFLICT"
+
+
+class SubscriptionLimitReached(ClientError):
+    """Too many live subscriptions on one WebSocket connection or for one viewer."""
+
+    code = "SUBSCRIPTION_LIMIT"

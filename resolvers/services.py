@@ -44,6 +44,28 @@ class CounterStore(Protocol):
 
 
 @dataclass(frozen=True)
+class RateLimitRefusal:
+    """Which bucket refused a request, and in how many seconds it has room again."""
+
+    limit: str  # "VIEWER" (a subscriber or a partner app) or "IP" (the client address)
+    retry_after: int
+
+
+class RateLimiter(Protocol):
+    """Request rate limits: a bucket per viewer and one per client address."""
+
+    description: str  # where the buckets live, for the start-up log
+
+    async def take(
+        self, viewer_bucket: str | None, client_ip: str, cost: int
+    ) -> RateLimitRefusal | None:
+        """Takes `cost` from the viewer's bucket (None: anonymous, none), then from the
+        address's; None when both had room, else the refusal. A refused request is not
+        counted in the bucket that refused it (but the viewer's has paid when the address's
+        refuses)."""
+
+
+@dataclass(frozen=True)
 class CardDetails:
     brand: str
     last4: str
@@ -148,3 +170,5 @@ class Services:
     clock: Callable[[], datetime] = utc_now
     # None outside the gateway (scripts, benchmarks): nothing is published or followed.
     events: EventBus | None = None
+    # None outside the gateway (scripts, benchmarks, unit tests): nothing is rate limited.
+    rate_limiter: RateLimiter | None = None

@@ -17,6 +17,7 @@ from schema.execution import executor_for
 from schema.ids import not_found_for_undecodable_id
 from schema.mutation import Mutation
 from schema.query import Query
+from schema.rate_limit import RateLimitExtension
 from schema.subscription import Subscription
 from schema.text import unfit_text_error, unfit_text_in
 from schema.types.scalars import SCALAR_OVERRIDES
@@ -111,6 +112,7 @@ def build_schema() -> strawberry.Schema:
             # live at module level, shared by every request. The document limits of the
             # request's policy are checked before validation, validation before execution.
             DocumentChecks,
+            RateLimitExtension,  # root fields per viewer and per address, before any work
             lambda: MaskInternalErrors(
                 should_mask_error=_should_mask, error_message=MASKED_MESSAGE
             ),

@@ -80,13 +80,6 @@ async def test_a_body_of_another_content_type_gets_a_json_answer_with_a_code(htt
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
 
 
-async def test_a_batch_of_operations_is_refused_as_one_bad_request(http):
-    batch = [{"query": "{ __typename }"}] * 100
-    response = await http.post("/graphql", json=batch)
-    assert response.status_code == 400
-    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
-
-
 async def test_a_request_past_its_deadline_is_cancelled_and_its_transaction_rolled_back(
     settings, monkeypatch
 ):
