@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import replace
 from typing import Any
 
 import graphql
@@ -23,10 +24,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import strategies as gql_strategies
 
+from gateway.config import Settings
 from models import Subscriber
 from resolvers.demo import DEMO_PASSWORD, DEMO_PHONES, seed_demo
 from schema import schema
-from tests.support.hostile import MALFORMED, assert_answered_not_crashed, gid
+from tests.support.hostile import MALFORMED, UNLIMITED_RATES, assert_answered_not_crashed, gid
 
 EXAMPLES = int(os.environ.get("KABINET_FUZZ_EXAMPLES", "150"))
 NODE_TYPES = [
@@ -115,6 +117,11 @@ FUZZ_SETTINGS = settings(
         HealthCheck.filter_too_much,
     ],
 )
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return replace(settings, **UNLIMITED_RATES)
 
 
 @pytest.fixture

@@ -11,18 +11,20 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
 import pytest
 from graphql import GraphQLObjectType, get_named_type, is_leaf_type
 
+from gateway.config import Settings
 from models import Subscriber
 from resolvers.demo import seed_demo
 from schema import schema
 from tests.support.hostile import (
     OWNER_PHONE,
+    UNLIMITED_RATES,
     assert_answered_not_crashed,
     leaf_slots,
     literal,
@@ -128,6 +130,11 @@ async def _post(http: httpx.AsyncClient, token: str, query: str, variables: dict
     )
     assert response.status_code != 500, (query, response.text)
     return response.json()
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return replace(settings, **UNLIMITED_RATES)
 
 
 def test_the_walk_finds_every_kind_of_argument():
