@@ -75,7 +75,7 @@ async def issue_partner_token(
     services: Services, client_id: str, client_secret: str, requested_scope: str | None, ip: str
 ) -> IssuedPartnerToken:
     now = services.clock()
-    failures_key = f"partner-auth-failures:{client_id[:64]}"
+    failures_key = f"partner-auth-failures:{_recordable(client_id)}"
     if await services.counters.count(failures_key) >= MAX_FAILED_CLIENT_AUTH_PER_HOUR:
         await _refused(services, client_id, ip, "too many failed attempts")
         raise TokenRequestError("invalid_client", "Client authentication failed.", 401)
@@ -117,12 +117,18 @@ async def issue_partner_token(
     return IssuedPartnerToken(token, int(PARTNER_TOKEN_LIFETIME.total_seconds()), " ".join(scopes))
 
 
+def _recordable(client_id: str) -> str:
+    """A client id as counters and the audit log can keep it: as long as a real one at
+    most, and without NUL (PostgreSQL refuses it in text, which made a refusal a 500)."""
+    return client_id[:MAX_CLIENT_ID_LENGTH].replace("\x00", "\ufffd")
+
+
 async def _refused(services: Services, client_id: str, ip: str, why: str) -> None:
     await audit.record(
         "partner_token",
         "refused",
         at=services.clock(),
-        partner_client_id=client_id[:64],
+        partner_client_id=_recordable(client_id),
         ip=ip,
         detail=why,
     )
