@@ -46,10 +46,10 @@ from bench.source import source_fingerprint
 RESULTS = Path(__file__).with_name("results")
 DEMO_OWNER = ("+79990000001", "demo-password-1")
 # The probe's p99 under hostile load must stay under this; --probe-p99-bound-ms overrides
-# it. Measured on the shared 2-core box at 1.6-3.1 s (bench/README.md), so 5 s is a guard
-# against regressions of today's code, not a target: the stalls are mostly the garbage
-# collector walking cached hostile documents; without it the same load gave 0.15-0.6 s.
-PROBE_P99_BOUND_MS = 5000.0
+# it. It was 1.6-3.1 s while the gateway cached every hostile document and its tokens made
+# reference cycles for the garbage collector to walk; without those, ~0.5 s on the shared
+# 2-core box (bench/README.md). 1 s leaves room for the box's swings.
+PROBE_P99_BOUND_MS = 1000.0
 
 
 def _say(message: str) -> None:
@@ -297,10 +297,14 @@ def _one_database(
             for row in hostile_rows:
                 if row.bad:
                     found.problem(f"{database} {row.kind}: {row.bad} bad answers {raw[row.kind]}")
+                shed = int(raw[row.kind].get("shed", 0))
+                if shed:
+                    # Not a failure: under the load each of its awaits waits a turn of the
+                    # event loop behind the other kinds' synchronous work, and the request
+                    # deadline (REQUEST_TIMEOUT) cancels it: 503 TIMEOUT, load shed.
+                    found.warning(f"{database} {row.kind}: {shed} shed by the request deadline")
                 if row.requests == 0:
-                    # Not a failure: the preflight showed it answered. Under the load each of
-                    # its awaits waits a turn of the event loop behind the other kinds'
-                    # synchronous work, so one request can outlast the run.
+                    # Not a failure either: the preflight showed it answered.
                     found.warning(f"{database} {row.kind}: no answer within the run (starved)")
             if probe.p99_ms > args.probe_p99_bound_ms:
                 found.problem(
@@ -308,6 +312,8 @@ def _one_database(
                     f"is over the bound of {args.probe_p99_bound_ms:g} ms"
                 )
             for record in gateway.problems():
+                if "REQUEST_TIMEOUT" in record:
+                    continue  # the deadline shedding load, counted as `shed` above
                 found.gateway_record(database, record)
     if source_fingerprint() != source:
         found.warning(f"{database}: the gateway's source changed during the run")

@@ -208,7 +208,7 @@ def many_fragments() -> str:
         f"balanceHistory(first: 1) {{ nodes {{ id kind amount {MONEY} }} {PAGE_INFO} }}",
         "account { id name } acceptsAccessRequests grants { id level active }",
     )
-    # Long names fill the 16 KiB the 2,000 tokens leave (a name is one token however long).
+    # Long names fill the bytes the token limit leaves (a name is one token however long).
     pad = "_" + "x" * 40
 
     def name(i: int, g: int) -> str:
@@ -248,8 +248,9 @@ def fragment_chain(links: int = 40) -> str:
     return "\n".join(parts)
 
 
-def repeated_field(copies: int = 300) -> str:
-    """(d) The same field 300 times: the overlap rule would compare ~45,000 pairs."""
+def repeated_field(copies: int = 200) -> str:
+    """(d) The same field 200 times, within the token and cost limits: the overlap rule
+    would compare ~20,000 pairs (and as many sub-selections); its budget stops it."""
     return f"query Copies{PLACEHOLDER} {{ " + "tariffs { name } " * copies + "}"
 
 
@@ -259,7 +260,8 @@ def deep_brackets(depth: int = 1000) -> str:
 
 
 def too_many_tokens() -> str:
-    """(d) 16 KiB of one-letter fields: the lexer stops at token 2,001."""
+    """(d) One-letter fields filling the size limit: the lexer stops one token past the
+    token limit."""
     head = f"query Tokens{PLACEHOLDER} {{ "
     return head + "a " * ((LIMITS.max_document_bytes - len(head) - ROOM) // 2) + "}"
 
@@ -292,25 +294,25 @@ def kinds() -> list[Kind]:
             many_fields(),
             True,
             None,
-            "owner: every field of her numbers, aliased, near 2000 tokens",
+            "owner: every field of her numbers, aliased, near the token limit",
         ),
         Kind(
             "many_fragments",
             many_fragments(),
             True,
             None,
-            "owner: long-named fragments, near 16 KiB and 2000 tokens",
+            "owner: long-named fragments, near the size and token limits",
         ),
         Kind("fragment_chain", fragment_chain(), False, "GRAPHQL_MAX_COST", "40 links, x2"),
         Kind(
-            "copies_300",
+            "copies_200",
             repeated_field(),
             False,
-            "GRAPHQL_MAX_COST",
-            "300 x tariffs { name }",
+            "GRAPHQL_MAX_FIELD_COMPARISONS",
+            "200 x tariffs { name }",
         ),
         Kind("brackets_1000", deep_brackets(), False, "GRAPHQL_MAX_DEPTH", "1000-deep [[["),
-        Kind("tokens_16k", too_many_tokens(), False, "GRAPHQL_MAX_TOKENS", "8000 tokens"),
+        Kind("tokens_8k", too_many_tokens(), False, "GRAPHQL_MAX_TOKENS", "4000 tokens"),
         Kind(
             "oversize_250k",
             oversize(),

@@ -35,6 +35,7 @@ function init(args)
   wrong = 0      -- the other outcome: answered when it must be refused, or the reverse
   internal = 0   -- an internal error in the answer
   server_5xx = 0
+  shed = 0       -- 503 TIMEOUT: the request deadline cancelled it (the gateway shedding load)
   other_status = 0
   body_bytes = 0
   prefix = prefix .. tag .. "_" .. id .. "_"
@@ -47,7 +48,9 @@ end
 
 function response(status, headers, body)
   body_bytes = body_bytes + #body
-  if status >= 500 then
+  if status == 503 and string.find(body, '"code":"TIMEOUT"', 1, true) then
+    shed = shed + 1
+  elseif status >= 500 then
     server_5xx = server_5xx + 1
   elseif status ~= 200 then
     other_status = other_status + 1
@@ -65,14 +68,14 @@ function response(status, headers, body)
   else
     wrong = wrong + 1
   end
-  if max_requests > 0 and answered + refused + wrong + internal >= max_requests then
+  if max_requests > 0 and answered + refused + wrong + internal + shed >= max_requests then
     wrk.thread:stop()
   end
 end
 
 function done(summary, latency, requests)
   local totals = {answered = 0, refused = 0, wrong = 0, internal = 0, server_5xx = 0,
-                  other_status = 0, body_bytes = 0}
+                  shed = 0, other_status = 0, body_bytes = 0}
   for _, thread in ipairs(threads) do
     for key, _ in pairs(totals) do
       totals[key] = totals[key] + thread:get(key)
@@ -82,10 +85,11 @@ function done(summary, latency, requests)
   io.write(string.format(
     'BENCH_JSON {"requests": %.0f, "duration_s": %.6f, "p50_ms": %.3f, "p99_ms": %.3f, '
       .. '"mean_ms": %.3f, "max_ms": %.3f, "answered": %.0f, "refused": %.0f, '
-      .. '"wrong": %.0f, "internal": %.0f, "server_5xx": %.0f, "other_status": %.0f, '
-      .. '"body_bytes": %.0f, "transport_errors": %.0f, "timeouts": %.0f}\n',
+      .. '"wrong": %.0f, "internal": %.0f, "server_5xx": %.0f, "shed": %.0f, '
+      .. '"other_status": %.0f, "body_bytes": %.0f, "transport_errors": %.0f, "timeouts": %.0f}\n',
     summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3,
     latency:percentile(99) / 1e3, latency.mean / 1e3, latency.max / 1e3, totals.answered,
-    totals.refused, totals.wrong, totals.internal, totals.server_5xx, totals.other_status,
+    totals.refused, totals.wrong, totals.internal, totals.server_5xx, totals.shed,
+    totals.other_status,
     totals.body_bytes, e.connect + e.read + e.write, e.timeout))
 end

@@ -15,9 +15,9 @@ class DocumentLimits:
     max_depth: int = 10  # nested selection sets, counted through fragments
     max_aliases: int = 15  # aliased fields, counted through fragments
     max_directives: int = 50  # directive uses, counted through fragments
-    max_tokens: int = 2000  # lexical tokens of the document
+    max_tokens: int = 1000  # lexical tokens of the document
     max_cost: int = 5000  # fields, list fields multiplied by `first` or the list's maximum
-    max_document_bytes: int = 16_384  # the query text, UTF-8
+    max_document_bytes: int = 8192  # the query text, UTF-8
     max_json_depth: int = 32  # nesting of the JSON body and of variables
     # Pairs of same-named fields the overlap rule may compare (its work is quadratic).
     max_field_comparisons: int = 3000

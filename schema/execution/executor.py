@@ -20,6 +20,7 @@ from graphql.pyutils import Path, Undefined
 from graphql.pyutils.gather_with_cancel import gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from schema.document_checks import DOCUMENTS
 from schema.execution.plans import (
     LEAF,
     LIST,
@@ -73,9 +74,10 @@ class KabinetExecutor(SuggestionsByPolicy, StrawberryGraphQLCoreExecutionContext
     def collect_subfields(
         self, return_type: GraphQLObjectType, field_details_list: FieldDetailsList
     ) -> CollectedFields:
-        # graphql-core memoises this per request; a cached document selects the same on
-        # every request, so it is memoised across requests too, whenever nothing but the
-        # document decides it (no variables, no @defer, no fragment arguments).
+        # graphql-core memoises this per request; a kept document (one that came back,
+        # schema/document_checks.py) selects the same on every request, so it is memoised
+        # across requests too, whenever nothing but the document decides it (no
+        # variables, no @defer, no fragment arguments).
         # Keyed by ids (hashing a GraphQL type hashes more than its identity); the value
         # keeps the field details alive so that their id is not reused in this request.
         memo = self._collected_memo
@@ -83,9 +85,13 @@ class KabinetExecutor(SuggestionsByPolicy, StrawberryGraphQLCoreExecutionContext
         cached = memo.get(memo_key)
         if cached is not None:
             return cached[1]
-        if self.operation.variable_definitions or any(
-            d.defer_usage is not None or d.fragment_variable_values is not None
-            for d in field_details_list
+        if (
+            self.operation.variable_definitions
+            or not DOCUMENTS.keeps(self.operation)  # a document that may not come back
+            or any(
+                d.defer_usage is not None or d.fragment_variable_values is not None
+                for d in field_details_list
+            )
         ):
             collected = super().collect_subfields(return_type, field_details_list)
             memo[memo_key] = (field_details_list, collected)

@@ -36,7 +36,12 @@ def check_text(query: str, limits: DocumentLimits) -> None:
     bound = nesting_bound(limits)
     try:
         token = lexer.advance()
-        while token.kind is not TokenKind.EOF:
+        while True:
+            # The lexer links tokens both ways; cut the way back so the tokens are freed
+            # with the lexer rather than by the cyclic garbage collector.
+            token.prev = None
+            if token.kind is TokenKind.EOF:
+                break
             tokens += 1
             if tokens > limits.max_tokens:
                 raise limit_error(
