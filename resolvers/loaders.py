@@ -35,9 +35,29 @@ class PartnerAppByIdLoader(DataLoader[int, Row | None]):
         return [by_id.get(key) for key in keys]
 
 
+# What a Grant is made from (schema/types/grant.py), wherever the row is read.
+GRANT_COLUMNS = (
+    "id",
+    "number_id",
+    "level",
+    "expires_at",
+    "revoked_at",
+    "created_at",
+    "topup_monthly_limit",
+    "grantee_subscriber_id",
+    "grantee_partner_id",
+    "granted_by_id",
+    "source",
+)
+
+
 class GrantsByNumberLoader(DataLoader[int, list[Row]]):
     async def batch_load_fn(self, keys: list[int]) -> list[list[Row]]:
-        rows = await AccessGrant.filter(number_id__in=keys).order_by("id").values()
+        rows = (
+            await AccessGrant.filter(number_id__in=keys)
+            .order_by("id")
+            .values(*GRANT_COLUMNS, msisdn="number__msisdn")
+        )
         by_number: dict[int, list[Row]] = defaultdict(list)
         for row in rows:
             by_number[row["number_id"]].append(row)

@@ -14,10 +14,13 @@ from strawberry.types.graphql import OperationType
 from resolvers.errors import ClientError
 from schema.document_checks import DocumentChecks
 from schema.execution import executor_for
+from schema.ids import not_found_for_undecodable_id
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.rate_limit import RateLimitExtension
 from schema.subscription import Subscription
+from schema.text import unfit_text_error, unfit_text_in
+from schema.types.scalars import SCALAR_OVERRIDES
 
 log = logging.getLogger("kabinet.errors")
 
@@ -30,6 +33,8 @@ _ONE_SHOT = {OperationType.QUERY, OperationType.MUTATION}
 
 def _should_mask(error: GraphQLError) -> bool:
     original = error.original_error
+    if not_found_for_undecodable_id(error) is not None:
+        return True  # replaced (not logged) by MaskInternalErrors.anonymise_error
     if original is None or isinstance(original, _CLIENT_FAULTS):
         return False  # syntax/validation errors and errors we raise on purpose are for the client
     if isinstance(original, GraphQLError):
@@ -40,9 +45,14 @@ def _should_mask(error: GraphQLError) -> bool:
 
 class MaskInternalErrors(MaskErrors):
     """Internal errors reach the client as one message with a code and the request id;
-    the log line written in `_should_mask` carries the same id with the traceback."""
+    the log line written in `_should_mask` carries the same id with the traceback. An id
+    strawberry could not decode (in its argument conversion, before any resolver) gets
+    its answer instead: NOT_FOUND, like an id that names nothing."""
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        answered = not_found_for_undecodable_id(error)
+        if answered is not None:
+            return answered
         masked = super().anonymise_error(error)
         request_id = getattr(self.execution_context.context, "request_id", "") or "-"
         masked.extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
@@ -68,15 +78,20 @@ class KabinetSchema(strawberry.Schema):
     async def execute(  # type: ignore[override]
         self,
         query: str | None,
+        variable_values: dict[str, Any] | None = None,
         *args: Any,
         allowed_operation_types: Iterable[OperationType] | None = None,
         **kwargs: Any,
     ) -> ExecutionResult:
+        if unfit_text_in(variable_values):  # literals: TextInLiterals, in validation
+            return ExecutionResult(data=None, errors=[unfit_text_error()])
         # Subscriptions are served over the WebSocket (graphql-transport-ws, schema.subscribe).
         # Executed once over HTTP, a subscription would answer `null` as if that were data:
         # refused instead (strawberry's view answers 400 "subscriptions are not allowed").
         allowed = set(allowed_operation_types or _ONE_SHOT) - {OperationType.SUBSCRIPTION}
-        return await super().execute(query, *args, allowed_operation_types=allowed, **kwargs)
+        return await super().execute(
+            query, variable_values, *args, allowed_operation_types=allowed, **kwargs
+        )
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         # Errors a client caused are answers, not incidents; internal ones are logged (with
@@ -90,6 +105,8 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
+        # Strict Decimal (money) and DateTime under their usual names (types/scalars.py).
+        scalar_overrides=SCALAR_OVERRIDES,
         extensions=[
             # Factories, not instances: strawberry builds them per request; the caches
             # live at module level, shared by every request. The document limits of the

@@ -38,6 +38,7 @@ from resolvers.policy import DocumentLimits, RequestPolicy
 from schema import validation_cache
 from schema.limits import analyse, budgeted_overlap_rule, check_document, check_text
 from schema.limits.analysis import Analysis
+from schema.text import TextInLiterals
 
 CACHE_SIZE = 256  # documents kept
 REMEMBERED_TEXTS = 4096  # texts seen once, remembered (as hashes) to admit on a second sighting
@@ -63,8 +64,8 @@ def validation_rules(
     comparison_budget: int, introspection: bool, variables: bool = True
 ) -> tuple[type, ...]:
     """graphql-core's specified rules, the overlap rule on a budget, strawberry's two
-    (as its own validation adds them), in production no introspection, and without
-    variables none of the rules about them."""
+    (as its own validation adds them), ours on text, in production no introspection, and
+    without variables none of the rules about them."""
     overlap = budgeted_overlap_rule(comparison_budget)
     rules = (
         *(
@@ -74,6 +75,7 @@ def validation_rules(
         ),
         MaybeNullValidationRule,
         OneOfInputValidationRule,
+        TextInLiterals,  # text no database can keep (schema/text.py)
     )
     return rules if introspection else (*rules, NoSchemaIntrospectionCustomRule)
 

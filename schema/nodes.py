@@ -15,21 +15,19 @@ from resolvers.access.requests import REQUEST_COLUMNS
 from resolvers.context import RequestContext
 from resolvers.errors import NotFound
 from resolvers.identity.sessions import list_sessions
+from schema.ids import NO_SUCH_ID, NOT_AN_ID, decode, pk_of
 from schema.types import access_request, account, catalog, grant, identity, number, subscriber
 
 Info = strawberry.Info[RequestContext, None]
 
 
 async def resolve_node(info: Info, global_id: str) -> relay.Node:
-    try:
-        gid = relay.GlobalID.from_id(global_id)
-        pk = int(gid.node_id)
-    except (ValueError, TypeError) as exc:
-        raise NotFound("No object has this id.") from exc
-    resolver = _RESOLVERS.get(gid.type_name)
-    found = await resolver(info, pk) if resolver else None
+    gid = decode(global_id)
+    resolver = _RESOLVERS.get(gid.type_name) if gid else None
+    pk = pk_of(gid, gid.type_name) if gid else NOT_AN_ID
+    found = await resolver(info, pk) if resolver and pk != NOT_AN_ID else None
     if found is None:
-        raise NotFound("No object has this id.")
+        raise NotFound(NO_SUCH_ID)
     return found
 
 

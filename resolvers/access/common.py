@@ -10,23 +10,9 @@ from permissions.levels import Level
 from permissions.viewer import Viewer
 from resolvers.errors import BadUserInput, Forbidden, NotFound, Unauthenticated
 from resolvers.identity.phones import normalise_phone
-from resolvers.loaders import Loaders
+from resolvers.loaders import GRANT_COLUMNS, Loaders
 from resolvers.money.amounts import to_minor_units
 from resolvers.reach import NumberRow
-
-GRANT_COLUMNS = (
-    "id",
-    "number_id",
-    "level",
-    "expires_at",
-    "revoked_at",
-    "created_at",
-    "topup_monthly_limit",
-    "grantee_subscriber_id",
-    "grantee_partner_id",
-    "granted_by_id",
-    "source",
-)
 
 
 async def grant_rows(query: Any) -> list[dict[str, Any]]:

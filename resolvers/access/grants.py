@@ -8,7 +8,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from models import AccessGrant, AccessLevel, GrantSource, PartnerApp, Subscriber
+from models import AccessGrant, AccessLevel, GrantSource, Subscriber
 from permissions.levels import Level
 from permissions.viewer import Viewer
 from resolvers import audit
@@ -20,6 +20,7 @@ from resolvers.access.common import (
     subscriber_of,
 )
 from resolvers.errors import BadUserInput, NotFound
+from resolvers.identity.partners import partner_app_by_client_id
 from resolvers.identity.phones import normalise_phone
 from resolvers.loaders import Loaders
 from resolvers.services import Services
@@ -71,7 +72,7 @@ async def grant_access(
             raise BadUserInput("You already own this number.", field="granteePhone")
         grantee["grantee_subscriber_id"] = subscriber.id
     else:
-        app = await PartnerApp.get_or_none(client_id=partner_client_id, is_active=True)
+        app = await partner_app_by_client_id(partner_client_id, active_only=True)
         if app is None:
             raise BadUserInput("No active partner app has this client id.", field="partnerClientId")
         grantee["grantee_partner_id"] = app.id

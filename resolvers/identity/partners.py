@@ -17,6 +17,19 @@ SCOPES = ("numbers:read", "balance:read", "usage:read", "topup", "manage", "topu
 MAX_FAILED_CLIENT_AUTH_PER_HOUR = 20
 
 
+# PartnerApp.client_id is a VARCHAR(64): tortoise refuses to even look a longer value up
+# (a ValidationError, not "no such app"), so a longer one is answered as no app here.
+MAX_CLIENT_ID_LENGTH = 64
+
+
+async def partner_app_by_client_id(client_id: str, *, active_only: bool) -> PartnerApp | None:
+    """The app with this client id; None for any text that cannot be one."""
+    if not client_id or len(client_id) > MAX_CLIENT_ID_LENGTH or "\x00" in client_id:
+        return None
+    found = await PartnerApp.get_or_none(client_id=client_id)
+    return found if found and (found.is_active or not active_only) else None
+
+
 class UnknownScope(ValueError):
     pass
 
@@ -62,11 +75,11 @@ async def issue_partner_token(
     services: Services, client_id: str, client_secret: str, requested_scope: str | None, ip: str
 ) -> IssuedPartnerToken:
     now = services.clock()
-    failures_key = f"partner-auth-failures:{client_id[:64]}"
+    failures_key = f"partner-auth-failures:{_recordable(client_id)}"
     if await services.counters.count(failures_key) >= MAX_FAILED_CLIENT_AUTH_PER_HOUR:
         await _refused(services, client_id, ip, "too many failed attempts")
         raise TokenRequestError("invalid_client", "Client authentication failed.", 401)
-    app = await PartnerApp.get_or_none(client_id=client_id)
+    app = await partner_app_by_client_id(client_id, active_only=False)
     stored_hash = app.secret_hash if app else None
     if not await verify_password(stored_hash, client_secret) or app is None or not app.is_active:
         await services.counters.increment(failures_key, 3600)
@@ -104,12 +117,18 @@ async def issue_partner_token(
     return IssuedPartnerToken(token, int(PARTNER_TOKEN_LIFETIME.total_seconds()), " ".join(scopes))
 
 
+def _recordable(client_id: str) -> str:
+    """A client id as counters and the audit log can keep it: as long as a real one at
+    most, and without NUL (PostgreSQL refuses it in text, which made a refusal a 500)."""
+    return client_id[:MAX_CLIENT_ID_LENGTH].replace("\x00", "\ufffd")
+
+
 async def _refused(services: Services, client_id: str, ip: str, why: str) -> None:
     await audit.record(
         "partner_token",
         "refused",
         at=services.clock(),
-        partner_client_id=client_id[:64],
+        partner_client_id=_recordable(client_id),
         ip=ip,
         detail=why,
     )

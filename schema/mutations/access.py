@@ -13,6 +13,7 @@ from resolvers.access import requests as access_requests
 from resolvers.context import RequestContext
 from resolvers.identity.phones import normalise_phone
 from schema.directives import access_mutation
+from schema.ids import pk_of
 from schema.mutations.locate import number_named
 from schema.types.access_level import AccessLevel, GrantLevel
 from schema.types.access_request import AccessRequest
@@ -22,18 +23,12 @@ Info = strawberry.Info[RequestContext, None]
 OWNER = AccessLevel.OWNER
 
 
-def _pk(global_id: relay.GlobalID, type_name: str) -> int:
-    """The database id inside a global id of the expected type; 0 (never an id) otherwise."""
-    node_id = global_id.node_id
-    return int(node_id) if global_id.type_name == type_name and node_id.isdigit() else 0
-
-
 async def _number_of_grant(info: Info, kwargs: dict[str, Any]) -> int | None:
-    return await grants.number_of_grant(_pk(kwargs["grant_id"], "Grant"))
+    return await grants.number_of_grant(pk_of(kwargs["grant_id"], "Grant"))
 
 
 async def _number_of_request(info: Info, kwargs: dict[str, Any]) -> int | None:
-    return await access_requests.number_of_request(_pk(kwargs["id"], "AccessRequest"))
+    return await access_requests.number_of_request(pk_of(kwargs["id"], "AccessRequest"))
 
 
 @strawberry.input
@@ -100,7 +95,7 @@ class AccessMutation:
     async def revoke_access(self, info: Info, grant_id: relay.GlobalID) -> Grant:
         ctx = info.context
         row = await grants.revoke_access(
-            ctx.services, ctx.loaders, ctx.viewer, _pk(grant_id, "Grant")
+            ctx.services, ctx.loaders, ctx.viewer, pk_of(grant_id, "Grant")
         )
         return _grant(info, row)
 
@@ -157,7 +152,7 @@ class AccessMutation:
             ctx.services,
             ctx.loaders,
             ctx.viewer,
-            _pk(id, "AccessRequest"),
+            pk_of(id, "AccessRequest"),
             StoredLevel(level.value) if level else None,
             expires_at,
         )
@@ -174,14 +169,14 @@ class AccessMutation:
     ) -> AccessRequest:
         ctx = info.context
         row = await access_requests.deny(
-            ctx.services, ctx.viewer, _pk(id, "AccessRequest"), block=block_requester
+            ctx.services, ctx.viewer, pk_of(id, "AccessRequest"), block=block_requester
         )
         return _request(info, row)
 
     @strawberry.mutation(description="The asker takes back a pending request.")
     async def withdraw_access_request(self, info: Info, id: relay.GlobalID) -> AccessRequest:
         ctx = info.context
-        row = await access_requests.withdraw(ctx.services, ctx.viewer, _pk(id, "AccessRequest"))
+        row = await access_requests.withdraw(ctx.services, ctx.viewer, pk_of(id, "AccessRequest"))
         return _request(info, row)
 
     @strawberry.mutation(

@@ -6,6 +6,7 @@ from strawberry import relay
 from resolvers.context import RequestContext
 from resolvers.identity import password_change, sessions, sign_in
 from resolvers.identity.sessions import TokenPair
+from schema.ids import pk_of
 from schema.types.identity import (
     AuthPayload,
     RevokedSessionsPayload,
@@ -81,9 +82,8 @@ class IdentityMutation:
     @strawberry.mutation(description="Revokes one of the viewer's sessions.")
     async def revoke_session(self, info: Info, id: relay.GlobalID) -> RevokedSessionsPayload:
         ctx = info.context
-        session_pk = int(id.node_id) if id.type_name == "Session" and id.node_id.isdigit() else 0
         revoked = await sessions.revoke_own_session(
-            ctx.services, ctx.viewer, session_pk, ctx.client_ip
+            ctx.services, ctx.viewer, pk_of(id, "Session"), ctx.client_ip
         )
         return RevokedSessionsPayload(revoked_sessions=revoked)
 

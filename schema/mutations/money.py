@@ -17,6 +17,7 @@ from resolvers.money.amounts import to_minor_units
 from resolvers.money.payments import announce_balance
 from resolvers.reach import NumberRow
 from schema.directives import access_mutation
+from schema.ids import pk_of
 from schema.lookahead import selects_any
 from schema.mutations.locate import number_named
 from schema.types.access_level import AccessLevel
@@ -49,16 +50,6 @@ class TopUpPayload:
     payment: Payment
     number: Number | None = strawberry.field(
         description="The number as the viewer may see it (null for a payment agent)."
-    )
-
-
-def _pk(global_id: relay.GlobalID | None, type_name: str) -> int | None:
-    if global_id is None:
-        return None
-    return (
-        int(global_id.node_id)
-        if global_id.type_name == type_name and global_id.node_id.isdigit()
-        else 0
     )
 
 
@@ -100,7 +91,11 @@ class MoneyMutation:
                 msisdn=input.msisdn,
                 amount=input.amount,
                 idempotency_key=input.idempotency_key,
-                payment_method_id=_pk(input.payment_method_id, "PaymentCard"),
+                payment_method_id=(
+                    pk_of(input.payment_method_id, "PaymentCard")
+                    if input.payment_method_id is not None
+                    else None
+                ),
                 card_token=input.card_token,
             ),
         )
@@ -120,7 +115,7 @@ class MoneyMutation:
     @strawberry.mutation(description="Removes a saved card.")
     async def remove_payment_card(self, info: Info, id: relay.GlobalID) -> PaymentCard:
         ctx = info.context
-        card_id = _pk(id, "PaymentCard") or 0
+        card_id = pk_of(id, "PaymentCard")
         return PaymentCard.from_row(await cards.remove_card(ctx.services, ctx.viewer, card_id))
 
     @access_mutation(
@@ -161,7 +156,7 @@ class MoneyMutation:
             autopay.AutopaySettings(
                 kind=StoredAutopayKind(input.kind.value),
                 amount=input.amount,
-                card_id=_pk(input.payment_method_id, "PaymentCard") or 0,
+                card_id=pk_of(input.payment_method_id, "PaymentCard"),
                 threshold=input.threshold,
                 day_of_month=input.day_of_month,
                 monthly_cap=input.monthly_cap,

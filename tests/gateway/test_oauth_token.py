@@ -118,3 +118,13 @@ async def test_partner_secret_is_stored_only_as_argon2_hash(partner):
     stored = await PartnerApp.get(id=app.id)
     assert stored.secret_hash.startswith("$argon2id$")
     assert secret not in stored.secret_hash
+
+
+@pytest.mark.parametrize("client_id", ["x" * 10_000, "pa_\x00", "\x00"])
+async def test_app_sending_a_client_id_no_app_can_have_is_refused_not_crashed(http, client_id):
+    # Was a 500 on PostgreSQL: it refuses a NUL in the counter key and the audit row of the
+    # refusal. (A 10,000-character id is refused earlier, as a malformed request.)
+    data = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": "s"}
+    response = await token(http, data)
+    assert response.status_code in {400, 401}
+    assert response.json()["error"] in {"invalid_client", "invalid_request"}

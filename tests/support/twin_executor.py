@@ -48,7 +48,11 @@ def _rate_limited(result: ExecutionResult) -> bool:
 
 
 def _answer(result: ExecutionResult) -> tuple[Any, list[dict[str, Any]]]:
-    return result.data, [error.formatted for error in result.errors or []]
+    # Errors in a stable order: the spec gives the list none, and graphql-core's follows
+    # which awaits finish first, so two async fields that both fail (`node` NOT_FOUND, an
+    # `@access` FORBIDDEN under `number`) may come in either order from either executor.
+    errors = [error.formatted for error in result.errors or []]
+    return result.data, sorted(errors, key=lambda error: repr(sorted(error.items())))
 
 
 @dataclass
