@@ -12,7 +12,7 @@ from models.access import (
     GrantSource,
 )
 from models.accounts import Account, Number, NumberStatus
-from models.catalog import NumberService, Service, Tariff
+from models.catalog import NumberService, Service, ServiceExclusion, ServiceTariff, Tariff
 from models.identity import (
     AccessToken,
     AuditEvent,
@@ -75,7 +75,9 @@ __all__ = [
     "RequestKind",
     "RequestStatus",
     "Service",
+    "ServiceExclusion",
     "ServiceRequest",
+    "ServiceTariff",
     "Session",
     "SignInMethod",
     "Subscriber",

@@ -15,6 +15,7 @@ from aiodataloader import DataLoader
 
 from models import AccessGrant, NumberService, PartnerApp, Service, Subscriber
 from permissions.viewer import Viewer
+from resolvers.catalog import Catalogue, load_catalogue
 from resolvers.reach import Reach, load_reach
 from resolvers.services import Services
 
@@ -65,6 +66,14 @@ class ServiceByIdLoader(DataLoader[int, Row | None]):
         return [by_id.get(key) for key in keys]
 
 
+class CatalogueLoader(DataLoader[int, Catalogue]):
+    """The whole catalogue, once per request (the only key is 0)."""
+
+    async def batch_load_fn(self, keys: list[int]) -> list[Catalogue]:
+        catalogue = await load_catalogue()
+        return [catalogue for _ in keys]
+
+
 class Loaders:
     def __init__(self, viewer: Viewer | None = None, services: Services | None = None) -> None:
         self.viewer = viewer
@@ -108,6 +117,9 @@ class Loaders:
     def forget_reach(self) -> None:
         """After a mutation changed who may reach what, later fields must see it."""
         self._reach = None
+
+    async def catalogue(self) -> Catalogue:
+        return await self.get(CatalogueLoader).load(0)
 
     @property
     def subscriber_by_id(self) -> SubscriberByIdLoader:

@@ -30,6 +30,8 @@ SELECT n.id, n.msisdn, n.label, n.account_id, n.user_id, n.tariff_id, n.status,
        t.code AS t_code, t.name AS t_name, t.description AS t_description,
        t.monthly_fee AS t_monthly_fee, t.currency AS t_currency, t.minutes AS t_minutes,
        t.sms AS t_sms, t.data_mb AS t_data_mb, t.tags AS t_tags,
+       t.is_archived AS t_is_archived, t.minute_price AS t_minute_price,
+       t.sms_price AS t_sms_price, t.mb_price AS t_mb_price,
        g.level AS grant_level, g.expires_at AS grant_expires_at
 FROM numbers n
 LEFT JOIN balances b ON b.number_id = n.id
@@ -83,6 +85,10 @@ _TARIFF_FIELDS = (
     "sms",
     "data_mb",
     "tags",
+    "is_archived",
+    "minute_price",
+    "sms_price",
+    "mb_price",
 )
 
 
