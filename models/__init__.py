@@ -24,6 +24,7 @@ from models.identity import (
     SignInMethod,
 )
 from models.ledger import Balance, LedgerEntry, LedgerKind
+from models.operations import ActorRole, Operation, OperationKind, OperationStatus
 from models.partners import PartnerApp
 from models.payments import (
     AutopayKind,
@@ -53,6 +54,7 @@ __all__ = [
     "AccessRequestStatus",
     "AccessToken",
     "Account",
+    "ActorRole",
     "AuditEvent",
     "AutopayKind",
     "AutopayRule",
@@ -66,6 +68,9 @@ __all__ = [
     "NumberService",
     "NumberStatus",
     "OneTimeCode",
+    "Operation",
+    "OperationKind",
+    "OperationStatus",
     "PartnerApp",
     "Payment",
     "PaymentCard",

@@ -13,7 +13,16 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
-from models import AccessGrant, NumberService, PartnerApp, Service, Subscriber
+from models import (
+    AccessGrant,
+    NumberService,
+    Operation,
+    OperationKind,
+    OperationStatus,
+    PartnerApp,
+    Service,
+    Subscriber,
+)
 from permissions.viewer import Viewer
 from resolvers.catalog import Catalogue, load_catalogue
 from resolvers.reach import Reach, load_reach
@@ -64,6 +73,17 @@ class ServiceByIdLoader(DataLoader[int, Row | None]):
         for service_id, row in by_id.items():
             self.prime(service_id, row)
         return [by_id.get(key) for key in keys]
+
+
+class PendingTariffChangeByNumberLoader(DataLoader[int, Row | None]):
+    """The tariff change each number has scheduled for its next period, if any."""
+
+    async def batch_load_fn(self, keys: list[int]) -> list[Row | None]:
+        rows = await Operation.filter(
+            number_id__in=keys, kind=OperationKind.TARIFF_CHANGE, status=OperationStatus.CREATED
+        ).values()
+        by_number = {row["number_id"]: row for row in rows}
+        return [by_number.get(key) for key in keys]
 
 
 class CatalogueLoader(DataLoader[int, Catalogue]):
@@ -120,6 +140,10 @@ class Loaders:
 
     async def catalogue(self) -> Catalogue:
         return await self.get(CatalogueLoader).load(0)
+
+    @property
+    def pending_tariff_change_by_number(self) -> PendingTariffChangeByNumberLoader:
+        return self.get(PendingTariffChangeByNumberLoader)
 
     @property
     def subscriber_by_id(self) -> SubscriberByIdLoader:

@@ -21,6 +21,7 @@ from schema.directives import access_field
 from schema.types.access_level import AccessLevel
 from schema.types.catalog import Service, Tariff
 from schema.types.money import Money
+from schema.types.operation import Operation
 from schema.types.payments import LedgerEntryConnection, LedgerKind, PaymentConnection
 from schema.types.subscriber import Subscriber
 from schema.types.trust_autopay import (
@@ -119,6 +120,15 @@ class Number(relay.Node):
             ConnectedService(service=Service.from_row(service), connected_at=c["connected_at"])
             for c, service in zip(connections, services, strict=True)
         ]
+
+    @access_field(
+        FULL,
+        scope=SEE_NUMBERS,
+        description="The tariff change scheduled for the next period, if any.",
+    )
+    async def pending_tariff_change(self, info: Info) -> Operation | None:
+        row = await info.context.loaders.pending_tariff_change_by_number.load(self.row.id)
+        return Operation.from_row(row) if row else None
 
     @access_field(FULL, scope="balance:read", description="Top-ups, newest first.")
     async def payments(
