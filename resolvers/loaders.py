@@ -24,9 +24,12 @@ from models import (
     Subscriber,
 )
 from permissions.viewer import Viewer
+from resolvers.allowances import Allowance, allowances
+from resolvers.billing_period import period_containing
 from resolvers.catalog import Catalogue, load_catalogue
 from resolvers.reach import Reach, load_reach
 from resolvers.services import Services
+from resolvers.usage_totals import Window, usage_in
 
 Row = dict[str, Any]
 
@@ -94,6 +97,34 @@ class CatalogueLoader(DataLoader[int, Catalogue]):
         return [catalogue for _ in keys]
 
 
+class AllowancesByNumberLoader(DataLoader[int, list[Allowance]]):
+    """What is left of each number's bundles this period: for a whole tree, one statement
+    for the usage, one for the connected services, one for the service catalogue."""
+
+    def __init__(self, loaders: Loaders) -> None:
+        super().__init__()
+        self.loaders = loaders
+
+    async def batch_load_fn(self, keys: list[int]) -> list[list[Allowance]]:
+        assert self.loaders.services is not None
+        reach = await self.loaders.reach()
+        now = self.loaders.services.clock()
+        rows = [reach.numbers[key] for key in keys]
+        periods = [period_containing(row.activated_at, now) for row in rows]
+        windows = [Window(row.id, p.start, p.end) for row, p in zip(rows, periods, strict=True)]
+        used, connections = await asyncio.gather(
+            usage_in(windows), self.loaders.services_by_number.load_many(keys)
+        )
+        service_ids = sorted({c["service_id"] for conns in connections for c in conns})
+        catalogue = dict(
+            zip(service_ids, await self.loaders.service_by_id.load_many(service_ids), strict=True)
+        )
+        return [
+            allowances(row.tariff, [catalogue[c["service_id"]] for c in conns], spent, period)
+            for row, conns, spent, period in zip(rows, connections, used, periods, strict=True)
+        ]
+
+
 class Loaders:
     def __init__(self, viewer: Viewer | None = None, services: Services | None = None) -> None:
         self.viewer = viewer
@@ -140,6 +171,13 @@ class Loaders:
 
     async def catalogue(self) -> Catalogue:
         return await self.get(CatalogueLoader).load(0)
+
+    @property
+    def allowances_by_number(self) -> AllowancesByNumberLoader:
+        loader = self._made.get(AllowancesByNumberLoader)
+        if loader is None:
+            loader = self._made[AllowancesByNumberLoader] = AllowancesByNumberLoader(self)
+        return loader  # type: ignore[return-value]
 
     @property
     def pending_tariff_change_by_number(self) -> PendingTariffChangeByNumberLoader:

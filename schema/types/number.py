@@ -19,6 +19,7 @@ from resolvers.money import history, trust
 from resolvers.reach import NumberRow, Reach
 from schema.directives import access_field
 from schema.types.access_level import AccessLevel
+from schema.types.allowance import Allowance
 from schema.types.catalog import Service, Tariff
 from schema.types.money import Money
 from schema.types.operation import Operation
@@ -120,6 +121,16 @@ class Number(relay.Node):
             ConnectedService(service=Service.from_row(service), connected_at=c["connected_at"])
             for c, service in zip(connections, services, strict=True)
         ]
+
+    @access_field(
+        FULL,
+        scope="usage:read",
+        description="What is left of this billing period's minutes, SMS and data: one item "
+        "per kind.",
+    )
+    async def allowances(self, info: Info) -> list[Allowance] | None:
+        found = await info.context.loaders.allowances_by_number.load(self.row.id)
+        return [Allowance.of(item) for item in found]
 
     @access_field(
         FULL,

@@ -69,3 +69,19 @@ async def test_readme_walk_through_tariffs_and_services_as_the_demo_owner(gql, v
     dropped = (await gql(DISCONNECT, token=token)).ok()["disconnectService"]
     assert dropped["operation"]["service"] == {"name": "Защита от спама"}
     assert {"service": {"name": "Защита от спама"}} not in dropped["number"]["services"]
+
+
+TABLET_ALLOWANCES = """
+{ number(msisdn: "+79990000004") { tariff { name } allowances { kind total used remaining } } }
+"""
+
+
+async def test_readme_bundles_of_the_demo_tablet_as_the_demo_owner(gql, viewers):
+    await seed_demo()
+    owner = await Subscriber.get(phone=DEMO_PHONES["owner"])
+    data = (await gql(TABLET_ALLOWANCES, token=await viewers.token_for(owner))).ok()["number"]
+    assert data["tariff"] == {"name": "Для планшета"}
+    minutes, sms, internet = data["allowances"]
+    assert (minutes["total"], sms["total"], internet["total"]) == (0, 0, 30 * 1024 + 10 * 1024)
+    assert internet["used"] > 0
+    assert internet["remaining"] == max(0, internet["total"] - internet["used"])
