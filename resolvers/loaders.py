@@ -25,9 +25,10 @@ from models import (
 )
 from permissions.viewer import Viewer
 from resolvers.allowances import Allowance, allowances
-from resolvers.billing_period import period_containing
+from resolvers.billing_period import full_periods_before, period_containing
 from resolvers.catalog import Catalogue, load_catalogue
 from resolvers.reach import Reach, load_reach
+from resolvers.recommendations import PERIODS, Recommendation, recommend
 from resolvers.services import Services
 from resolvers.usage_totals import Window, usage_in
 
@@ -125,6 +126,39 @@ class AllowancesByNumberLoader(DataLoader[int, list[Allowance]]):
         ]
 
 
+class RecommendedTariffsByNumberLoader(DataLoader[int, list[Recommendation]]):
+    """For a whole tree: one statement for the usage of every number's last three full
+    periods, one for the connected services, the catalogue once per request."""
+
+    def __init__(self, loaders: Loaders) -> None:
+        super().__init__()
+        self.loaders = loaders
+
+    async def batch_load_fn(self, keys: list[int]) -> list[list[Recommendation]]:
+        assert self.loaders.services is not None
+        reach = await self.loaders.reach()
+        now = self.loaders.services.clock()
+        rows = [reach.numbers[key] for key in keys]
+        periods = [full_periods_before(row.activated_at, now, PERIODS) for row in rows]
+        windows = [
+            Window(row.id, p.start, p.end)
+            for row, ps in zip(rows, periods, strict=True)
+            for p in ps
+        ]
+        used, connections, catalogue = await asyncio.gather(
+            usage_in(windows),
+            self.loaders.services_by_number.load_many(keys),
+            self.loaders.catalogue(),
+        )
+        found, at = [], 0
+        for row, ps, conns in zip(rows, periods, connections, strict=True):
+            spent = used[at : at + len(ps)]
+            at += len(ps)
+            service_ids = [c["service_id"] for c in conns]
+            found.append(recommend(catalogue, row.tariff_id, spent, service_ids))
+        return found
+
+
 class Loaders:
     def __init__(self, viewer: Viewer | None = None, services: Services | None = None) -> None:
         self.viewer = viewer
@@ -177,6 +211,14 @@ class Loaders:
         loader = self._made.get(AllowancesByNumberLoader)
         if loader is None:
             loader = self._made[AllowancesByNumberLoader] = AllowancesByNumberLoader(self)
+        return loader  # type: ignore[return-value]
+
+    @property
+    def recommended_tariffs_by_number(self) -> RecommendedTariffsByNumberLoader:
+        loader = self._made.get(RecommendedTariffsByNumberLoader)
+        if loader is None:
+            loader = RecommendedTariffsByNumberLoader(self)
+            self._made[RecommendedTariffsByNumberLoader] = loader
         return loader  # type: ignore[return-value]
 
     @property

@@ -17,6 +17,7 @@ from permissions.viewer import Viewer
 from resolvers.context import RequestContext
 from resolvers.money import history, trust
 from resolvers.reach import NumberRow, Reach
+from resolvers.recommendations import Recommendation
 from schema.directives import access_field
 from schema.types.access_level import AccessLevel
 from schema.types.allowance import Allowance
@@ -52,6 +53,26 @@ class NumberStatus(Enum):
 class ConnectedService:
     service: Service
     connected_at: datetime
+
+
+@strawberry.type(description="A tariff that would have cost the number less, and why.")
+class TariffRecommendation:
+    tariff: Tariff
+    monthly_cost: Money = strawberry.field(
+        description="What the same usage would have cost a month on it, on average."
+    )
+    monthly_saving: Money
+    why: str = strawberry.field(description="The figures behind it, in one line.")
+
+    @classmethod
+    def of(cls, item: Recommendation) -> TariffRecommendation:
+        currency = item.tariff["currency"]
+        return cls(
+            tariff=Tariff.from_row(item.tariff),
+            monthly_cost=Money.from_minor(item.monthly_cost, currency),
+            monthly_saving=Money.from_minor(item.monthly_saving, currency),
+            why=item.why,
+        )
 
 
 @strawberry.type(description="A phone number (line) the viewer can reach.")
@@ -131,6 +152,17 @@ class Number(relay.Node):
     async def allowances(self, info: Info) -> list[Allowance] | None:
         found = await info.context.loaders.allowances_by_number.load(self.row.id)
         return [Allowance.of(item) for item in found]
+
+    @access_field(
+        FULL,
+        scope="usage:read",
+        description="Choosable tariffs that would have cost less over the last three full "
+        "billing periods of this number's usage, cheapest first; empty when its tariff is "
+        "already the cheapest.",
+    )
+    async def recommended_tariffs(self, info: Info) -> list[TariffRecommendation] | None:
+        found = await info.context.loaders.recommended_tariffs_by_number.load(self.row.id)
+        return [TariffRecommendation.of(item) for item in found]
 
     @access_field(
         FULL,
