@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -20,6 +21,7 @@ from permissions.acting import actor_role
 from permissions.levels import Level
 from permissions.viewer import Viewer
 from resolvers.errors import BadUserInput, Conflict
+from resolvers.money import ledger
 from resolvers.reach import NumberRow
 
 MAX_KEY_LENGTH = 100
@@ -89,17 +91,27 @@ def scoped_key(actor: Actor, key: str | None) -> str | None:
 
 
 async def once(
+    number_id: int,
     key: str | None,
     request_hash: str,
+    now: datetime,
     work: Callable[[], Awaitable[Operation]],
 ) -> tuple[Operation, bool]:
-    """Runs `work` in one transaction unless the key was used: (operation, ran it now)."""
+    """Runs `work` in one transaction, under the number's lock, unless the key was used:
+    (operation, ran it now)."""
     if key is not None:
         existing = await Operation.get_or_none(idempotency_key=key)
         if existing is not None:
             return _replayed(existing, request_hash), False
     try:
         async with in_transaction():
+            # The balance row's lock serialises every operation on this number; a request
+            # with the same key that held it before us has committed by now: replay it.
+            await ledger.lock_balance(number_id, now)
+            if key is not None:
+                existing = await Operation.get_or_none(idempotency_key=key)
+                if existing is not None:
+                    return _replayed(existing, request_hash), False
             return await work(), True
     except IntegrityError:
         # A concurrent request with this key got in first: answer as its replay.

@@ -41,7 +41,7 @@ async def connect_service(
     async def work() -> Operation:
         return await _connect(change, actor, catalogue, now, key, request_hash)
 
-    operation, ran = await once(key, request_hash, work)
+    operation, ran = await once(change.number_id, key, request_hash, now, work)
     return operation, ran and operation.ledger_entry_id is not None
 
 
@@ -53,7 +53,6 @@ async def _connect(
     key: str | None,
     request_hash: str,
 ) -> Operation:
-    await ledger.lock_balance(change.number_id, now)
     number = await Number.get(id=change.number_id)
     service = catalogue.services[change.service_id]
     if service["is_archived"]:
@@ -109,7 +108,6 @@ async def disconnect_service(
     request_hash = fingerprint("disconnect", change.number_id, change.service_id)
 
     async def work() -> Operation:
-        await ledger.lock_balance(change.number_id, now)
         service = catalogue.services[change.service_id]
         # Dropping a service is allowed on a blocked number too: it only stops a fee.
         dropped = await NumberService.filter(
@@ -121,7 +119,7 @@ async def disconnect_service(
             OperationKind.SERVICE_DISCONNECT, change, actor, now, key, request_hash, 0
         )
 
-    operation, _ = await once(key, request_hash, work)
+    operation, _ = await once(change.number_id, key, request_hash, now, work)
     return operation
 
 

@@ -58,7 +58,7 @@ async def change_tariff(
     async def work() -> Operation:
         return await _change(change, actor, catalogue, now, key, request_hash)
 
-    operation, ran = await once(key, request_hash, work)
+    operation, ran = await once(change.number_id, key, request_hash, now, work)
     return operation, ran and operation.ledger_entry_id is not None
 
 
@@ -70,8 +70,6 @@ async def _change(
     key: str | None,
     request_hash: str,
 ) -> Operation:
-    # The balance row's lock serialises every operation on this number from here on.
-    await ledger.lock_balance(change.number_id, now)
     number = await Number.get(id=change.number_id)
     tariff = catalogue.tariffs[change.tariff_id]
     if tariff["is_archived"]:
