@@ -24,13 +24,10 @@ from models import (
     Subscriber,
 )
 from permissions.viewer import Viewer
-from resolvers.allowances import Allowance, allowances
-from resolvers.billing_period import full_periods_before, period_containing
 from resolvers.catalog import Catalogue, load_catalogue
 from resolvers.reach import Reach, load_reach
-from resolvers.recommendations import PERIODS, Recommendation, recommend
 from resolvers.services import Services
-from resolvers.usage_totals import Window, usage_in
+from resolvers.usage_loaders import AllowancesByNumberLoader, RecommendedTariffsByNumberLoader
 
 Row = dict[str, Any]
 
@@ -96,67 +93,6 @@ class CatalogueLoader(DataLoader[int, Catalogue]):
     async def batch_load_fn(self, keys: list[int]) -> list[Catalogue]:
         catalogue = await load_catalogue()
         return [catalogue for _ in keys]
-
-
-class AllowancesByNumberLoader(DataLoader[int, list[Allowance]]):
-    """What is left of each number's bundles this period: for a whole tree, one statement
-    for the usage, one for the connected services, one for the service catalogue."""
-
-    def __init__(self, loaders: Loaders) -> None:
-        super().__init__()
-        self.loaders = loaders
-
-    async def batch_load_fn(self, keys: list[int]) -> list[list[Allowance]]:
-        assert self.loaders.services is not None
-        reach = await self.loaders.reach()
-        now = self.loaders.services.clock()
-        rows = [reach.numbers[key] for key in keys]
-        periods = [period_containing(row.activated_at, now) for row in rows]
-        windows = [Window(row.id, p.start, p.end) for row, p in zip(rows, periods, strict=True)]
-        used, connections = await asyncio.gather(
-            usage_in(windows), self.loaders.services_by_number.load_many(keys)
-        )
-        service_ids = sorted({c["service_id"] for conns in connections for c in conns})
-        catalogue = dict(
-            zip(service_ids, await self.loaders.service_by_id.load_many(service_ids), strict=True)
-        )
-        return [
-            allowances(row.tariff, [catalogue[c["service_id"]] for c in conns], spent, period)
-            for row, conns, spent, period in zip(rows, connections, used, periods, strict=True)
-        ]
-
-
-class RecommendedTariffsByNumberLoader(DataLoader[int, list[Recommendation]]):
-    """For a whole tree: one statement for the usage of every number's last three full
-    periods, one for the connected services, the catalogue once per request."""
-
-    def __init__(self, loaders: Loaders) -> None:
-        super().__init__()
-        self.loaders = loaders
-
-    async def batch_load_fn(self, keys: list[int]) -> list[list[Recommendation]]:
-        assert self.loaders.services is not None
-        reach = await self.loaders.reach()
-        now = self.loaders.services.clock()
-        rows = [reach.numbers[key] for key in keys]
-        periods = [full_periods_before(row.activated_at, now, PERIODS) for row in rows]
-        windows = [
-            Window(row.id, p.start, p.end)
-            for row, ps in zip(rows, periods, strict=True)
-            for p in ps
-        ]
-        used, connections, catalogue = await asyncio.gather(
-            usage_in(windows),
-            self.loaders.services_by_number.load_many(keys),
-            self.loaders.catalogue(),
-        )
-        found, at = [], 0
-        for row, ps, conns in zip(rows, periods, connections, strict=True):
-            spent = used[at : at + len(ps)]
-            at += len(ps)
-            service_ids = [c["service_id"] for c in conns]
-            found.append(recommend(catalogue, row.tariff_id, spent, service_ids))
-        return found
 
 
 class Loaders:

@@ -124,4 +124,8 @@ def _why(
     if extra > 0:
         beyond = f"{to_decimal(extra, tariff['currency'])} {tariff['currency']}"
         text += f"; {beyond} a month beyond the bundle"
+    # Changing to it would have to drop these (changeTariff says so too).
+    unfit = catalogue.unfit_for(tariff["id"], service_ids)
+    if unfit:
+        text += "; it does not allow " + ", ".join(f"«{row['name']}»" for row in unfit)
     return text

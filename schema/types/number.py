@@ -150,7 +150,7 @@ class Number(relay.Node):
         "per kind.",
     )
     async def allowances(self, info: Info) -> list[Allowance] | None:
-        found = await info.context.loaders.allowances_by_number.load(self.row.id)
+        found = await info.context.loaders.allowances_by_number.load_row(self.row)
         return [Allowance.of(item) for item in found]
 
     @access_field(
@@ -161,7 +161,7 @@ class Number(relay.Node):
         "already the cheapest.",
     )
     async def recommended_tariffs(self, info: Info) -> list[TariffRecommendation] | None:
-        found = await info.context.loaders.recommended_tariffs_by_number.load(self.row.id)
+        found = await info.context.loaders.recommended_tariffs_by_number.load_row(self.row)
         return [TariffRecommendation.of(item) for item in found]
 
     @access_field(

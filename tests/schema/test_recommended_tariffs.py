@@ -6,7 +6,7 @@ from itertools import count
 
 import pytest
 
-from models import AccessLevel, UsageDirection, UsageKind, UsageRecord
+from models import AccessLevel, NumberService, Service, UsageDirection, UsageKind, UsageRecord
 from resolvers.demo.seed import create_demo_catalogue
 from tests.support import family
 from tests.support.queries import count_queries
@@ -171,3 +171,16 @@ async def test_recommended_tariffs_in_a_tree_cost_the_same_statements_for_5_and_
     # the token; the reach; the usage of every number's last three periods; their
     # services; the catalogue (tariffs, services, their links, exclusions)
     assert sql.count == 8, sql.statements
+
+
+async def test_recommended_tariffs_say_which_connected_services_a_tariff_does_not_allow(
+    gql, viewers, catalogue
+):
+    owner, number = await number_on(catalogue["kids"])
+    parental = await Service.get(code="parental-control")
+    await NumberService.create(number=number, service=parental, connected_at=ACTIVATED_AT)
+    for start in FULL_PERIODS:
+        await use(number, start, minutes=800)
+    found = {r["tariff"]["code"]: r["why"] for r in await recommended(gql, viewers, owner, number)}
+    assert found["senior"].endswith("; it does not allow «Родительский контроль»")
+    assert "does not allow" not in found["family"]
