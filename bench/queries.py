@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 FAMILY_TREE_DOCUMENT = (
-    "{ viewer { accounts { numbers { msisdn accessLevel balance { amount } tariff { name } }"
+    "{ viewer { accounts { numbers { msisdn accessLevel balance { amount } tariff { name }"
+    " allowances { kind remaining } }"
     " children { numbers { msisdn balance { amount } } } } numbers { msisdn accessLevel } } }"
 )
 TYPENAME_DOCUMENT = "{ __typename }"

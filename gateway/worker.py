@@ -1,5 +1,6 @@
-"""The background worker: settles interrupted payments and runs autopay rules every
-interval. Several workers may run at once (each rule's payment is claimed and idempotent)."""
+"""The background worker: settles interrupted payments, runs autopay rules and switches
+tariff changes scheduled for the next period, every interval. Several workers may run at
+once (each rule's payment and each scheduled change is claimed, and idempotent)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from gateway.request_id import configure_logging
 from gateway.services import build_services, close_services
 from resolvers.money.autopay import run_due
 from resolvers.money.payments import reconcile_pending
+from resolvers.operations.scheduled import switch_due_tariffs
 
 log = logging.getLogger("kabinet.worker")
 
@@ -35,6 +37,13 @@ async def run_worker(settings: Settings, interval_seconds: float, once: bool) ->
             runs = await run_due(services, services.clock())
             for run in runs:
                 log.info("autopay rule %s: %s %s", run.rule_id, run.outcome, run.detail)
+            for switched in await switch_due_tariffs(services.clock()):
+                log.info(
+                    "tariff change %s: %s %s",
+                    switched.operation_id,
+                    switched.status,
+                    switched.reason or "",
+                )
             if once:
                 break
             with contextlib.suppress(TimeoutError):

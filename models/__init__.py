@@ -12,7 +12,7 @@ from models.access import (
     GrantSource,
 )
 from models.accounts import Account, Number, NumberStatus
-from models.catalog import NumberService, Service, Tariff
+from models.catalog import NumberService, Service, ServiceExclusion, ServiceTariff, Tariff
 from models.identity import (
     AccessToken,
     AuditEvent,
@@ -24,6 +24,7 @@ from models.identity import (
     SignInMethod,
 )
 from models.ledger import Balance, LedgerEntry, LedgerKind
+from models.operations import ActorRole, Operation, OperationKind, OperationStatus
 from models.partners import PartnerApp
 from models.payments import (
     AutopayKind,
@@ -53,6 +54,7 @@ __all__ = [
     "AccessRequestStatus",
     "AccessToken",
     "Account",
+    "ActorRole",
     "AuditEvent",
     "AutopayKind",
     "AutopayRule",
@@ -66,6 +68,9 @@ __all__ = [
     "NumberService",
     "NumberStatus",
     "OneTimeCode",
+    "Operation",
+    "OperationKind",
+    "OperationStatus",
     "PartnerApp",
     "Payment",
     "PaymentCard",
@@ -75,7 +80,9 @@ __all__ = [
     "RequestKind",
     "RequestStatus",
     "Service",
+    "ServiceExclusion",
     "ServiceRequest",
+    "ServiceTariff",
     "Session",
     "SignInMethod",
     "Subscriber",

@@ -15,8 +15,13 @@ class Tariff(Model):
     sms = fields.IntField(null=True)
     data_mb = fields.IntField(null=True)
     tags = fields.JSONField(default=list)
+    # Archived: stays on the numbers that have it, but cannot be chosen.
     is_archived = fields.BooleanField(default=False)
     sort_order = fields.IntField(default=0)
+    # What usage beyond the bundle costs, in minor units per minute, message and megabyte.
+    minute_price = fields.BigIntField(default=0)
+    sms_price = fields.BigIntField(default=0)
+    mb_price = fields.BigIntField(default=0)
 
     class Meta:
         table = "tariffs"
@@ -35,10 +40,50 @@ class Service(Model):
     connection_fee = fields.BigIntField(default=0)  # minor units
     currency = fields.CharField(max_length=3, default="RUB")
     is_archived = fields.BooleanField(default=False)
+    # Extra bundle a month on top of the tariff's, 0 when the service adds none.
+    minutes = fields.IntField(default=0)
+    sms = fields.IntField(default=0)
+    data_mb = fields.IntField(default=0)
+    # Usable, and connectable, while the balance is at or below zero.
+    available_at_zero_balance = fields.BooleanField(default=False)
+    # False: fits only the tariffs listed in service_tariffs.
+    fits_every_tariff = fields.BooleanField(default=True)
 
     class Meta:
         table = "services"
         ordering = ("category", "id")
+
+
+class ServiceTariff(Model):
+    """A tariff a service fits, for services that do not fit every tariff."""
+
+    id = fields.IntField(primary_key=True)
+    service = fields.ForeignKeyField(
+        "kabinet.Service", related_name="tariff_links", on_delete=fields.CASCADE
+    )
+    tariff = fields.ForeignKeyField(
+        "kabinet.Tariff", related_name="service_links", on_delete=fields.CASCADE
+    )
+
+    class Meta:
+        table = "service_tariffs"
+        unique_together = (("service_id", "tariff_id"),)
+
+
+class ServiceExclusion(Model):
+    """Two services that cannot be connected together, stored once per pair (either way)."""
+
+    id = fields.IntField(primary_key=True)
+    service = fields.ForeignKeyField(
+        "kabinet.Service", related_name="exclusions", on_delete=fields.CASCADE
+    )
+    excluded = fields.ForeignKeyField(
+        "kabinet.Service", related_name="excluded_by", on_delete=fields.CASCADE
+    )
+
+    class Meta:
+        table = "service_exclusions"
+        unique_together = (("service_id", "excluded_id"),)
 
 
 class NumberService(Model):

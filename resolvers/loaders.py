@@ -13,10 +13,21 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
-from models import AccessGrant, NumberService, PartnerApp, Service, Subscriber
+from models import (
+    AccessGrant,
+    Operation,
+    OperationKind,
+    OperationStatus,
+    PartnerApp,
+    Service,
+    Subscriber,
+)
 from permissions.viewer import Viewer
+from resolvers.catalog import Catalogue, load_catalogue
 from resolvers.reach import Reach, load_reach
 from resolvers.services import Services
+from resolvers.sql import as_datetime, fetch_rows, in_keys, keys_param
+from resolvers.usage_loaders import AllowancesByNumberLoader, RecommendedTariffsByNumberLoader
 
 Row = dict[str, Any]
 
@@ -65,15 +76,23 @@ class GrantsByNumberLoader(DataLoader[int, list[Row]]):
 
 
 class ServicesByNumberLoader(DataLoader[int, list[Row]]):
+    """Plain SQL, not the ORM: a tree's allowances ask for it on every request, and
+    building the ORM query cost more than running it."""
+
     async def batch_load_fn(self, keys: list[int]) -> list[list[Row]]:
-        rows = (
-            await NumberService.filter(number_id__in=keys)
-            .order_by("service_id")
-            .values("number_id", "service_id", "connected_at")
+        sql = (
+            "SELECT number_id, service_id, connected_at FROM number_services "  # noqa: S608
+            f"WHERE {in_keys('number_id')} ORDER BY service_id"
         )
         by_number: dict[int, list[Row]] = defaultdict(list)
-        for row in rows:
-            by_number[row["number_id"]].append(row)
+        for row in await fetch_rows(sql, [keys_param(keys)]):
+            by_number[row["number_id"]].append(
+                {
+                    "number_id": row["number_id"],
+                    "service_id": row["service_id"],
+                    "connected_at": as_datetime(row["connected_at"]),
+                }
+            )
         return [by_number.get(key, []) for key in keys]
 
 
@@ -83,6 +102,25 @@ class ServiceByIdLoader(DataLoader[int, Row | None]):
         for service_id, row in by_id.items():
             self.prime(service_id, row)
         return [by_id.get(key) for key in keys]
+
+
+class PendingTariffChangeByNumberLoader(DataLoader[int, Row | None]):
+    """The tariff change each number has scheduled for its next period, if any."""
+
+    async def batch_load_fn(self, keys: list[int]) -> list[Row | None]:
+        rows = await Operation.filter(
+            number_id__in=keys, kind=OperationKind.TARIFF_CHANGE, status=OperationStatus.CREATED
+        ).values()
+        by_number = {row["number_id"]: row for row in rows}
+        return [by_number.get(key) for key in keys]
+
+
+class CatalogueLoader(DataLoader[int, Catalogue]):
+    """The whole catalogue, once per request (the only key is 0)."""
+
+    async def batch_load_fn(self, keys: list[int]) -> list[Catalogue]:
+        catalogue = await load_catalogue()
+        return [catalogue for _ in keys]
 
 
 class Loaders:
@@ -128,6 +166,28 @@ class Loaders:
     def forget_reach(self) -> None:
         """After a mutation changed who may reach what, later fields must see it."""
         self._reach = None
+
+    async def catalogue(self) -> Catalogue:
+        return await self.get(CatalogueLoader).load(0)
+
+    @property
+    def allowances_by_number(self) -> AllowancesByNumberLoader:
+        loader = self._made.get(AllowancesByNumberLoader)
+        if loader is None:
+            loader = self._made[AllowancesByNumberLoader] = AllowancesByNumberLoader(self)
+        return loader  # type: ignore[return-value]
+
+    @property
+    def recommended_tariffs_by_number(self) -> RecommendedTariffsByNumberLoader:
+        loader = self._made.get(RecommendedTariffsByNumberLoader)
+        if loader is None:
+            loader = RecommendedTariffsByNumberLoader(self)
+            self._made[RecommendedTariffsByNumberLoader] = loader
+        return loader  # type: ignore[return-value]
+
+    @property
+    def pending_tariff_change_by_number(self) -> PendingTariffChangeByNumberLoader:
+        return self.get(PendingTariffChangeByNumberLoader)
 
     @property
     def subscriber_by_id(self) -> SubscriberByIdLoader:

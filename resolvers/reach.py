@@ -26,10 +26,13 @@ from resolvers.sql import as_datetime, fetch_rows
 # per grant. Expiry is judged in Python against the request's clock.
 _REACHED_NUMBERS = """
 SELECT n.id, n.msisdn, n.label, n.account_id, n.user_id, n.tariff_id, n.status,
-       n.accepts_access_requests, b.amount AS balance_amount, b.currency AS balance_currency,
+       n.accepts_access_requests, n.activated_at,
+       b.amount AS balance_amount, b.currency AS balance_currency,
        t.code AS t_code, t.name AS t_name, t.description AS t_description,
        t.monthly_fee AS t_monthly_fee, t.currency AS t_currency, t.minutes AS t_minutes,
        t.sms AS t_sms, t.data_mb AS t_data_mb, t.tags AS t_tags,
+       t.is_archived AS t_is_archived, t.minute_price AS t_minute_price,
+       t.sms_price AS t_sms_price, t.mb_price AS t_mb_price,
        g.level AS grant_level, g.expires_at AS grant_expires_at
 FROM numbers n
 LEFT JOIN balances b ON b.number_id = n.id
@@ -83,6 +86,10 @@ _TARIFF_FIELDS = (
     "sms",
     "data_mb",
     "tags",
+    "is_archived",
+    "minute_price",
+    "sms_price",
+    "mb_price",
 )
 
 
@@ -100,6 +107,7 @@ class NumberRow(NamedTuple):
     balance_amount: int | None
     balance_currency: str | None
     tariff: dict[str, Any]  # the tariff's row, shared by every number on that tariff
+    activated_at: datetime  # its billing period runs from this day of the month
 
     @classmethod
     def from_sql(cls, row: Mapping[str, Any], tariffs: dict[int, dict[str, Any]]) -> NumberRow:
@@ -121,6 +129,7 @@ class NumberRow(NamedTuple):
             accepts_access_requests=bool(row["accepts_access_requests"]),
             balance_amount=row["balance_amount"],
             balance_currency=row["balance_currency"],
+            activated_at=as_datetime(row["activated_at"]),  # type: ignore[arg-type]
         )
 
 

@@ -5,8 +5,9 @@ import strawberry
 from schema.mutations.access import AccessMutation
 from schema.mutations.identity import IdentityMutation
 from schema.mutations.money import MoneyMutation
+from schema.mutations.tariffs import TariffMutation
 
 
 @strawberry.type
-class Mutation(IdentityMutation, AccessMutation, MoneyMutation):
+class Mutation(IdentityMutation, AccessMutation, MoneyMutation, TariffMutation):
     pass

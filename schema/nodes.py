@@ -8,15 +8,24 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
-from models import AccessGrant, AccessRequest, Service, Tariff
-from permissions.levels import Level
+from models import AccessGrant, AccessRequest, Operation, Service, Tariff
+from permissions.levels import SEE_NUMBERS, Level, allows
 from resolvers.access.common import GRANT_COLUMNS
 from resolvers.access.requests import REQUEST_COLUMNS
 from resolvers.context import RequestContext
 from resolvers.errors import NotFound
 from resolvers.identity.sessions import list_sessions
 from schema.ids import NO_SUCH_ID, NOT_AN_ID, decode, pk_of
-from schema.types import access_request, account, catalog, grant, identity, number, subscriber
+from schema.types import (
+    access_request,
+    account,
+    catalog,
+    grant,
+    identity,
+    number,
+    operation,
+    subscriber,
+)
 
 Info = strawberry.Info[RequestContext, None]
 
@@ -98,7 +107,19 @@ async def _service(info: Info, pk: int) -> Any:
     return catalog.Service.from_row(rows[0]) if rows else None
 
 
+async def _operation(info: Info, pk: int) -> Any:
+    rows = await Operation.filter(id=pk).values(*operation.COLUMNS)
+    if not rows:
+        return None
+    reach = await info.context.loaders.reach()
+    level = reach.level(rows[0]["number_id"])
+    if not allows(info.context.viewer, level, Level.FULL, SEE_NUMBERS):
+        return None
+    return operation.Operation.from_row(rows[0])
+
+
 _RESOLVERS = {
+    "Operation": _operation,
     "Number": _number,
     "Account": _account,
     "Subscriber": _subscriber,

@@ -12,6 +12,7 @@ from resolvers.reach import Reach
 from schema.lookahead import selects_any
 from schema.nodes import resolve_node
 from schema.types.catalog import Service, Tariff
+from schema.types.catalog_filters import ServiceFilter, SortDirection, TariffFilter, TariffSort
 from schema.types.number import Number
 from schema.types.viewer import Viewer, ViewerKind
 
@@ -21,13 +22,32 @@ _REACH_FIELDS = frozenset({"accounts", "numbers"})
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The tariff catalogue; public.")
-    async def tariffs(self) -> list[Tariff]:
-        return [Tariff.from_row(row) for row in await catalog.list_tariffs()]
+    @strawberry.field(
+        description="The tariff catalogue; public. Without a filter: the choosable tariffs."
+    )
+    async def tariffs(
+        self, filter: TariffFilter | None = None, sort: TariffSort | None = None
+    ) -> list[Tariff]:
+        if filter is None and sort is None:
+            rows = await catalog.list_tariffs()
+        else:
+            rows = await catalog.list_tariffs(
+                filter.to_filter() if filter else None,
+                catalog.TariffSortKey(sort.by.value) if sort else None,
+                descending=sort is not None and sort.direction is SortDirection.DESC,
+            )
+        return [Tariff.from_row(row) for row in rows]
 
     @strawberry.field(description="The catalogue of add-on services; public.")
-    async def services(self) -> list[Service]:
-        return [Service.from_row(row) for row in await catalog.list_services()]
+    async def services(self, info: Info, filter: ServiceFilter | None = None) -> list[Service]:
+        wanted = filter.to_filter() if filter else catalog.ServiceFilter()
+        catalogue = await info.context.loaders.catalogue()
+        if (
+            wanted.compatible_with_tariff is not None
+            and wanted.compatible_with_tariff not in catalogue.tariffs
+        ):
+            raise NotFound("No such tariff.")
+        return [Service.from_row(row) for row in catalog.filter_services(catalogue, wanted)]
 
     @strawberry.field(description="Who is asking; null for an anonymous caller.")
     async def viewer(self, info: Info) -> Viewer | None:

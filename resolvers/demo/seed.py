@@ -19,11 +19,13 @@ from models import (
     NumberService,
     PartnerApp,
     Service,
+    ServiceExclusion,
+    ServiceTariff,
     Subscriber,
     Tariff,
     UsageRecord,
 )
-from resolvers.demo.catalog import SERVICES, TARIFFS
+from resolvers.demo.catalog import SERVICE_EXCLUSIONS, SERVICE_TARIFFS, SERVICES, TARIFFS
 from resolvers.demo.usage import build_usage_records
 from resolvers.identity.passwords import hash_password
 
@@ -75,8 +77,7 @@ async def seed_demo(now: datetime | None = None) -> bool:
         # Re-checked inside the transaction: two seeders racing must not both load.
         if await Subscriber.exists():
             return False
-        tariffs = {t["code"]: await Tariff.create(sort_order=i, **t) for i, t in enumerate(TARIFFS)}
-        services = {s["code"]: await Service.create(**s) for s in SERVICES}
+        tariffs, services = await create_demo_catalogue()
         people = {
             key: await Subscriber.create(phone=DEMO_PHONES[key], full_name=name)
             for key, name in _PEOPLE
@@ -138,6 +139,26 @@ async def seed_demo(now: datetime | None = None) -> bool:
             low = LOW_BALANCE if key == "son" else None
             await _post_demo_ledger(number, tariff.monthly_fee, records, now, rng, low)
     return True
+
+
+async def create_demo_catalogue() -> tuple[dict[str, Tariff], dict[str, Service]]:
+    """The demo tariffs and services with their links, by code."""
+    tariffs = {t["code"]: await Tariff.create(sort_order=i, **t) for i, t in enumerate(TARIFFS)}
+    services = {s["code"]: await Service.create(**s) for s in SERVICES}
+    await ServiceTariff.bulk_create(
+        [
+            ServiceTariff(service=services[service], tariff=tariffs[tariff])
+            for service, fits in SERVICE_TARIFFS.items()
+            for tariff in fits
+        ]
+    )
+    await ServiceExclusion.bulk_create(
+        [
+            ServiceExclusion(service=services[one], excluded=services[other])
+            for one, other in SERVICE_EXCLUSIONS
+        ]
+    )
+    return tariffs, services
 
 
 def _tariff_of(number_key: str) -> str:

@@ -17,10 +17,13 @@ from permissions.viewer import Viewer
 from resolvers.context import RequestContext
 from resolvers.money import history, trust
 from resolvers.reach import NumberRow, Reach
+from resolvers.recommendations import Recommendation
 from schema.directives import access_field
 from schema.types.access_level import AccessLevel
+from schema.types.allowance import Allowance
 from schema.types.catalog import Service, Tariff
 from schema.types.money import Money
+from schema.types.operation import Operation
 from schema.types.payments import LedgerEntryConnection, LedgerKind, PaymentConnection
 from schema.types.subscriber import Subscriber
 from schema.types.trust_autopay import (
@@ -50,6 +53,26 @@ class NumberStatus(Enum):
 class ConnectedService:
     service: Service
     connected_at: datetime
+
+
+@strawberry.type(description="A tariff that would have cost the number less, and why.")
+class TariffRecommendation:
+    tariff: Tariff
+    monthly_cost: Money = strawberry.field(
+        description="What the same usage would have cost a month on it, on average."
+    )
+    monthly_saving: Money
+    why: str = strawberry.field(description="The figures behind it, in one line.")
+
+    @classmethod
+    def of(cls, item: Recommendation) -> TariffRecommendation:
+        currency = item.tariff["currency"]
+        return cls(
+            tariff=Tariff.from_row(item.tariff),
+            monthly_cost=Money.from_minor(item.monthly_cost, currency),
+            monthly_saving=Money.from_minor(item.monthly_saving, currency),
+            why=item.why,
+        )
 
 
 @strawberry.type(description="A phone number (line) the viewer can reach.")
@@ -119,6 +142,36 @@ class Number(relay.Node):
             ConnectedService(service=Service.from_row(service), connected_at=c["connected_at"])
             for c, service in zip(connections, services, strict=True)
         ]
+
+    @access_field(
+        FULL,
+        scope="usage:read",
+        description="What is left of this billing period's minutes, SMS and data: one item "
+        "per kind.",
+    )
+    async def allowances(self, info: Info) -> list[Allowance] | None:
+        found = await info.context.loaders.allowances_by_number.load_row(self.row)
+        return [Allowance.of(item) for item in found]
+
+    @access_field(
+        FULL,
+        scope="usage:read",
+        description="Choosable tariffs that would have cost less over the last three full "
+        "billing periods of this number's usage, cheapest first; empty when its tariff is "
+        "already the cheapest.",
+    )
+    async def recommended_tariffs(self, info: Info) -> list[TariffRecommendation] | None:
+        found = await info.context.loaders.recommended_tariffs_by_number.load_row(self.row)
+        return [TariffRecommendation.of(item) for item in found]
+
+    @access_field(
+        FULL,
+        scope=SEE_NUMBERS,
+        description="The tariff change scheduled for the next period, if any.",
+    )
+    async def pending_tariff_change(self, info: Info) -> Operation | None:
+        row = await info.context.loaders.pending_tariff_change_by_number.load(self.row.id)
+        return Operation.from_row(row) if row else None
 
     @access_field(FULL, scope="balance:read", description="Top-ups, newest first.")
     async def payments(

@@ -2,6 +2,7 @@
 
 import pytest
 
+from models import NumberService, Service
 from tests.support import family
 from tests.support.queries import count_queries
 
@@ -45,6 +46,43 @@ async def test_family_tree_costs_the_same_statements_for_5_and_500_numbers(gql, 
     # the token; the reach: owned accounts (recursive) with their numbers, balances,
     # tariffs and the viewer's grants
     assert sql.count == 2, sql.statements
+
+
+FAMILY_TREE_WITH_ALLOWANCES = """
+{ viewer {
+    accounts {
+      numbers { msisdn balance { amount } tariff { name } allowances { kind remaining } }
+      children { numbers { msisdn allowances { kind remaining } } }
+    }
+    numbers { msisdn accessLevel }
+} }
+"""
+
+
+@pytest.mark.parametrize("size", [5, 500])
+async def test_family_tree_with_allowances_costs_the_same_statements_for_5_and_500(
+    gql, viewers, size
+):
+    tree = await family.family_tree(total_numbers=size, depth=2)
+    extra = await Service.create(
+        code="extra-1gb", name="1 GB", category="internet", monthly_fee=100, data_mb=1024
+    )
+    await NumberService.bulk_create(
+        [NumberService(number=n, service=extra, connected_at=n.activated_at) for n in tree.numbers]
+    )
+    token = await viewers.token_for(tree.owner)
+    with count_queries() as sql:
+        data = (await gql(FAMILY_TREE_WITH_ALLOWANCES, token=token)).ok()["viewer"]
+    top = data["accounts"][0]
+    assert len(top["numbers"]) + len(top["children"][0]["numbers"]) == size
+    assert top["numbers"][0]["allowances"] == [
+        {"kind": "MINUTES", "remaining": 300},
+        {"kind": "SMS", "remaining": 100},
+        {"kind": "DATA", "remaining": 5120 + 1024},
+    ]
+    # the token; the reach; the period's usage of every number; their connected services;
+    # the service catalogue
+    assert sql.count == 5, sql.statements
 
 
 async def test_five_levels_deep_as_owner_cost_no_more(gql, viewers):

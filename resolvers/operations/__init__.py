@@ -1,0 +1,1 @@
+"""Operations on a number (tariff change, services...), each one recorded in `operations`."""

@@ -1,0 +1,112 @@
+"""Why an operation on a number is refused: each refusal a stable code, a machine-readable
+`reason`, and a message that says what to do."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from resolvers.errors import BadUserInput, Conflict
+from resolvers.money.amounts import to_decimal
+
+Row = dict[str, Any]
+
+_NOT_ACTIVE = {
+    "BLOCKED": "The number is blocked: unblock it first.",
+    "SUSPENDED": "The number is suspended by the operator: settle the debt or call support.",
+    "CLOSED": "The number is closed.",
+}
+
+
+def _names(rows: Iterable[Row]) -> str:
+    return ", ".join(f"«{row['name']}»" for row in rows)
+
+
+def rub(minor: int) -> str:
+    return f"{to_decimal(minor, 'RUB')} RUB"
+
+
+def number_not_active(status: str) -> Conflict:
+    return Conflict(
+        _NOT_ACTIVE.get(status, "The number is not active."), reason="NUMBER_NOT_ACTIVE"
+    )
+
+
+def tariff_archived(tariff: Row) -> BadUserInput:
+    return BadUserInput(
+        f"«{tariff['name']}» is archived: it stays on the numbers that have it but cannot be "
+        "chosen.",
+        field="tariffId",
+        reason="TARIFF_ARCHIVED",
+    )
+
+
+def same_tariff(tariff: Row) -> Conflict:
+    return Conflict(f"The number is already on «{tariff['name']}».", reason="SAME_TARIFF")
+
+
+def change_already_scheduled(tariff: Row) -> Conflict:
+    return Conflict(
+        f"A change to «{tariff['name']}» is already scheduled: cancel it first.",
+        reason="TARIFF_CHANGE_PENDING",
+    )
+
+
+def incompatible_services(tariff: Row, services: list[Row]) -> Conflict:
+    return Conflict(
+        f"«{tariff['name']}» does not allow these connected services: {_names(services)}. "
+        "Disconnect them, or ask again with disconnectIncompatible: true.",
+        reason="INCOMPATIBLE_SERVICES",
+        services=[row["code"] for row in services],
+    )
+
+
+def insufficient_balance(balance: int, needed: int, what: str) -> Conflict:
+    return Conflict(
+        f"The balance ({rub(balance)}) is below the first fee of {rub(needed)} for {what}. "
+        "Top up first.",
+        reason="INSUFFICIENT_BALANCE",
+        required=str(to_decimal(needed, "RUB")),
+    )
+
+
+def only_zero_balance_services(service: Row) -> Conflict:
+    return Conflict(
+        f"At a zero balance only services usable at a zero balance can be connected, and "
+        f"«{service['name']}» is not one of them. Top up first.",
+        reason="INSUFFICIENT_BALANCE",
+    )
+
+
+def no_scheduled_change() -> Conflict:
+    return Conflict("No tariff change is scheduled on this number.", reason="NO_PENDING_CHANGE")
+
+
+def service_archived(service: Row) -> BadUserInput:
+    return BadUserInput(
+        f"«{service['name']}» is no longer offered.", field="serviceId", reason="SERVICE_ARCHIVED"
+    )
+
+
+def already_connected(service: Row) -> Conflict:
+    return Conflict(f"«{service['name']}» is already connected.", reason="ALREADY_CONNECTED")
+
+
+def not_connected(service: Row) -> Conflict:
+    return Conflict(f"«{service['name']}» is not connected.", reason="NOT_CONNECTED")
+
+
+def not_for_tariff(service: Row, tariff: Row) -> Conflict:
+    return Conflict(
+        f"«{service['name']}» cannot be connected on «{tariff['name']}».",
+        reason="NOT_FOR_TARIFF",
+    )
+
+
+def excluded_by(service: Row, connected: list[Row]) -> Conflict:
+    return Conflict(
+        f"«{service['name']}» cannot be connected together with {_names(connected)}: "
+        "disconnect it first.",
+        reason="EXCLUDED_BY_CONNECTED",
+        services=[row["code"] for row in connected],
+    )
