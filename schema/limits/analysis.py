@@ -49,6 +49,11 @@ LIST_SIZES: Mapping[tuple[str, str], int] = {
     ("Query", "tariffs"): 20,
     ("Query", "services"): 30,
     ("Viewer", "paymentCards"): 5,
+    ("Number", "allowances"): 3,  # one per kind: minutes, SMS, data
+    ("Number", "recommendedTariffs"): 7,  # at most the catalogue's choosable tariffs
+    ("Service", "compatibleTariffs"): 8,
+    ("Service", "excludes"): 2,
+    ("Operation", "droppedServices"): 2,
 }
 DEFAULT_LIST_SIZE = 10
 _PAGE_ARGUMENTS = ("first", "last")
