@@ -70,5 +70,12 @@ def allows(viewer: Viewer, level: Level, required: Level, scope: str | None = No
     return not (viewer.is_partner and scope is not None and scope not in viewer.scopes)
 
 
+def missing_scope(viewer: Viewer, scope: str | None) -> str | None:
+    """The token scope a partner app lacks for something that needs `scope`, if any."""
+    if viewer.is_partner and scope is not None and scope not in viewer.scopes:
+        return scope
+    return None
+
+
 def can_top_up(viewer: Viewer, level: Level, number_is_open: bool) -> bool:
     return number_is_open and allows(viewer, level, Level.TOPUP, TOP_UP)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from permissions.levels import Level, missing_scope
+from permissions.viewer import Viewer
+
 
 class ClientError(Exception):
     code: ClassVar[str] = "BAD_REQUEST"
@@ -49,3 +52,18 @@ class SubscriptionLimitReached(ClientError):
     """Too many live subscriptions on one WebSocket connection or for one viewer."""
 
     code = "SUBSCRIPTION_LIMIT"
+
+
+def refusal(viewer: Viewer, level: Level, required: Level, scope: str | None) -> Forbidden:
+    """Says what is missing: an app at the right level without the scope must not be told
+    it needs a level it already has."""
+    missing = missing_scope(viewer, scope) if level >= required else None
+    if missing is not None:
+        return Forbidden(
+            f"This needs the {missing} scope on the app's token.",
+            requiredLevel=required.name,
+            requiredScope=missing,
+        )
+    return Forbidden(
+        f"This needs {required.name} access to the number.", requiredLevel=required.name
+    )

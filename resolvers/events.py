@@ -17,7 +17,7 @@ from datetime import datetime
 
 from permissions.levels import Level, allows
 from permissions.viewer import Viewer
-from resolvers.errors import Forbidden, NotFound, Unauthenticated
+from resolvers.errors import NotFound, Unauthenticated, refusal
 from resolvers.reach import load_reach
 from resolvers.services import EventBus, Services
 
@@ -107,10 +107,7 @@ async def balance_now(
     if row is None or level is Level.NONE:
         raise NotFound("No such number.")
     if not allows(viewer, level, FOLLOW_LEVEL, READ_BALANCE):
-        raise Forbidden(
-            f"This needs {FOLLOW_LEVEL.name} access to the number.",
-            requiredLevel=FOLLOW_LEVEL.name,
-        )
+        raise refusal(viewer, level, FOLLOW_LEVEL, READ_BALANCE)
     # No balance row yet means no ledger entries: the balance is zero.
     return BalanceSnapshot(
         msisdn=row.msisdn,

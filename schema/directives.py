@@ -19,7 +19,7 @@ from strawberry.schema_directive import Location
 from permissions.levels import Level, allows
 from permissions.viewer import Viewer
 from resolvers.context import RequestContext
-from resolvers.errors import Forbidden, NotFound, Unauthenticated
+from resolvers.errors import NotFound, Unauthenticated, refusal
 from schema.types.access_level import AccessLevel
 
 NumberLocator = Callable[
@@ -39,12 +39,6 @@ class Access:
     scope: str | None = strawberry.UNSET
 
 
-def _forbidden(required: Level) -> Forbidden:
-    return Forbidden(
-        f"This needs {required.name} access to the number.", requiredLevel=required.name
-    )
-
-
 class EnforceAccess(FieldExtension):
     """For fields of objects that carry the viewer's `level` on the number."""
 
@@ -56,8 +50,9 @@ class EnforceAccess(FieldExtension):
         return allows(viewer, level, self.required, self.scope)
 
     def _check(self, source: Any, info: strawberry.Info[RequestContext, None]) -> None:
-        if not self.allows(info.context.viewer, source.level):
-            raise _forbidden(self.required)
+        viewer = info.context.viewer
+        if not self.allows(viewer, source.level):
+            raise refusal(viewer, source.level, self.required, self.scope)
 
     def resolve(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
         self._check(source, info)
@@ -72,10 +67,15 @@ class EnforceAccess(FieldExtension):
 class EnforceAccessOnArgument(FieldExtension):
     """For mutations: finds the number the arguments name, then checks the level."""
 
-    def __init__(self, directive: Access, locate: NumberLocator) -> None:
+    def __init__(
+        self, directive: Access, locate: NumberLocator, hidden_as: str | None = None
+    ) -> None:
         self.required = directive.level.to_level()
         self.scope = directive.scope or None
         self.locate = locate
+        # Set when the argument is itself something only the required level may know of
+        # (an access request id): below it, the id answers like one that does not exist.
+        self.hidden_as = hidden_as
 
     async def resolve_async(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
         if info.context.viewer.is_anonymous:
@@ -83,10 +83,13 @@ class EnforceAccessOnArgument(FieldExtension):
         number_id = await self.locate(info, kwargs)
         reach = await info.context.loaders.reach()
         level = reach.level(number_id) if number_id is not None else Level.NONE
+        viewer = info.context.viewer
+        if self.hidden_as is not None and not allows(viewer, level, self.required, self.scope):
+            raise NotFound(self.hidden_as)
         if level is Level.NONE:
             raise NotFound("No such number.")
-        if not allows(info.context.viewer, level, self.required, self.scope):
-            raise _forbidden(self.required)
+        if not allows(viewer, level, self.required, self.scope):
+            raise refusal(viewer, level, self.required, self.scope)
         return await next_(source, info, **kwargs)
 
 
@@ -102,11 +105,15 @@ def access_field(level: AccessLevel, scope: str | None = None, **field_kwargs: A
 
 
 def access_mutation(
-    level: AccessLevel, locate: NumberLocator, scope: str | None = None, **field_kwargs: Any
+    level: AccessLevel,
+    locate: NumberLocator,
+    scope: str | None = None,
+    hidden_as: str | None = None,
+    **field_kwargs: Any,
 ) -> Any:
     directive = _directive(level, scope)
     return strawberry.mutation(
         directives=[directive],
-        extensions=[EnforceAccessOnArgument(directive, locate)],
+        extensions=[EnforceAccessOnArgument(directive, locate, hidden_as)],
         **field_kwargs,
     )

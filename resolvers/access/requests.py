@@ -54,6 +54,9 @@ REQUEST_COLUMNS = (
 )
 
 
+NO_SUCH_REQUEST = "No such access request."
+
+
 async def request_rows(query: Any) -> list[dict[str, Any]]:
     return await query.order_by("-id").values(*REQUEST_COLUMNS)
 
@@ -159,7 +162,7 @@ async def number_of_request(request_id: int) -> int | None:
 async def _decidable(services: Services, viewer: Viewer, request_id: int) -> AccessRequest:
     request = await AccessRequest.get_or_none(id=request_id)
     if request is None:
-        raise NotFound("No such access request.")
+        raise NotFound(NO_SUCH_REQUEST)
     if request.requester_id == viewer.subscriber_id:
         raise Forbidden("You cannot decide on a request you made.")
     if request.status is not AccessRequestStatus.PENDING or request.expires_at <= services.clock():
@@ -235,7 +238,7 @@ async def withdraw(services: Services, viewer: Viewer, request_id: int) -> dict[
     ).update(status=AccessRequestStatus.WITHDRAWN, decided_at=services.clock())
     rows = await request_rows(AccessRequest.filter(id=request_id, requester_id=requester_id))
     if not rows:
-        raise NotFound("No such access request.")
+        raise NotFound(NO_SUCH_REQUEST)
     if not withdrawn:
         raise Conflict("This request is no longer pending.")
     return rows[0]

@@ -138,6 +138,7 @@ class AccessMutation:
     @access_mutation(
         OWNER,
         _number_of_request,
+        hidden_as=access_requests.NO_SUCH_REQUEST,
         description="Approves a request, at the asked level or a lower one, creating the grant.",
     )
     async def approve_access_request(
@@ -161,6 +162,7 @@ class AccessMutation:
     @access_mutation(
         OWNER,
         _number_of_request,
+        hidden_as=access_requests.NO_SUCH_REQUEST,
         description="Denies a request; with "
         "blockRequester, the asker can no longer reach the viewer.",
     )
