@@ -161,7 +161,8 @@ class Loaders:
 
     async def _load_reach(self) -> Reach:
         assert self.viewer is not None and self.services is not None
-        return await load_reach(self.viewer, self.services.clock())
+        services = self.services
+        return await load_reach(self.viewer, services.clock(), services.limits.topup_min)
 
     def forget_reach(self) -> None:
         """After a mutation changed who may reach what, later fields must see it."""

@@ -33,15 +33,24 @@ SELECT n.id, n.msisdn, n.label, n.account_id, n.user_id, n.tariff_id, n.status,
        t.sms AS t_sms, t.data_mb AS t_data_mb, t.tags AS t_tags,
        t.is_archived AS t_is_archived, t.minute_price AS t_minute_price,
        t.sms_price AS t_sms_price, t.mb_price AS t_mb_price,
-       g.level AS grant_level, g.expires_at AS grant_expires_at
+       g.level AS grant_level, g.expires_at AS grant_expires_at, g.id AS grant_id,
+       g.topup_monthly_limit AS grant_limit, g.spent AS grant_spent
 FROM numbers n
 LEFT JOIN balances b ON b.number_id = n.id
 JOIN tariffs t ON t.id = n.tariff_id
 LEFT JOIN granted g ON g.number_id = n.id
 """
+# A capped TOPUP grant comes with what was paid through it this month (the same sum the
+# top-up checks against its cap), so `canTopUp` can say false once the cap is used up.
 _GRANTED = """granted AS (
-  SELECT number_id, level, expires_at FROM access_grants
-  WHERE {grantee} = ? AND revoked_at IS NULL
+  SELECT g.id, g.number_id, g.level, g.expires_at, g.topup_monthly_limit,
+         CASE WHEN g.topup_monthly_limit IS NULL THEN NULL ELSE (
+           SELECT COALESCE(SUM(p.amount), 0) FROM payments p
+           WHERE p.grant_id = g.id AND p.created_at >= ?
+             AND p.status IN ('PENDING', 'SUCCEEDED')
+         ) END AS spent
+  FROM access_grants g
+  WHERE g.{grantee} = ? AND g.revoked_at IS NULL
 )"""
 
 # A subscriber's whole reach in one statement: every account they own (the closure below
@@ -151,6 +160,9 @@ class Reach:
     numbers_by_account: dict[int, list[NumberRow]] = field(default_factory=dict)
     children_by_account: dict[int, list[AccountRow]] = field(default_factory=dict)
     by_msisdn: dict[str, NumberRow] = field(default_factory=dict)
+    # Numbers the viewer reaches at TOPUP through a grant whose monthly cap leaves less
+    # than the smallest top-up.
+    top_up_cap_used: set[int] = field(default_factory=set)
     # What the schema made of these rows for this request (schema/types), by (type, id):
     # a number reached by two paths of one query is made once.
     views: dict[tuple[type, int], Any] = field(default_factory=dict)
@@ -167,17 +179,26 @@ class Reach:
         return [n for n in self.numbers.values() if self.levels[n.id] > Level.NONE]
 
 
-async def load_reach(viewer: Viewer, now: datetime) -> Reach:
+def month_start(now: datetime) -> datetime:
+    """Where a grant's monthly top-up cap starts counting."""
+    return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+async def load_reach(viewer: Viewer, now: datetime, smallest_top_up: int = 1) -> Reach:
     """The viewer's reach in one statement."""
     if viewer.is_anonymous:
         return Reach()
+    since = month_start(now)
     if viewer.subscriber_id is not None:
-        sql, params = _SUBSCRIBER_REACH_SQL, [viewer.subscriber_id] * 3
+        who = viewer.subscriber_id
+        sql, params = _SUBSCRIBER_REACH_SQL, [who, since, who, who]
     else:
-        sql, params = _PARTNER_REACH_SQL, [viewer.partner_app_id]
+        sql, params = _PARTNER_REACH_SQL, [since, viewer.partner_app_id]
     accounts: dict[int, AccountRow] = {}
     numbers: dict[int, NumberRow] = {}
     grants: list[GrantFact] = []
+    # number id -> (grant id, what its cap leaves, None uncapped) of its live TOPUP grants
+    topup_grants: dict[int, list[tuple[int, int | None]]] = defaultdict(list)
     tariffs: dict[int, dict[str, Any]] = {}
     for row in await fetch_rows(sql, params):
         account_id = row.get("a_id")
@@ -192,8 +213,20 @@ async def load_reach(viewer: Viewer, now: datetime) -> Reach:
         if row["grant_level"] is not None:
             expires_at = as_datetime(row["grant_expires_at"])
             grants.append(GrantFact(row["id"], Level[row["grant_level"]], expires_at, None))
+            live = expires_at is None or expires_at > now
+            if live and row["grant_level"] == "TOPUP":
+                limit, spent = row["grant_limit"], row["grant_spent"]
+                left = None if limit is None else int(limit) - int(spent)
+                topup_grants[row["id"]].append((row["grant_id"], left))
     ordered = [accounts[key] for key in sorted(accounts)]
-    return _assemble(viewer, ordered, grants, list(numbers.values()), now)
+    reach = _assemble(viewer, ordered, grants, list(numbers.values()), now)
+    for number_id, caps in topup_grants.items():
+        # A top-up pays through the newest live TOPUP grant (resolvers/money/topups.py).
+        _, left = max(caps, key=lambda cap: cap[0])
+        at_topup = reach.base_levels.get(number_id) is Level.TOPUP
+        if at_topup and left is not None and left < smallest_top_up:
+            reach.top_up_cap_used.add(number_id)
+    return reach
 
 
 def _assemble(

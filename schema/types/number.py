@@ -99,7 +99,8 @@ class Number(relay.Node):
                 msisdn=row.msisdn,
                 label=row.label,
                 access_level=AccessLevel.of(level),
-                can_top_up=can_top_up(viewer, level, row.status != "CLOSED"),
+                can_top_up=can_top_up(viewer, level, row.status != "CLOSED")
+                and row.id not in reach.top_up_cap_used,
                 row=row,
                 level=level,
                 reach=reach,
