@@ -15,6 +15,7 @@ from resolvers.access.requests import REQUEST_COLUMNS
 from resolvers.context import RequestContext
 from resolvers.errors import NotFound
 from resolvers.identity.sessions import list_sessions
+from schema import money_nodes, people_nodes
 from schema.ids import NO_SUCH_ID, NOT_AN_ID, decode, pk_of
 from schema.types import (
     access_request,
@@ -24,7 +25,6 @@ from schema.types import (
     identity,
     number,
     operation,
-    subscriber,
 )
 
 Info = strawberry.Info[RequestContext, None]
@@ -51,13 +51,6 @@ async def _account(info: Info, pk: int) -> Any:
     reach = await info.context.loaders.reach()
     row = reach.accounts.get(pk)
     return account.Account.from_row(row, reach, info.context.viewer) if row else None
-
-
-async def _subscriber(info: Info, pk: int) -> Any:
-    if pk != info.context.viewer.subscriber_id:
-        return None
-    row = await info.context.loaders.subscriber_by_id.load(pk)
-    return subscriber.Subscriber.from_row(row) if row else None
 
 
 async def _session(info: Info, pk: int) -> Any:
@@ -122,7 +115,13 @@ _RESOLVERS = {
     "Operation": _operation,
     "Number": _number,
     "Account": _account,
-    "Subscriber": _subscriber,
+    "Subscriber": people_nodes.subscriber_node,
+    "PartnerApp": people_nodes.partner_app_node,
+    "Payment": money_nodes.payment,
+    "LedgerEntry": money_nodes.ledger_entry,
+    "PaymentCard": money_nodes.payment_card,
+    "TrustPayment": money_nodes.trust_payment,
+    "Autopay": money_nodes.autopay,
     "Session": _session,
     "Grant": _grant,
     "AccessRequest": _access_request,
