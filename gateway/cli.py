@@ -232,10 +232,10 @@ def _ledger_verify(settings: Settings, _args: argparse.Namespace) -> int:
 
 def _usage_import(settings: Settings, args: argparse.Namespace) -> int:
     import csv
-    from datetime import UTC, datetime
     from pathlib import Path
 
-    from resolvers.money.charges import ingest
+    from gateway.services import build_services, close_services
+    from resolvers.money.announced import ingest_announced
 
     path = Path(args.file)
     if not path.is_file():
@@ -247,7 +247,12 @@ def _usage_import(settings: Settings, args: argparse.Namespace) -> int:
         rows = list(csv.DictReader(handle))
 
     async def run() -> int:
-        result = await ingest(rows, datetime.now(UTC))
+        # The services' event bus announces each charged number to the gateways.
+        services = build_services(settings)
+        try:
+            result = await ingest_announced(services, rows)
+        finally:
+            await close_services(services)
         for rejected in result.rejected:
             print(f"row {rejected['index'] + 2}: {rejected['reason']}", file=sys.stderr)
         print(
@@ -260,17 +265,20 @@ def _usage_import(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _fees_charge(settings: Settings, args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
-
-    from resolvers.money.fees import charge_month, current_month
+    from gateway.services import build_services, close_services
+    from resolvers.money.announced import charge_month_announced
+    from resolvers.money.fees import current_month
 
     async def run() -> int:
-        now = datetime.now(UTC)
+        services = build_services(settings)
         try:
-            result = await charge_month(args.month or current_month(now), now)
+            month = args.month or current_month(services.clock())
+            result = await charge_month_announced(services, month)
         except ValueError as exc:
             print(f"kabinet: {exc}", file=sys.stderr)
             return 2
+        finally:
+            await close_services(services)
         print(
             f"kabinet: fees for {result.month}: {result.numbers} numbers, "
             f"{result.fees_posted} fees charged, {result.already_charged} already charged"

@@ -9,8 +9,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from resolvers.events import publish_balance_changed
-from resolvers.money.charges import MAX_BATCH, ingest
+from resolvers.money.announced import ingest_announced
+from resolvers.money.charges import MAX_BATCH
 from resolvers.services import Services
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -36,16 +36,10 @@ def usage_endpoint(services: Services, internal_token: str | None) -> Any:
             return _error(400, "BAD_USER_INPUT", 'Send {"records": [{...}, ...]} as JSON.')
         if len(records) > MAX_BATCH:
             return _error(400, "BAD_USER_INPUT", f"At most {MAX_BATCH} records per batch.")
-        result = await ingest(records, services.clock())
-        await _announce(services, result.charged_numbers)
+        result = await ingest_announced(services, records)
         return JSONResponse(result.as_json())
 
     return usage
-
-
-async def _announce(services: Services, number_ids: set[int]) -> None:
-    for number_id in number_ids:
-        await publish_balance_changed(services, number_id)
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:

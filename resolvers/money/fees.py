@@ -4,7 +4,7 @@ what is charged, so running the job again for the same month charges nothing twi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from tortoise.transactions import in_transaction
@@ -21,6 +21,7 @@ class FeeRun:
     numbers: int = 0
     fees_posted: int = 0
     already_charged: int = 0
+    charged_numbers: set[int] = field(default_factory=set)  # their balance moved
 
 
 def current_month(now: datetime) -> str:
@@ -61,6 +62,7 @@ async def charge_month(month: str, now: datetime) -> FeeRun:
                 )
             if created:
                 run.fees_posted += 1
+                run.charged_numbers.add(number.id)
             else:
                 run.already_charged += 1
     return run
