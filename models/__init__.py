@@ -43,6 +43,7 @@ from models.requests import (
     SupportTicket,
     TicketStatus,
 )
+from models.sandbox import SandboxCharge
 from models.subscribers import Subscriber
 from models.usage import UsageDirection, UsageKind, UsageRecord
 
@@ -79,6 +80,7 @@ __all__ = [
     "RefreshToken",
     "RequestKind",
     "RequestStatus",
+    "SandboxCharge",
     "Service",
     "ServiceExclusion",
     "ServiceRequest",
