@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/kabinet migrate
 	$(BIN)/kabinet seed --demo
-	$(BIN)/kabinet serve
+	$(BIN)/kabinet serve --with-worker
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

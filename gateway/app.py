@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -22,6 +23,7 @@ from gateway.limits import BodySizeLimitMiddleware
 from gateway.oauth import token_endpoint
 from gateway.request_id import RequestIdMiddleware, configure_logging
 from gateway.services import build_services, close_services
+from gateway.worker import run_passes
 from gateway.ws_limits import SubscriptionCaps
 from schema import schema
 
@@ -47,9 +49,20 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             )
         if services.events is not None:
             await services.events.start()  # logs how far live events travel
+        stop_worker = asyncio.Event()
+        worker = None
+        if settings.inprocess_worker:
+            # A single-machine install settles money without a second command.
+            log.info("background worker runs in this process, every %s s", settings.worker_interval)
+            worker = asyncio.create_task(
+                run_passes(services, settings.worker_interval, stop_worker), name="worker"
+            )
         try:
             yield
         finally:
+            stop_worker.set()
+            if worker is not None:
+                await worker  # a pass in flight finishes: its money writes are whole
             await close_services(services)
             if manage_database:
                 await close_database()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from gateway.config import ConfigError, Settings, load_settings
 from gateway.db import DatabaseUnavailable
@@ -31,6 +33,12 @@ def _build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     serve.add_argument("--host", help="bind address (default $HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default $PORT or 8000)")
+    serve.add_argument(
+        "--with-worker",
+        action="store_true",
+        help="run the background worker in the gateway process (with --workers 1; "
+        "same as KABINET_INPROCESS_WORKER=1)",
+    )
     serve.set_defaults(handler=_serve)
 
     migrate = commands.add_parser("migrate", help="apply database migrations")
@@ -105,6 +113,7 @@ def _run(coro_factory: Callable[[], Awaitable[int]]) -> int:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from gateway.db import check_database, close_database, open_database
     from gateway.transport import serve
+    from gateway.worker import worker_in_process
 
     async def preflight() -> int:
         # Fail here, with one line, rather than inside a worker with a traceback.
@@ -116,6 +125,17 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         return 0
 
     _run(preflight)
+    asked = args.with_worker or settings.inprocess_worker
+    in_process = worker_in_process(asked, args.workers)
+    if asked and not in_process:
+        print(
+            "kabinet: the in-process worker runs only with --workers 1; "
+            "run `kabinet worker` beside these gateway processes",
+            file=sys.stderr,
+        )
+    # The worker processes read their settings from the environment (uvicorn's factory).
+    os.environ["KABINET_INPROCESS_WORKER"] = "1" if in_process else "0"
+    settings = replace(settings, inprocess_worker=in_process)
     return serve(
         settings,
         host=args.host or settings.host,

@@ -39,6 +39,9 @@ class Settings:
     topup_max: Decimal = Decimal("15000.00")
     topup_daily_limit: Decimal = Decimal("50000.00")
     internal_api_token: str | None = None
+    # The background worker inside the gateway process (a single-machine install).
+    inprocess_worker: bool = False
+    worker_interval: float = 60.0  # seconds between its passes
     # Hardening (README, "Limits"): document limits, time limits, proxies, prod rules.
     document_limits: DocumentLimits = field(default_factory=DocumentLimits)
     max_body_bytes: int = 262_144
@@ -131,6 +134,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         topup_max=_money("TOPUP_MAX_AMOUNT", env.get("TOPUP_MAX_AMOUNT", "15000.00")),
         topup_daily_limit=_money("TOPUP_DAILY_LIMIT", env.get("TOPUP_DAILY_LIMIT", "50000.00")),
         internal_api_token=_internal_token(env.get("INTERNAL_API_TOKEN", "")),
+        inprocess_worker=_flag("KABINET_INPROCESS_WORKER", env.get("KABINET_INPROCESS_WORKER", "")),
+        worker_interval=_positive_float(
+            "KABINET_WORKER_INTERVAL", env.get("KABINET_WORKER_INTERVAL", "").strip() or "60"
+        ),
         database_url=database_url,
         redis_url=redis_url,
         env=kabinet_env,
@@ -264,6 +271,15 @@ def _positive_float(name: str, raw: str) -> float:
     if value <= 0:
         raise ConfigError(f"{name} must be a positive number of seconds, not {raw!r}")
     return value
+
+
+def _flag(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{name} must be 1 or 0, not {raw!r}")
 
 
 def _internal_token(raw: str) -> str | None:

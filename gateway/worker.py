@@ -16,8 +16,47 @@ from gateway.services import build_services, close_services
 from resolvers.money.autopay import run_due
 from resolvers.money.payments import reconcile_pending
 from resolvers.operations.scheduled import switch_due_tariffs
+from resolvers.services import Services
 
 log = logging.getLogger("kabinet.worker")
+
+
+def worker_in_process(asked: bool, workers: int) -> bool:
+    """Whether a gateway process runs the worker loop itself: only when asked and when it
+    is the host's only gateway process (with --workers N each would run one; the jobs stay
+    exactly-once even then, but N loops on one host are N times the polling for nothing)."""
+    return asked and workers == 1
+
+
+async def run_pass(services: Services) -> None:
+    settled = await reconcile_pending(services)
+    if settled:
+        log.info("settled %s interrupted payment(s)", settled)
+    runs = await run_due(services, services.clock())
+    for run in runs:
+        log.info("autopay rule %s: %s %s", run.rule_id, run.outcome, run.detail)
+    for switched in await switch_due_tariffs(services.clock()):
+        log.info(
+            "tariff change %s: %s %s", switched.operation_id, switched.status, switched.reason or ""
+        )
+
+
+async def run_passes(
+    services: Services, interval_seconds: float, stop: asyncio.Event, once: bool = False
+) -> None:
+    """A pass every interval until `stop`; a pass that fails is logged and the next one
+    runs (inside a gateway, the worker must not take the process down with it)."""
+    while True:
+        try:
+            await run_pass(services)
+        except Exception:
+            log.exception("worker pass failed; retrying at the next interval")
+        if once:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval_seconds)
+        if stop.is_set():
+            return
 
 
 async def run_worker(settings: Settings, interval_seconds: float, once: bool) -> int:
@@ -30,26 +69,7 @@ async def run_worker(settings: Settings, interval_seconds: float, once: bool) ->
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     try:
-        while True:
-            settled = await reconcile_pending(services)
-            if settled:
-                log.info("settled %s interrupted payment(s)", settled)
-            runs = await run_due(services, services.clock())
-            for run in runs:
-                log.info("autopay rule %s: %s %s", run.rule_id, run.outcome, run.detail)
-            for switched in await switch_due_tariffs(services.clock()):
-                log.info(
-                    "tariff change %s: %s %s",
-                    switched.operation_id,
-                    switched.status,
-                    switched.reason or "",
-                )
-            if once:
-                break
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=interval_seconds)
-            if stop.is_set():
-                break
+        await run_passes(services, interval_seconds, stop, once)
     finally:
         await close_services(services)
         await close_database()
