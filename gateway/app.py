@@ -107,7 +107,9 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     )
     app = Starlette(
         routes=[
-            Route("/graphql", BearerAuth(graphql, services), methods=["GET", "POST"]),
+            # Every method reaches the view, which refuses all but GET and POST itself: as
+            # JSON with a code and `Allow` (Starlette's own 405 is plain text).
+            Route("/graphql", BearerAuth(graphql, services)),
             # Subscriptions (graphql-transport-ws): the token comes in connection_init.
             WebSocketRoute("/graphql", graphql),
             Route("/oauth/token", token_endpoint(services), methods=["POST"]),

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from starlette.datastructures import Headers
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gateway.media_types import json_response, negotiate_scope
 from permissions.viewer import ANONYMOUS, Viewer
 from resolvers.errors import Unauthenticated
 from resolvers.identity.sessions import viewer_for_access_token
@@ -46,10 +46,11 @@ class BearerAuth:
         try:
             viewer = await authenticate(self.services, header)
         except Unauthenticated as exc:
-            response = JSONResponse(
+            response = json_response(
                 {"data": None, "errors": [{"message": exc.message, "extensions": exc.extensions}]},
-                status_code=401,
-                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+                401,
+                negotiate_scope(scope),
+                {"WWW-Authenticate": 'Bearer error="invalid_token"'},
             )
             await response(scope, receive, send)
             return

@@ -21,15 +21,23 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http import GraphQLRequestData
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema import BaseSchema
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
 from gateway.auth import authenticate
-from gateway.request_guards import decode_bounded_json, refusal_response
+from gateway.media_types import (
+    CONTENT_TYPES,
+    GRAPHQL_RESPONSE_JSON,
+    JSON,
+    encode_json,
+    negotiate_scope,
+)
+from gateway.request_guards import RequestRefused, decode_bounded_json, refusal_response
 from gateway.request_id import current_request_id
 from gateway.trusted_documents import TrustedDocuments
 from gateway.ws_limits import LimitedTransportWSHandler, SubscriptionCaps
@@ -111,6 +119,26 @@ log = logging.getLogger("kabinet.http")
 # (GraphQL over HTTP's persisted documents) is kept: strawberry reads only query,
 # variables, operationName and extensions.
 _decoding_body: ContextVar[bool] = ContextVar("decoding_body", default=False)
+# The media type the request's Accept header chose (gateway/media_types.py), for the
+# hooks strawberry calls without the request.
+_media_type: ContextVar[str] = ContextVar("media_type", default=JSON)
+# Errors that mean the operation never ran although they carry no path: the deadline
+# cut it short, or something failed inside (both keep their answer and status).
+_RAN_CODES = frozenset({"TIMEOUT", "INTERNAL_SERVER_ERROR"})
+
+
+def is_request_error(result: ExecutionResult) -> bool:
+    """GraphQL over HTTP's "request error": nothing was executed (a syntax or validation
+    error, a document limit, a variable's value refused, a rate limit). Field errors
+    always carry a path; these never do, and come without data."""
+    return (
+        result.data is None
+        and bool(result.errors)
+        and all(
+            error.path is None and (error.extensions or {}).get("code") not in _RAN_CODES
+            for error in result.errors or []
+        )
+    )
 
 
 def _keep_document_id(value: object) -> object:
@@ -148,11 +176,36 @@ class KabinetGraphQL(GraphQL[RequestContext, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        media_type = negotiate_scope(scope)
+        token = _media_type.set(media_type)
         try:
             response = await self.run(Request(scope=scope, receive=receive))
         except HTTPException as error:  # strawberry's refusals and ours, as JSON
-            response = refusal_response(error)
+            response = refusal_response(error, media_type)
+        finally:
+            _media_type.reset(token)
         await response(scope, receive, send)
+
+    def encode_json(self, data: object) -> str:
+        # UTF-8, not `\u` escapes, for Cyrillic names and messages.
+        return encode_json(data)
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        answer = await super().process_result(request, result)
+        if _media_type.get() == GRAPHQL_RESPONSE_JSON and is_request_error(result):
+            answer.pop("data", None)  # the spec: a request error has no `data` entry
+        return answer
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        response.headers["content-type"] = CONTENT_TYPES[_media_type.get()]
+        return response
 
     def decode_json(self, data: str | bytes) -> object:
         # Bounded: Python's decoder raises RecursionError on deep nesting, and
@@ -199,9 +252,24 @@ class KabinetGraphQL(GraphQL[RequestContext, None]):
         seconds = self.policy.request_timeout
         try:
             async with asyncio.timeout(seconds):
-                return await super().execute_single(
+                result = await super().execute_single(
                     request, request_adapter, sub_response, context, root_value, request_data
                 )
+        except HTTPException as error:
+            refused = error.__cause__
+            if (
+                isinstance(refused, InvalidOperationTypeError)
+                and refused.operation_type is OperationType.MUTATION
+                and request_adapter.method == "GET"
+            ):
+                # GraphQL over HTTP: a mutation over GET is 405, and POST is the way.
+                raise RequestRefused(
+                    405,
+                    "Mutations are not allowed over GET; send them with POST.",
+                    "METHOD_NOT_ALLOWED",
+                    headers={"Allow": "POST"},
+                ) from refused
+            raise
         except TimeoutError:
             log.warning("request cancelled after %s s (REQUEST_TIMEOUT)", seconds)
             sub_response.status_code = 503
@@ -219,6 +287,16 @@ class KabinetGraphQL(GraphQL[RequestContext, None]):
                     )
                 ],
             )
+        # Under graphql-response+json a request that never ran says so in its status
+        # (400 unless it already has one, like 429); application/json keeps 200, as
+        # older clients expect and the spec allows.
+        if (
+            _media_type.get() == GRAPHQL_RESPONSE_JSON
+            and not sub_response.status_code
+            and is_request_error(result)
+        ):
+            sub_response.status_code = 400
+        return result
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

@@ -3,8 +3,9 @@ size."""
 
 from __future__ import annotations
 
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gateway.media_types import json_response, negotiate_scope
 
 # The general body limit is a setting (HTTP_MAX_BODY_BYTES, gateway/config.py).
 # Paths that carry batches take more (the endpoint itself checks its own, exact limit).
@@ -46,7 +47,7 @@ class BodySizeLimitMiddleware:
             await self._too_large(scope, receive, send, max_bytes)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
-        response = JSONResponse(
+        response = json_response(
             {
                 "errors": [
                     {
@@ -55,7 +56,8 @@ class BodySizeLimitMiddleware:
                     }
                 ]
             },
-            status_code=413,
+            413,
+            negotiate_scope(scope),
         )
         await response(scope, receive, send)
 

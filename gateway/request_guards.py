@@ -7,26 +7,50 @@ import json
 from typing import Any
 
 from cross_web import HTTPException
-from starlette.responses import JSONResponse
+from starlette.responses import Response
+
+from gateway.media_types import JSON, json_response
+
+# What /graphql serves; a 405 says so in `Allow` (RFC 9110 requires the header).
+ALLOWED_METHODS = "GET, POST"
+# strawberry's refusals carry only a status; the code a client switches on follows from it.
+_CODE_BY_STATUS = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
 
 class RequestRefused(HTTPException):
-    """An HTTP-level refusal with a stable `extensions.code` (and any other extensions)."""
+    """An HTTP-level refusal with a stable `extensions.code` (and any other extensions),
+    and the response headers it needs (`Allow` on a 405)."""
 
-    def __init__(self, status_code: int, message: str, code: str, **extensions: Any) -> None:
+    def __init__(
+        self,
+        status_code: int,
+        message: str,
+        code: str,
+        *,
+        headers: dict[str, str] | None = None,
+        **extensions: Any,
+    ) -> None:
         super().__init__(status_code, message)
         self.code = code
+        self.headers = headers or {}
         self.extensions = extensions
 
 
-def refusal_response(error: HTTPException) -> JSONResponse:
+def refusal_response(error: HTTPException, media_type: str = JSON) -> Response:
     """strawberry's own refusals (wrong method or content type, unparsable JSON, a missing
-    query) get the code BAD_REQUEST; ours keep theirs."""
-    code = getattr(error, "code", "BAD_REQUEST")
+    query) get a code by their status, BAD_REQUEST for a 400; ours keep theirs. No `data`
+    entry in either media type: nothing ran."""
+    default = _CODE_BY_STATUS.get(error.status_code, "BAD_REQUEST")
+    code = getattr(error, "code", default)
     extensions = {"code": code, **getattr(error, "extensions", {})}
-    return JSONResponse(
+    headers = dict(getattr(error, "headers", {}))
+    if error.status_code == 405:
+        headers.setdefault("Allow", ALLOWED_METHODS)
+    return json_response(
         {"errors": [{"message": error.reason, "extensions": extensions}]},
-        status_code=error.status_code,
+        error.status_code,
+        media_type,
+        headers,
     )
 
 

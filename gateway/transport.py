@@ -174,7 +174,7 @@ class TimedHttpToolsProtocol(HttpToolsProtocol):
             content.extend([name, b": ", value, b"\r\n"])
         content.extend(
             [
-                b"content-type: application/json\r\n",
+                b"content-type: application/json; charset=utf-8\r\n",
                 b"content-length: " + str(len(_TIMEOUT_BODY)).encode("ascii") + b"\r\n",
                 b"connection: close\r\n",
                 b"\r\n",
