@@ -13,12 +13,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
+from gateway import sql_observe
 from gateway.auth import BearerAuth
 from gateway.config import Settings, load_settings
 from gateway.db import DatabaseUnavailable, check_database, close_database, open_database
 from gateway.graphql_view import KabinetGraphQL
 from gateway.internal_api import usage_endpoint
 from gateway.limits import BodySizeLimitMiddleware
+from gateway.metrics import MetricsMiddleware, metrics_endpoint
 from gateway.oauth import token_endpoint
 from gateway.request_id import RequestIdMiddleware, configure_logging
 from gateway.services import build_services, close_services
@@ -32,6 +34,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     """`manage_database=False` lets tests own the tortoise connection across requests."""
     settings = settings or load_settings()
     services = build_services(settings)
+    sql_observe.install()
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -103,11 +106,17 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
                 usage_endpoint(services, settings.internal_api_token),
                 methods=["POST"],
             ),
+            Route(
+                "/metrics",
+                metrics_endpoint(settings.metrics_token, open_without_token=not settings.is_prod),
+                methods=["GET"],
+            ),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),
+            Middleware(MetricsMiddleware),
             Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
         ],
         lifespan=lifespan,

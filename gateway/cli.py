@@ -85,6 +85,9 @@ def _build_parser() -> argparse.ArgumentParser:
     worker = commands.add_parser("worker", help="run background jobs (autopay)")
     worker.add_argument("--interval", type=float, default=60.0, help="seconds between passes")
     worker.add_argument("--once", action="store_true", help="one pass, then exit")
+    worker.add_argument(
+        "--metrics-port", type=int, help="serve the worker's metrics on 127.0.0.1:PORT/metrics"
+    )
     worker.set_defaults(handler=_worker)
 
     schema = commands.add_parser("schema", help="print the GraphQL schema (SDL)")
@@ -283,7 +286,7 @@ def _fees_charge(settings: Settings, args: argparse.Namespace) -> int:
 def _worker(settings: Settings, args: argparse.Namespace) -> int:
     from gateway.worker import run_worker
 
-    return _run(lambda: run_worker(settings, args.interval, args.once))
+    return _run(lambda: run_worker(settings, args.interval, args.once, args.metrics_port))
 
 
 def _print_schema(_settings: Settings, _args: argparse.Namespace) -> int:

@@ -39,6 +39,8 @@ class Settings:
     topup_max: Decimal = Decimal("15000.00")
     topup_daily_limit: Decimal = Decimal("50000.00")
     internal_api_token: str | None = None
+    # GET /metrics: with this token as Bearer; without one, open in dev and off in prod.
+    metrics_token: str | None = None
     # Hardening (README, "Limits"): document limits, time limits, proxies, prod rules.
     document_limits: DocumentLimits = field(default_factory=DocumentLimits)
     max_body_bytes: int = 262_144
@@ -131,6 +133,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         topup_max=_money("TOPUP_MAX_AMOUNT", env.get("TOPUP_MAX_AMOUNT", "15000.00")),
         topup_daily_limit=_money("TOPUP_DAILY_LIMIT", env.get("TOPUP_DAILY_LIMIT", "50000.00")),
         internal_api_token=_internal_token(env.get("INTERNAL_API_TOKEN", "")),
+        metrics_token=_internal_token(env.get("METRICS_TOKEN", ""), "METRICS_TOKEN"),
         database_url=database_url,
         redis_url=redis_url,
         env=kabinet_env,
@@ -266,10 +269,10 @@ def _positive_float(name: str, raw: str) -> float:
     return value
 
 
-def _internal_token(raw: str) -> str | None:
+def _internal_token(raw: str, name: str = "INTERNAL_API_TOKEN") -> str | None:
     token = raw.strip()
     if token and len(token) < MIN_SECRET_KEY_LENGTH:
-        raise ConfigError(f"INTERNAL_API_TOKEN must be at least {MIN_SECRET_KEY_LENGTH} characters")
+        raise ConfigError(f"{name} must be at least {MIN_SECRET_KEY_LENGTH} characters")
     return token or None
 
 

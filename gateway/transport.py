@@ -18,9 +18,9 @@ from typing import Any, Literal
 from uvicorn.config import STARTUP_FAILURE, Config
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 from uvicorn.server import ServerState
-from uvicorn.supervisors.multiprocess import Multiprocess
 
 from gateway.config import Settings
+from gateway.metrics_dir import MetricsMultiprocess, metrics_directory
 from gateway.watchdog import Watchdog
 
 log = logging.getLogger("kabinet.transport")
@@ -250,8 +250,9 @@ def serve(settings: Settings, *, host: str, port: int, workers: int) -> int:
         settings.max_connections,
         ", ".join(settings.trusted_proxies) or "nobody",
     )
-    supervisor = Multiprocess(config, sockets=[config.bind_socket()])
-    supervisor.run()
+    with metrics_directory():
+        supervisor = MetricsMultiprocess(config, sockets=[config.bind_socket()])
+        supervisor.run()
     if any(process.exitcode == STARTUP_FAILURE for process in supervisor.processes):
         return STARTUP_FAILURE
     return 0
