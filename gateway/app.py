@@ -20,9 +20,10 @@ from gateway.db import DatabaseUnavailable, check_database, close_database, open
 from gateway.graphql_view import KabinetGraphQL
 from gateway.internal_api import usage_endpoint
 from gateway.limits import BodySizeLimitMiddleware
-from gateway.metrics import MetricsMiddleware, metrics_endpoint
+from gateway.logs import configure_logging
+from gateway.metrics import RequestObserverMiddleware, metrics_endpoint
 from gateway.oauth import token_endpoint
-from gateway.request_id import RequestIdMiddleware, configure_logging
+from gateway.request_id import RequestIdMiddleware
 from gateway.services import build_services, close_services
 from gateway.ws_limits import SubscriptionCaps
 from schema import schema
@@ -116,7 +117,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         ],
         middleware=[
             Middleware(RequestIdMiddleware),
-            Middleware(MetricsMiddleware),
+            Middleware(RequestObserverMiddleware),
             Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
         ],
         lifespan=lifespan,

@@ -30,6 +30,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.logs import log_access
 from gateway.observe import RequestRecord, begin_record, end_record, operation_label
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -81,9 +82,9 @@ _ROUTES = frozenset(
 )
 
 
-class MetricsMiddleware:
-    """Pure ASGI, outermost but one (the request id): times every HTTP request and
-    records it once its response has started and its body has been sent."""
+class RequestObserverMiddleware:
+    """Pure ASGI, outermost but one (inside the request id, which its lines carry): times
+    every HTTP request, then records it in the metrics and writes its access log line."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -93,7 +94,7 @@ class MetricsMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        record, token = begin_record(scope["path"])
+        record, token = begin_record(scope["path"], scope["method"])
 
         async def send_and_note(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -109,6 +110,7 @@ class MetricsMiddleware:
             record.duration = time.perf_counter() - started
             end_record(token)
             observe_request(record)
+            log_access(record)
 
 
 # `.labels()` takes a lock and builds its key on every call (a few µs, half the cost of

@@ -21,6 +21,7 @@ _seen_names: set[str] = set()
 @dataclass(slots=True)
 class RequestRecord:
     path: str = ""
+    method: str = ""
     operation: str = ""  # the operation's name; "" for none (not GraphQL, or anonymous)
     operation_type: str = ""  # query, mutation, subscription
     viewer_kind: str = "anonymous"  # subscriber, partner, anonymous
@@ -45,8 +46,8 @@ def current_record() -> RequestRecord | None:
     return _record.get()
 
 
-def begin_record(path: str) -> tuple[RequestRecord, object]:
-    record = RequestRecord(path=path)
+def begin_record(path: str, method: str = "") -> tuple[RequestRecord, object]:
+    record = RequestRecord(path=path, method=method)
     return record, _record.set(record)
 
 

@@ -58,7 +58,7 @@ class GatewayConfig(Config):
         self.worker_stuck_timeout = worker_stuck_timeout
 
     def load(self) -> None:
-        from gateway.request_id import configure_logging
+        from gateway.logs import configure_logging
 
         super().load()
         configure_logging()  # now, not at the app's start-up: the watchdog may speak first
@@ -235,7 +235,7 @@ def serve(settings: Settings, *, host: str, port: int, workers: int) -> int:
     """Runs the gateway until SIGTERM/SIGINT; the workers under uvicorn's supervisor even
     when there is one, so that a worker that dies (or is ended by its watchdog) is
     replaced. Returns the exit code."""
-    from gateway.request_id import configure_logging
+    from gateway.logs import configure_logging
 
     config = uvicorn_config(settings, host=host, port=port, workers=workers)
     configure_logging()  # after uvicorn's own logging set-up, for kabinet.* lines here

@@ -14,8 +14,8 @@ from prometheus_client import start_http_server
 
 from gateway.config import Settings
 from gateway.db import close_database, open_database
+from gateway.logs import configure_logging
 from gateway.metrics import JOB_FAILURES, JOB_RUNS
-from gateway.request_id import configure_logging
 from gateway.services import build_services, close_services
 from resolvers.money.autopay import run_due
 from resolvers.money.payments import reconcile_pending
