@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 LOCK := requirements.lock
 LOCK_VENV := var/lock-venv
 
-.PHONY: run test lint schema documents migrations bench clean lock
+.PHONY: run test lint schema documents migrations bench clean lock reset worker
 
 $(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,15 @@ run: $(STAMP)
 	$(BIN)/kabinet migrate
 	$(BIN)/kabinet seed --demo
 	$(BIN)/kabinet serve
+
+# Empties every table and loads the demo data again (refused with KABINET_ENV=prod).
+reset: $(STAMP)
+	$(BIN)/kabinet migrate
+	$(BIN)/kabinet seed --demo --reset
+
+# The background worker (autopay, interrupted payments, scheduled tariff changes).
+worker: $(STAMP)
+	$(BIN)/kabinet worker
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
