@@ -14,14 +14,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
+from gateway import sql_observe
 from gateway.auth import BearerAuth
 from gateway.config import Settings, load_settings
 from gateway.db import DatabaseUnavailable, check_database, close_database, open_database
 from gateway.graphql_view import KabinetGraphQL
 from gateway.internal_api import usage_endpoint
 from gateway.limits import BodySizeLimitMiddleware
+from gateway.logs import configure_logging
+from gateway.metrics import RequestObserverMiddleware, metrics_endpoint
 from gateway.oauth import token_endpoint
-from gateway.request_id import RequestIdMiddleware, configure_logging
+from gateway.request_id import RequestIdMiddleware
 from gateway.services import build_services, close_services
 from gateway.worker import run_passes
 from gateway.ws_limits import SubscriptionCaps
@@ -34,6 +37,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     """`manage_database=False` lets tests own the tortoise connection across requests."""
     settings = settings or load_settings()
     services = build_services(settings)
+    sql_observe.install()
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -118,11 +122,17 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
                 usage_endpoint(services, settings.internal_api_token),
                 methods=["POST"],
             ),
+            Route(
+                "/metrics",
+                metrics_endpoint(settings.metrics_token, open_without_token=not settings.is_prod),
+                methods=["GET"],
+            ),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),
+            Middleware(RequestObserverMiddleware),
             Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
         ],
         lifespan=lifespan,

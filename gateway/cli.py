@@ -1,4 +1,4 @@
-"""`kabinet` command line: serve, migrate, seed, schema, makemigrations."""
+"""`kabinet` command line: serve, migrate, seed, sms, schema, makemigrations and more."""
 
 from __future__ import annotations
 
@@ -46,7 +46,16 @@ def _build_parser() -> argparse.ArgumentParser:
 
     seed = commands.add_parser("seed", help="load data into an empty database")
     seed.add_argument("--demo", action="store_true", required=True, help="the demo family")
+    seed.add_argument(
+        "--reset", action="store_true", help="empty every table first (dev only; not in prod)"
+    )
     seed.set_defaults(handler=_seed)
+
+    sms = commands.add_parser("sms", help="the file SMS backend's outbox (dev and demo)")
+    sms_commands = sms.add_subparsers(dest="sms_command", required=True)
+    sms_last = sms_commands.add_parser("last", help="print the newest message to PHONE")
+    sms_last.add_argument("phone")
+    sms_last.set_defaults(handler=_sms_last)
 
     partner = commands.add_parser("partner", help="register and manage partner apps")
     partner_commands = partner.add_subparsers(dest="partner_command", required=True)
@@ -93,6 +102,9 @@ def _build_parser() -> argparse.ArgumentParser:
     worker = commands.add_parser("worker", help="run background jobs (autopay)")
     worker.add_argument("--interval", type=float, default=60.0, help="seconds between passes")
     worker.add_argument("--once", action="store_true", help="one pass, then exit")
+    worker.add_argument(
+        "--metrics-port", type=int, help="serve the worker's metrics on 127.0.0.1:PORT/metrics"
+    )
     worker.set_defaults(handler=_worker)
 
     schema = commands.add_parser("schema", help="print the GraphQL schema (SDL)")
@@ -161,13 +173,22 @@ def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
-def _seed(settings: Settings, _args: argparse.Namespace) -> int:
-    from gateway.db import close_database, open_database
+def _seed(settings: Settings, args: argparse.Namespace) -> int:
+    from gateway.db import close_database, empty_tables, open_database
     from resolvers.demo import seed_demo
+
+    if args.reset and settings.is_prod:
+        print(
+            "kabinet: --reset empties every table; refused with KABINET_ENV=prod", file=sys.stderr
+        )
+        return 2
 
     async def seed() -> int:
         await open_database(settings.database_url)
         try:
+            if args.reset:
+                await empty_tables()
+                print("kabinet: every table emptied")
             loaded = await seed_demo()
         finally:
             await close_database()
@@ -177,6 +198,24 @@ def _seed(settings: Settings, _args: argparse.Namespace) -> int:
         return 0
 
     return _run(seed)
+
+
+def _sms_last(settings: Settings, args: argparse.Namespace) -> int:
+    from gateway.sms_outbox import last_message_to
+    from resolvers.errors import ClientError
+    from resolvers.identity.phones import normalise_phone
+
+    try:
+        phone = normalise_phone(args.phone)
+    except ClientError as exc:
+        print(f"kabinet: {exc.message}", file=sys.stderr)
+        return 2
+    message = last_message_to(settings.sms_outbox_path, phone)
+    if message is None:
+        print(f"kabinet: no message to {phone} in {settings.sms_outbox_path}", file=sys.stderr)
+        return 1
+    print(f"{message.get('at', '')}  {message['to']}  {message.get('text', '')}")
+    return 0
 
 
 async def _with_database(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
@@ -311,7 +350,7 @@ def _fees_charge(settings: Settings, args: argparse.Namespace) -> int:
 def _worker(settings: Settings, args: argparse.Namespace) -> int:
     from gateway.worker import run_worker
 
-    return _run(lambda: run_worker(settings, args.interval, args.once))
+    return _run(lambda: run_worker(settings, args.interval, args.once, args.metrics_port))
 
 
 def _print_schema(_settings: Settings, _args: argparse.Namespace) -> int:

@@ -42,6 +42,8 @@ class Settings:
     # The background worker inside the gateway process (a single-machine install).
     inprocess_worker: bool = False
     worker_interval: float = 60.0  # seconds between its passes
+    # GET /metrics: with this token as Bearer; without one, open in dev and off in prod.
+    metrics_token: str | None = None
     # Hardening (README, "Limits"): document limits, time limits, proxies, prod rules.
     document_limits: DocumentLimits = field(default_factory=DocumentLimits)
     max_body_bytes: int = 262_144
@@ -138,6 +140,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         worker_interval=_positive_float(
             "KABINET_WORKER_INTERVAL", env.get("KABINET_WORKER_INTERVAL", "").strip() or "60"
         ),
+        metrics_token=_internal_token(env.get("METRICS_TOKEN", ""), "METRICS_TOKEN"),
         database_url=database_url,
         redis_url=redis_url,
         env=kabinet_env,
@@ -282,10 +285,10 @@ def _flag(name: str, raw: str) -> bool:
     raise ConfigError(f"{name} must be 1 or 0, not {raw!r}")
 
 
-def _internal_token(raw: str) -> str | None:
+def _internal_token(raw: str, name: str = "INTERNAL_API_TOKEN") -> str | None:
     token = raw.strip()
     if token and len(token) < MIN_SECRET_KEY_LENGTH:
-        raise ConfigError(f"INTERNAL_API_TOKEN must be at least {MIN_SECRET_KEY_LENGTH} characters")
+        raise ConfigError(f"{name} must be at least {MIN_SECRET_KEY_LENGTH} characters")
     return token or None
 
 

@@ -106,3 +106,20 @@ async def apply_migrations(database_url: str) -> None:
         await run_migrations(database_url)
     finally:
         await close_database()
+
+
+async def empty_tables() -> None:
+    """Deletes every row of Kabinet's tables (the migrations' record stays): what
+    `kabinet seed --demo --reset` does before loading the demo data again."""
+    connection = connections.get("default")
+    tables = [model._meta.db_table for model in Tortoise.apps["kabinet"].values()]
+    if connection.capabilities.dialect == "postgres":
+        quoted = ", ".join(f'"{table}"' for table in tables)
+        await connection.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+        return
+    # Foreign keys are checked per statement, so the order would matter: off meanwhile.
+    script = "PRAGMA foreign_keys = OFF;"
+    # Table names are the models' own, not input.
+    script += "".join(f'DELETE FROM "{table}";' for table in tables)  # noqa: S608
+    script += "DELETE FROM sqlite_sequence; PRAGMA foreign_keys = ON;"
+    await connection.execute_script(script)

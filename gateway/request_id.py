@@ -1,4 +1,5 @@
-"""A request id for every HTTP request: echoed in `X-Request-Id` and put on every log line."""
+"""A request id for every HTTP request: echoed in `X-Request-Id` and put on every log line
+(gateway/logs.py adds it to each)."""
 
 from __future__ import annotations
 
@@ -53,16 +54,3 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id()
         return True
-
-
-def configure_logging(level: int = logging.INFO) -> None:
-    handler = logging.StreamHandler()
-    handler.addFilter(RequestIdFilter())
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
-    )
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    # The SQL log carries parameter values (hashes, phone numbers): never above DEBUG.
-    logging.getLogger("tortoise.db_client").setLevel(logging.WARNING)

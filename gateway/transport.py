@@ -18,9 +18,9 @@ from typing import Any, Literal
 from uvicorn.config import STARTUP_FAILURE, Config
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 from uvicorn.server import ServerState
-from uvicorn.supervisors.multiprocess import Multiprocess
 
 from gateway.config import Settings
+from gateway.metrics_dir import MetricsMultiprocess, metrics_directory
 from gateway.watchdog import Watchdog
 
 log = logging.getLogger("kabinet.transport")
@@ -58,7 +58,7 @@ class GatewayConfig(Config):
         self.worker_stuck_timeout = worker_stuck_timeout
 
     def load(self) -> None:
-        from gateway.request_id import configure_logging
+        from gateway.logs import configure_logging
 
         super().load()
         configure_logging()  # now, not at the app's start-up: the watchdog may speak first
@@ -235,7 +235,7 @@ def serve(settings: Settings, *, host: str, port: int, workers: int) -> int:
     """Runs the gateway until SIGTERM/SIGINT; the workers under uvicorn's supervisor even
     when there is one, so that a worker that dies (or is ended by its watchdog) is
     replaced. Returns the exit code."""
-    from gateway.request_id import configure_logging
+    from gateway.logs import configure_logging
 
     config = uvicorn_config(settings, host=host, port=port, workers=workers)
     configure_logging()  # after uvicorn's own logging set-up, for kabinet.* lines here
@@ -250,8 +250,9 @@ def serve(settings: Settings, *, host: str, port: int, workers: int) -> int:
         settings.max_connections,
         ", ".join(settings.trusted_proxies) or "nobody",
     )
-    supervisor = Multiprocess(config, sockets=[config.bind_socket()])
-    supervisor.run()
+    with metrics_directory():
+        supervisor = MetricsMultiprocess(config, sockets=[config.bind_socket()])
+        supervisor.run()
     if any(process.exitcode == STARTUP_FAILURE for process in supervisor.processes):
         return STARTUP_FAILURE
     return 0

@@ -8,10 +8,14 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import AsyncIterator
+
+from prometheus_client import start_http_server
 
 from gateway.config import Settings
 from gateway.db import close_database, open_database
-from gateway.request_id import configure_logging
+from gateway.logs import configure_logging
+from gateway.metrics import JOB_FAILURES, JOB_RUNS
 from gateway.services import build_services, close_services
 from resolvers.money.autopay import run_due
 from resolvers.money.payments import reconcile_pending
@@ -28,14 +32,31 @@ def worker_in_process(asked: bool, workers: int) -> bool:
     return asked and workers == 1
 
 
+@contextlib.asynccontextmanager
+async def counted(job: str) -> AsyncIterator[None]:
+    """One pass of a job: a run, or a failure (counted, then re-raised)."""
+    try:
+        yield
+    except Exception:
+        JOB_FAILURES.labels(job).inc()
+        raise
+    JOB_RUNS.labels(f"{job}_pass", "done").inc()
+
+
 async def run_pass(services: Services) -> None:
-    settled = await reconcile_pending(services)
+    async with counted("reconcile"):
+        settled = await reconcile_pending(services)
     if settled:
         log.info("settled %s interrupted payment(s)", settled)
-    runs = await run_due(services, services.clock())
+    async with counted("autopay"):
+        runs = await run_due(services, services.clock())
     for run in runs:
+        JOB_RUNS.labels("autopay", str(run.outcome)).inc()
         log.info("autopay rule %s: %s %s", run.rule_id, run.outcome, run.detail)
-    for switched in await switch_due_tariffs(services.clock()):
+    async with counted("tariff_switch"):
+        switched_changes = await switch_due_tariffs(services.clock())
+    for switched in switched_changes:
+        JOB_RUNS.labels("tariff_switch", str(getattr(switched.status, "value", ""))).inc()
         log.info(
             "tariff change %s: %s %s", switched.operation_id, switched.status, switched.reason or ""
         )
@@ -59,8 +80,15 @@ async def run_passes(
             return
 
 
-async def run_worker(settings: Settings, interval_seconds: float, once: bool) -> int:
+async def run_worker(
+    settings: Settings, interval_seconds: float, once: bool, metrics_port: int | None = None
+) -> int:
     configure_logging()
+    if metrics_port:
+        # The worker is a process of its own, outside the gateway's metrics directory:
+        # its counters are scraped from it, on the loopback interface only.
+        start_http_server(metrics_port, addr="127.0.0.1")
+        log.info("metrics on http://127.0.0.1:%d/metrics", metrics_port)
     await open_database(settings.database_url)
     services = build_services(settings)
     stop = asyncio.Event()

@@ -19,6 +19,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 
+from gateway.metrics import RATE_LIMIT_REFUSALS, SUBSCRIPTIONS_ACTIVE
 from resolvers.context import RequestContext
 from resolvers.errors import ClientError, SubscriptionLimitReached
 from resolvers.rate_limits import take_rate, viewer_bucket
@@ -79,11 +80,21 @@ class LimitedTransportWSHandler(BaseGraphQLTransportWSHandler[RequestContext, No
             if refused is not None and bucket is not None:
                 caps.release(bucket)
         if refused is not None:
+            if refused.extensions.get("code") == "RATE_LIMITED":
+                RATE_LIMIT_REFUSALS.labels("websocket").inc()
             await self._refuse(message["id"], refused)
             return
         await super().handle_subscribe(message)
+        self._count_while_running(message["id"])
         if bucket is not None:
             self._release_when_done(caps, bucket, message["id"])
+
+    def _count_while_running(self, operation_id: str) -> None:
+        operation = self.operations.get(operation_id)
+        if operation is None or operation.task is None:
+            return
+        SUBSCRIPTIONS_ACTIVE.inc()
+        operation.task.add_done_callback(lambda _task: SUBSCRIPTIONS_ACTIVE.dec())
 
     def _release_when_done(self, caps: SubscriptionCaps, bucket: str, operation_id: str) -> None:
         """The slot lives as long as the operation's task: it ends when the stream ends,

@@ -16,6 +16,7 @@ from schema.document_checks import DocumentChecks
 from schema.execution import executor_for
 from schema.ids import not_found_for_undecodable_id
 from schema.mutation import Mutation
+from schema.observe import ObserveExtension
 from schema.query import Query
 from schema.rate_limit import RateLimitExtension
 from schema.subscription import Subscription
@@ -111,6 +112,7 @@ def build_schema() -> strawberry.Schema:
             # Factories, not instances: strawberry builds them per request; the caches
             # live at module level, shared by every request. The document limits of the
             # request's policy are checked before validation, validation before execution.
+            ObserveExtension,  # first in, last out: sees the answer after masking
             DocumentChecks,
             RateLimitExtension,  # root fields per viewer and per address, before any work
             lambda: MaskInternalErrors(

@@ -29,6 +29,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
+from gateway.metrics import RATE_LIMIT_REFUSALS
 from resolvers.context import RequestContext
 from resolvers.rate_limits import take_rate
 
@@ -87,6 +88,7 @@ class RateLimitExtension(SchemaExtension):
             cost = root_field_cost(document, execution.operation_name)
             refused = await take_rate(context.services, context.viewer, context.client_ip, cost)
             if refused is not None:
+                RATE_LIMIT_REFUSALS.labels("http").inc()
                 # A result already in place is what strawberry answers instead of executing.
                 error = GraphQLError(refused.message, original_error=refused)
                 execution.result = ExecutionResult(data=None, errors=[error])

@@ -58,3 +58,45 @@ def test_partner_create_with_unknown_scope_fails_clearly(tmp_path):
     result = kabinet("partner", "create", "Bank", "--scopes", "everything", env=env)
     assert result.returncode == 2
     assert "unknown scope(s): everything" in result.stderr
+
+
+def test_a_developer_resets_the_demo_data_with_seed_reset(tmp_path):
+    env = {"DATABASE_URL": f"sqlite://{tmp_path}/k.sqlite3"}
+    assert kabinet("migrate", env=env).returncode == 0
+    assert "demo data loaded" in kabinet("seed", "--demo", env=env).stdout
+    assert "seed skipped" in kabinet("seed", "--demo", env=env).stdout
+    reset = kabinet("seed", "--demo", "--reset", env=env)
+    assert reset.returncode == 0, reset.stderr
+    assert reset.stdout.splitlines() == [
+        "kabinet: every table emptied",
+        "kabinet: demo data loaded",
+    ]
+
+
+def test_seed_reset_is_refused_in_production(tmp_path):
+    env = {
+        "DATABASE_URL": f"sqlite://{tmp_path}/k.sqlite3",
+        "KABINET_ENV": "prod",
+        "SECRET_KEY": "prod-secret-key-for-tests-0123456789",
+    }
+    result = kabinet("seed", "--demo", "--reset", env=env)
+    assert result.returncode == 2
+    assert "refused with KABINET_ENV=prod" in result.stderr
+
+
+def test_a_developer_reads_the_last_sms_to_a_phone(tmp_path):
+    outbox = tmp_path / "outbox.jsonl"
+    outbox.write_text(
+        '{"to": "+79990000001", "text": "Код: 111111", "at": "2026-01-01T00:00:00+00:00"}\n'
+        '{"to": "+79990000001", "text": "Код: 222222", "at": "2026-01-01T00:01:00+00:00"}\n'
+        '{"to": "+79990000002", "text": "Код: 333333", "at": "2026-01-01T00:02:00+00:00"}\n',
+        encoding="utf-8",
+    )
+    env = {"SMS_OUTBOX_PATH": str(outbox)}
+    result = kabinet("sms", "last", "8 (999) 000-00-01", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "+79990000001" in result.stdout and "222222" in result.stdout
+    assert "111111" not in result.stdout
+    nobody = kabinet("sms", "last", "+79990000009", env=env)
+    assert nobody.returncode == 1
+    assert "no message to +79990000009" in nobody.stderr
