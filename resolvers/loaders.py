@@ -11,8 +11,6 @@ import asyncio
 from collections import defaultdict
 from typing import Any
 
-from aiodataloader import DataLoader
-
 from models import (
     AccessGrant,
     Operation,
@@ -24,6 +22,7 @@ from models import (
 )
 from permissions.viewer import Viewer
 from resolvers.catalog import Catalogue, load_catalogue
+from resolvers.dataloader import DataLoader
 from resolvers.reach import Reach, load_reach
 from resolvers.services import Services
 from resolvers.sql import as_datetime, fetch_rows, in_keys, keys_param

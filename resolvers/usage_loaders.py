@@ -12,10 +12,9 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from aiodataloader import DataLoader
-
 from resolvers.allowances import Allowance, allowances
 from resolvers.billing_period import full_periods_before, period_containing
+from resolvers.dataloader import DataLoader
 from resolvers.reach import NumberRow
 from resolvers.recommendations import PERIODS, Recommendation, recommend
 from resolvers.usage_totals import Window, usage_in
