@@ -24,6 +24,7 @@ from gateway.limits import BodySizeLimitMiddleware
 from gateway.logs import configure_logging
 from gateway.metrics import RequestObserverMiddleware, metrics_endpoint
 from gateway.oauth import token_endpoint
+from gateway.pool_metrics import sample_pool_every
 from gateway.request_id import RequestIdMiddleware
 from gateway.services import build_services, close_services
 from gateway.worker import run_passes
@@ -61,9 +62,16 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             worker = asyncio.create_task(
                 run_passes(services, settings.worker_interval, stop_worker), name="worker"
             )
+        pool_sampler = (
+            asyncio.create_task(sample_pool_every(), name="pool-metrics")
+            if manage_database
+            else None
+        )
         try:
             yield
         finally:
+            if pool_sampler is not None:
+                pool_sampler.cancel()
             stop_worker.set()
             if worker is not None:
                 await worker  # a pass in flight finishes: its money writes are whole

@@ -86,3 +86,16 @@ def test_a_scrape_of_any_worker_counts_the_requests_of_all_workers(database_url,
             text = httpx.get(f"{gateway.base_url}/metrics").text
             assert sample(text, "kabinet_graphql_requests_total", operation="Spread") == 20
         assert len(gateway.worker_pids()) == 2
+
+
+async def test_an_operator_sees_the_database_pool_in_use_on_postgresql(gql, http, settings):
+    from gateway.pool_metrics import sample_pool
+
+    if settings.is_sqlite:
+        assert sample_pool() is False  # SQLite has no pool: nothing is reported
+        return
+    assert sample_pool() is True
+    text = await scrape(http)
+    assert sample(text, "kabinet_db_pool_connections", state="open") >= 1
+    assert sample(text, "kabinet_db_pool_connections", state="max") >= 1
+    assert sample(text, "kabinet_db_pool_connections", state="in_use") >= 0
