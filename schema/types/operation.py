@@ -7,6 +7,7 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
+import models.operations as stored_enums
 from resolvers.context import RequestContext
 from schema.types.catalog import Service, Tariff
 from schema.types.money import Money
@@ -26,35 +27,18 @@ COLUMNS = (
 )
 
 
-@strawberry.enum
-class OperationKind(Enum):
-    TARIFF_CHANGE = "TARIFF_CHANGE"
-    SERVICE_CONNECT = "SERVICE_CONNECT"
-    SERVICE_DISCONNECT = "SERVICE_DISCONNECT"
-    BLOCK = "BLOCK"
-    UNBLOCK = "UNBLOCK"
-    TOPUP = "TOPUP"
-    TRUST_PAYMENT = "TRUST_PAYMENT"
-    AUTOPAY = "AUTOPAY"
-    GRANT = "GRANT"
-    GRANT_REVOKE = "GRANT_REVOKE"
+def _mirror(stored: type[Enum], description: str | None = None) -> Any:
+    """The GraphQL enum of a stored one, made from it: a kind or status added to the model
+    is in the schema too, never a ValueError when a row is read."""
+    return strawberry.enum(
+        Enum(stored.__name__, {m.name: m.value for m in stored}),  # type: ignore[misc]
+        description=description,
+    )
 
 
-@strawberry.enum
-class OperationStatus(Enum):
-    CREATED = "CREATED"
-    COMPLETED = "COMPLETED"
-    FAILED = "FAILED"
-    CANCELLED = "CANCELLED"
-
-
-@strawberry.enum(description="On whose behalf the operation was made.")
-class ActorRole(Enum):
-    NUMBER_USER = "NUMBER_USER"
-    OWNER = "OWNER"
-    DELEGATE = "DELEGATE"
-    PARTNER_APP = "PARTNER_APP"
-    SYSTEM = "SYSTEM"
+OperationKind = _mirror(stored_enums.OperationKind)
+OperationStatus = _mirror(stored_enums.OperationStatus)
+ActorRole = _mirror(stored_enums.ActorRole, "On whose behalf the operation was made.")
 
 
 @strawberry.enum
