@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from gateway.email import SmtpSettings
 from resolvers.policy import DocumentLimits, RequestPolicy
 
 DEFAULT_DATABASE_URL = "sqlite://var/kabinet.sqlite3"
@@ -34,6 +35,11 @@ class Settings:
     sms_outbox_path: Path = field(default_factory=lambda: Path("var/sms-outbox.jsonl"))
     sms_http_url: str | None = None
     sms_http_timeout: float = 5.0
+    # E-mail (README, "Settings"): .eml files in a folder (dev) or an SMTP server.
+    email_backend: str = "file"
+    email_outbox_dir: Path = field(default_factory=lambda: Path("var/mail"))
+    email_from: str = "Kabinet <no-reply@kabinet.localhost>"
+    smtp: SmtpSettings | None = None
     payment_provider: str = "sandbox"
     topup_min: Decimal = Decimal("10.00")
     topup_max: Decimal = Decimal("15000.00")
@@ -131,6 +137,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         )
     return Settings(
         **_hardening(env),
+        **_email(env),
         payment_provider=payment_provider,
         topup_min=_money("TOPUP_MIN_AMOUNT", env.get("TOPUP_MIN_AMOUNT", "10.00")),
         topup_max=_money("TOPUP_MAX_AMOUNT", env.get("TOPUP_MAX_AMOUNT", "15000.00")),
@@ -210,6 +217,41 @@ def _hardening(env: Mapping[str, str]) -> dict[str, object]:
             "WS_MAX_SUBSCRIPTIONS_PER_VIEWER", defaults.ws_max_subscriptions_per_viewer
         ),
         "ws_init_timeout": seconds("WS_INIT_TIMEOUT", defaults.ws_init_timeout),
+    }
+
+
+def _email(env: Mapping[str, str]) -> dict[str, object]:
+    backend = env.get("EMAIL_BACKEND", "").strip() or "file"
+    if backend not in ("file", "smtp"):
+        raise ConfigError(f"EMAIL_BACKEND must be 'file' or 'smtp', not {backend!r}")
+    smtp = None
+    if backend == "smtp":
+        host = env.get("SMTP_HOST", "").strip()
+        if not host:
+            raise ConfigError("SMTP_HOST is required when EMAIL_BACKEND=smtp")
+        security = env.get("SMTP_SECURITY", "").strip() or "starttls"
+        if security not in ("starttls", "tls", "none"):
+            raise ConfigError(
+                f"SMTP_SECURITY must be 'starttls', 'tls' or 'none', not {security!r}"
+            )
+        raw_port = env.get("SMTP_PORT", "").strip() or ("465" if security == "tls" else "587")
+        if not raw_port.isdigit() or not 0 < int(raw_port) < 65536:
+            raise ConfigError(f"SMTP_PORT must be a number from 1 to 65535, not {raw_port!r}")
+        smtp = SmtpSettings(
+            host=host,
+            port=int(raw_port),
+            username=env.get("SMTP_USERNAME", "").strip() or None,
+            password=env.get("SMTP_PASSWORD", "") or None,
+            security=security,
+        )
+    sender = env.get("EMAIL_FROM", "").strip() or Settings.email_from
+    if "@" not in sender:
+        raise ConfigError(f"EMAIL_FROM must be an e-mail address, not {sender!r}")
+    return {
+        "email_backend": backend,
+        "email_outbox_dir": Path(env.get("EMAIL_OUTBOX_DIR", "").strip() or "var/mail"),
+        "email_from": sender,
+        "smtp": smtp,
     }
 
 

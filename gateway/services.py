@@ -1,5 +1,5 @@
 """Builds the process-wide Services from settings: Redis or database counters, rate limits
-in Redis or in memory, SMS adapter."""
+in Redis or in memory, SMS and e-mail adapters."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from ipaddress import ip_network
 
 from gateway.config import Settings
 from gateway.counters import DatabaseCounterStore, RedisCounterStore
+from gateway.email import build_email_sender
 from gateway.events import build_event_bus
 from gateway.payments import SandboxPaymentProvider
 from gateway.rate_limits import WindowRateLimiter
@@ -46,6 +47,9 @@ def build_services(settings: Settings) -> Services:
             settings.sms_outbox_path,
             settings.sms_http_url,
             settings.sms_http_timeout,
+        ),
+        email=build_email_sender(
+            settings.email_backend, settings.email_outbox_dir, settings.smtp, settings.email_from
         ),
         events=build_event_bus(settings),
         rate_limiter=rate_limiter,

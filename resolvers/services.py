@@ -24,6 +24,32 @@ class SmsDeliveryError(Exception):
     """The SMS provider did not accept the message."""
 
 
+@dataclass(frozen=True)
+class EmailAttachment:
+    filename: str
+    content_type: str  # e.g. "application/pdf"
+    data: bytes
+
+
+@dataclass(frozen=True)
+class EmailMessage:
+    """One e-mail to one address: plain text (never rendered as markup), attachments."""
+
+    to: str
+    subject: str
+    text: str
+    attachments: tuple[EmailAttachment, ...] = ()
+
+
+class EmailSender(Protocol):
+    async def send(self, message: EmailMessage) -> None:
+        """Delivers one e-mail or raises EmailDeliveryError."""
+
+
+class EmailDeliveryError(Exception):
+    """The mail server did not accept the message (worth retrying later)."""
+
+
 class CounterStore(Protocol):
     """Counters with an expiry, consistent across every gateway process."""
 
@@ -165,6 +191,8 @@ class Services:
     secret_key: str
     counters: CounterStore
     sms: SmsSender
+    # None outside the gateway and the worker (scripts, benchmarks): nothing is e-mailed.
+    email: EmailSender | None = None
     payments: PaymentProvider | None = None
     limits: MoneyLimits = field(default_factory=MoneyLimits)
     background: BackgroundTasks = field(default_factory=BackgroundTasks)
