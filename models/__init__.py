@@ -13,6 +13,13 @@ from models.access import (
 )
 from models.accounts import Account, Number, NumberStatus
 from models.catalog import NumberService, Service, ServiceExclusion, ServiceTariff, Tariff
+from models.exports import (
+    ExportFormat,
+    ExportJob,
+    ExportStatus,
+    MonthlyDetailEmail,
+    MonthlyDetailSend,
+)
 from models.identity import (
     AccessToken,
     AuditEvent,
@@ -62,9 +69,14 @@ __all__ = [
     "AutopayRun",
     "Balance",
     "CodePurpose",
+    "ExportFormat",
+    "ExportJob",
+    "ExportStatus",
     "GrantSource",
     "LedgerEntry",
     "LedgerKind",
+    "MonthlyDetailEmail",
+    "MonthlyDetailSend",
     "Number",
     "NumberService",
     "NumberStatus",
