@@ -13,6 +13,8 @@ class Subscriber(Model):
     # The owner's switch for all of their numbers: False forbids access requests.
     accepts_access_requests = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # IANA name of the zone the subscriber's times are shown in (stored times are UTC).
+    time_zone = fields.CharField(max_length=64, default="Europe/Moscow")
 
     class Meta:
         table = "subscribers"

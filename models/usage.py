@@ -36,4 +36,6 @@ class UsageRecord(Model):
 
     class Meta:
         table = "usage_records"
-        indexes = (("number_id", "started_at"),)
+        # Serves the detail's order (newest first, equal times by id) as one range scan,
+        # and, by its prefix, the usage of a window of time.
+        indexes = (("number_id", "started_at", "id"),)

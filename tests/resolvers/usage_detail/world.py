@@ -1,0 +1,83 @@
+"""A number with usage records made to order, for the usage detail's tests."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from models import Number, UsageDirection, UsageKind, UsageRecord
+from tests.support import family
+
+# Records of the random history fall in the 60 days before this moment.
+NOW = datetime(2026, 11, 16, 12, tzinfo=UTC)
+ZONES = ("europe", "asia")
+
+
+@dataclass
+class Made:
+    number: Number
+    records: list[UsageRecord]
+
+
+async def a_number() -> Number:
+    owner = await family.subscriber("Owner")
+    return await family.number(await family.account(owner), user=owner)
+
+
+def record(
+    number: Number,
+    started_at: datetime,
+    kind: UsageKind = UsageKind.CALL,
+    direction: UsageDirection = UsageDirection.OUT,
+    counterpart: str = "+79160000001",
+    seconds: int | None = 60,
+    size: int | None = None,
+    cost: int = 0,
+    roaming_zone: str | None = None,
+    tag: str = "",
+) -> UsageRecord:
+    return UsageRecord(
+        external_id=f"t-{number.id}-{started_at.isoformat()}-{tag}-{random.random()}",
+        number=number,
+        kind=kind,
+        direction=direction,
+        counterpart=counterpart,
+        started_at=started_at,
+        duration_seconds=seconds,
+        bytes=size,
+        cost=cost,
+        roaming_zone=roaming_zone,
+    )
+
+
+def random_records(rng: random.Random, number: Number, how_many: int) -> list[UsageRecord]:
+    """A mixed history; a few records share a second, as a busy number's do."""
+    made: list[UsageRecord] = []
+    for i in range(how_many):
+        at = NOW - timedelta(seconds=rng.randint(0, 60 * 86400))
+        if made and rng.random() < 0.1:
+            at = made[-1].started_at
+        kind = rng.choice(list(UsageKind))
+        made.append(
+            record(
+                number,
+                at,
+                kind=kind,
+                direction=rng.choice(list(UsageDirection)),
+                counterpart="internet"
+                if kind is UsageKind.DATA
+                else f"+7916{rng.randint(0, 30):07d}",
+                seconds=None if kind is UsageKind.SMS else rng.randint(1, 3600),
+                size=rng.randint(1, 10**9) if kind is UsageKind.DATA else None,
+                cost=rng.choice([0, 0, 0, 100, 4900]),
+                roaming_zone=rng.choice([None, None, None, *ZONES]),
+                tag=str(i),
+            )
+        )
+    return made
+
+
+async def stored(number: Number, records: list[UsageRecord]) -> Made:
+    await UsageRecord.bulk_create(records, batch_size=500)
+    return Made(number, await UsageRecord.filter(number_id=number.id))
