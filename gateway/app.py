@@ -18,6 +18,7 @@ from gateway import sql_observe
 from gateway.auth import BearerAuth
 from gateway.config import Settings, load_settings
 from gateway.db import DatabaseUnavailable, check_database, close_database, open_database
+from gateway.export_download import download_endpoint
 from gateway.graphql_view import KabinetGraphQL
 from gateway.internal_api import usage_endpoint
 from gateway.limits import BodySizeLimitMiddleware
@@ -125,6 +126,8 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             # Subscriptions (graphql-transport-ws): the token comes in connection_init.
             WebSocketRoute("/graphql", graphql),
             Route("/oauth/token", token_endpoint(services), methods=["POST"]),
+            # Signed links to finished exports: no bearer token (a browser opens them).
+            Route("/exports/{job_id}", download_endpoint(services), methods=["GET"]),
             Route(
                 "/internal/usage",
                 usage_endpoint(services, settings.internal_api_token),

@@ -40,6 +40,11 @@ class Settings:
     email_outbox_dir: Path = field(default_factory=lambda: Path("var/mail"))
     email_from: str = "Kabinet <no-reply@kabinet.localhost>"
     smtp: SmtpSettings | None = None
+    # Usage detail exports (README, "Settings"): links, retention, the file folder.
+    export_link_ttl: float = 3600.0  # seconds a download link works
+    export_retention: float = 7 * 86400.0  # seconds a finished file is kept
+    export_storage_dir: Path = field(default_factory=lambda: Path("var/exports"))
+    export_job_lease: float = 120.0  # seconds a silent worker keeps a job before another retries it
     payment_provider: str = "sandbox"
     topup_min: Decimal = Decimal("10.00")
     topup_max: Decimal = Decimal("15000.00")
@@ -138,6 +143,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     return Settings(
         **_hardening(env),
         **_email(env),
+        **_exports(env),
         payment_provider=payment_provider,
         topup_min=_money("TOPUP_MIN_AMOUNT", env.get("TOPUP_MIN_AMOUNT", "10.00")),
         topup_max=_money("TOPUP_MAX_AMOUNT", env.get("TOPUP_MAX_AMOUNT", "15000.00")),
@@ -253,6 +259,30 @@ def _email(env: Mapping[str, str]) -> dict[str, object]:
         "email_from": sender,
         "smtp": smtp,
     }
+
+
+def _exports(env: Mapping[str, str]) -> dict[str, object]:
+    defaults = Settings()
+
+    def duration(name: str, default: float) -> float:
+        return _duration(name, env.get(name, "").strip() or f"{default:g}")
+
+    return {
+        "export_link_ttl": duration("EXPORT_LINK_TTL", defaults.export_link_ttl),
+        "export_retention": duration("EXPORT_RETENTION", defaults.export_retention),
+        "export_job_lease": duration("EXPORT_JOB_LEASE", defaults.export_job_lease),
+        "export_storage_dir": Path(env.get("EXPORT_STORAGE_DIR", "").strip() or "var/exports"),
+    }
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _duration(name: str, raw: str) -> float:
+    """Seconds, or a number with a unit: 90s, 30m, 1h, 7d."""
+    unit = _UNITS.get(raw[-1:].lower(), 0)
+    seconds = _positive_float(name, raw[:-1] if unit else raw) * (unit or 1)
+    return seconds
 
 
 def _networks(name: str, raw: str) -> tuple[str, ...]:

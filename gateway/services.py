@@ -3,15 +3,18 @@ in Redis or in memory, SMS and e-mail adapters."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from ipaddress import ip_network
 
 from gateway.config import Settings
 from gateway.counters import DatabaseCounterStore, RedisCounterStore
 from gateway.email import build_email_sender
 from gateway.events import build_event_bus
+from gateway.export_storage import LocalFolderStorage
 from gateway.payments import SandboxPaymentProvider
 from gateway.rate_limits import WindowRateLimiter
 from gateway.sms import build_sms_sender
+from resolvers.exports.storage import Exports
 from resolvers.money.amounts import to_minor_units
 from resolvers.services import CounterStore, MoneyLimits, Services
 
@@ -52,7 +55,19 @@ def build_services(settings: Settings) -> Services:
             settings.email_backend, settings.email_outbox_dir, settings.smtp, settings.email_from
         ),
         events=build_event_bus(settings),
+        exports=build_exports(settings),
         rate_limiter=rate_limiter,
+    )
+
+
+def build_exports(settings: Settings) -> Exports:
+    folder = settings.export_storage_dir
+    return Exports(
+        storage=LocalFolderStorage(folder),
+        spool=folder / "spool",
+        link_ttl=timedelta(seconds=settings.export_link_ttl),
+        retention=timedelta(seconds=settings.export_retention),
+        lease=timedelta(seconds=settings.export_job_lease),
     )
 
 

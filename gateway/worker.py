@@ -1,5 +1,6 @@
-"""The background worker: settles interrupted payments, runs autopay rules and switches
-tariff changes scheduled for the next period, every interval. Several workers may run at
+"""The background worker: settles interrupted payments, runs autopay rules, switches
+tariff changes scheduled for the next period, makes usage detail exports and sends the
+monthly detail e-mails, every interval. Several workers may run at
 once (each rule's payment and each scheduled change is claimed, and idempotent)."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from gateway.db import close_database, open_database
 from gateway.logs import configure_logging
 from gateway.metrics import JOB_FAILURES, JOB_RUNS
 from gateway.services import build_services, close_services
+from resolvers.exports.background import export_pass
 from resolvers.money.autopay import run_due
 from resolvers.money.payments import reconcile_pending
 from resolvers.operations.scheduled import switch_due_tariffs
@@ -60,6 +62,11 @@ async def run_pass(services: Services) -> None:
         log.info(
             "tariff change %s: %s %s", switched.operation_id, switched.status, switched.reason or ""
         )
+    async with counted("exports"):
+        done = await export_pass(services)
+    for item in done:
+        JOB_RUNS.labels(item.job, item.status).inc()
+        log.info("%s: %s %s", item.job, item.status, item.detail)
 
 
 async def run_passes(

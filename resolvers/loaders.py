@@ -23,6 +23,7 @@ from models import (
 from permissions.viewer import Viewer
 from resolvers.catalog import Catalogue, load_catalogue
 from resolvers.dataloader import DataLoader
+from resolvers.exports.loaders import MonthlyDetailEmailByNumberLoader
 from resolvers.reach import Reach, load_reach
 from resolvers.services import Services
 from resolvers.sql import as_datetime, fetch_rows, in_keys, keys_param
@@ -183,6 +184,15 @@ class Loaders:
         if loader is None:
             loader = RecommendedTariffsByNumberLoader(self)
             self._made[RecommendedTariffsByNumberLoader] = loader
+        return loader  # type: ignore[return-value]
+
+    @property
+    def monthly_detail_email_by_number(self) -> MonthlyDetailEmailByNumberLoader:
+        loader = self._made.get(MonthlyDetailEmailByNumberLoader)
+        if loader is None:
+            subscriber_id = self.viewer.subscriber_id if self.viewer else None
+            loader = MonthlyDetailEmailByNumberLoader(subscriber_id)
+            self._made[MonthlyDetailEmailByNumberLoader] = loader
         return loader  # type: ignore[return-value]
 
     @property

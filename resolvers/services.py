@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from ipaddress import IPv4Network, IPv6Network
 from typing import Any, Protocol
 
+from resolvers.exports.storage import Exports
+
 log = logging.getLogger("kabinet.services")
 
 
@@ -201,5 +203,7 @@ class Services:
     events: EventBus | None = None
     # None outside the gateway (scripts, benchmarks, unit tests): nothing is rate limited.
     rate_limiter: RateLimiter | None = None
+    # None outside the gateway and the worker: no export is made or downloaded.
+    exports: Exports | None = None
     # Where many subscribers share one address (RATE_LIMIT_SHARED_NETWORKS).
     shared_networks: tuple[IPv4Network | IPv6Network, ...] = ()

@@ -14,6 +14,7 @@ from resolvers.access.common import GRANT_COLUMNS
 from resolvers.access.requests import REQUEST_COLUMNS
 from resolvers.context import RequestContext
 from resolvers.errors import NotFound
+from resolvers.exports import reading as export_reading
 from resolvers.identity.sessions import list_sessions
 from schema import money_nodes, people_nodes
 from schema.ids import NO_SUCH_ID, NOT_AN_ID, decode, pk_of
@@ -21,6 +22,7 @@ from schema.types import (
     access_request,
     account,
     catalog,
+    exports,
     grant,
     identity,
     number,
@@ -111,7 +113,14 @@ async def _operation(info: Info, pk: int) -> Any:
     return operation.Operation.from_row(rows[0])
 
 
+async def _export_job(info: Info, pk: int) -> Any:
+    reach = await info.context.loaders.reach()
+    row = await export_reading.export_by_id(info.context.viewer, reach, pk)
+    return exports.export_view(info.context, reach, row) if row else None
+
+
 _RESOLVERS = {
+    "ExportJob": _export_job,
     "Operation": _operation,
     "Number": _number,
     "Account": _account,

@@ -54,6 +54,7 @@ def settings(database_url: str, tmp_path) -> Settings:
         redis_url=TEST_REDIS_URL,
         sms_outbox_path=tmp_path / "sms-outbox.jsonl",
         email_outbox_dir=tmp_path / "mail",
+        export_storage_dir=tmp_path / "exports",
     )
 
 

@@ -8,7 +8,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('kabinet', '0008_sandbox_charges')]
+    dependencies = [('kabinet', '0009_usage_detail')]
 
     initial = False
 

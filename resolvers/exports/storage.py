@@ -6,6 +6,8 @@ a key, tell its size, read it back in chunks, delete it."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -25,3 +27,14 @@ class ExportStorage(Protocol):
 
     async def delete(self, key: str) -> None:
         """Removes the file; a missing one is not an error."""
+
+
+@dataclass(frozen=True)
+class Exports:
+    """What the export jobs and the download route share in a process (README, "Settings")."""
+
+    storage: ExportStorage
+    spool: Path  # a local folder where files are written before they are stored
+    link_ttl: timedelta = timedelta(hours=1)  # EXPORT_LINK_TTL
+    retention: timedelta = timedelta(days=7)  # EXPORT_RETENTION
+    lease: timedelta = timedelta(minutes=2)  # EXPORT_JOB_LEASE: a silent worker's job is retried

@@ -174,6 +174,16 @@ class Number(relay.Node):
         row = await info.context.loaders.pending_tariff_change_by_number.load(self.row.id)
         return Operation.from_row(row) if row else None
 
+    @access_field(
+        FULL,
+        scope="usage:read",
+        description="Whether the viewer gets this number's previous month of usage detail "
+        "as a PDF by e-mail (setMonthlyDetailEmail).",
+    )
+    async def monthly_detail_email(self, info: Info) -> bool | None:
+        address = await info.context.loaders.monthly_detail_email_by_number.load(self.row.id)
+        return address is not None
+
     @access_field(FULL, scope="balance:read", description="Top-ups, newest first.")
     async def payments(
         self,

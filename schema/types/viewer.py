@@ -8,11 +8,13 @@ from permissions.viewer import Viewer as ViewerIdentity
 from resolvers.access import grants
 from resolvers.access import requests as access_requests
 from resolvers.context import RequestContext
+from resolvers.exports import reading as export_reading
 from resolvers.identity import sessions
 from resolvers.money import cards
 from resolvers.reach import Reach
 from schema.types.access_request import AccessRequest
 from schema.types.account import Account
+from schema.types.exports import ExportJob, export_view
 from schema.types.grant import Grant
 from schema.types.identity import Session
 from schema.types.number import Number
@@ -85,6 +87,16 @@ class Viewer:
     @strawberry.field(description="The viewer's saved cards.")
     async def payment_cards(self, info: Info) -> list[PaymentCard]:
         return [PaymentCard.from_row(row) for row in await cards.list_cards(info.context.viewer)]
+
+    @strawberry.field(
+        description="The viewer's usage detail exports, newest first (the last 50), while "
+        "they still see each number's usage."
+    )
+    async def exports(self, info: Info) -> list[ExportJob]:
+        ctx = info.context
+        reach = await ctx.loaders.reach()
+        rows = await export_reading.viewer_exports(ctx.viewer, reach)
+        return [export_view(ctx, reach, row) for row in rows]
 
     @strawberry.field(description="Requests the viewer made.")
     async def access_requests_outgoing(self, info: Info) -> list[AccessRequest]:

@@ -9,6 +9,8 @@ from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import Protocol
 
+from resolvers.usage_detail import KindTotal
+
 KIND_NAMES = {"CALL": "Звонок", "SMS": "SMS", "DATA": "Интернет"}
 DIRECTION_NAMES = {"IN": "входящий", "OUT": "исходящий"}
 COLUMNS = (
@@ -45,16 +47,6 @@ class DetailRow(Protocol):
     def currency(self) -> str: ...
     @property
     def roaming_zone(self) -> str | None: ...
-
-
-@dataclass(frozen=True)
-class KindTotal:
-    kind: str
-    count: int
-    seconds: int
-    bytes: int
-    cost: int  # minor units
-    currency: str
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+import models.exports as stored
+import models.usage as stored_usage
+from resolvers.context import RequestContext
+from resolvers.exports import asking
+from resolvers.identity.phones import normalise_phone
+from resolvers.usage_detail import checked_filter
+from schema.directives import access_mutation
+from schema.mutations.locate import number_named
+from schema.types.access_level import AccessLevel
+from schema.types.exports import ExportFormat, ExportJob, export_view
+from schema.types.number import Number
+from schema.types.usage import UsageKind
+
+Info = strawberry.Info[RequestContext, None]
+READ_USAGE = "usage:read"
+
+
+@strawberry.input
+class ExportUsageInput:
+    msisdn: str
+    since: datetime = strawberry.field(name="from", description="Inclusive, with an offset.")
+    until: datetime = strawberry.field(name="to", description="Exclusive; at most a year on.")
+    kinds: list[UsageKind] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Any of these kinds; all when null or empty."
+    )
+    format: ExportFormat  # type: ignore[valid-type]
+
+
+@strawberry.type
+class MonthlyDetailEmailPayload:
+    enabled: bool
+    email: str | None = strawberry.field(description="Where the detail goes; null when off.")
+    number: Number | None
+
+
+@strawberry.type
+class ExportMutation:
+    @access_mutation(
+        AccessLevel.FULL,
+        number_named,
+        scope=READ_USAGE,
+        description="Asks for the number's usage detail as a file. Answers at once with a "
+        "QUEUED job; the background worker writes the file; poll viewer.exports or "
+        "node(id:) until SUCCEEDED, then open its url. The filter's rules are Number.usage's.",
+    )
+    async def export_usage(self, info: Info, input: ExportUsageInput) -> ExportJob:
+        ctx = info.context
+        usage_filter = checked_filter(
+            input.since,
+            input.until,
+            kinds=[stored_usage.UsageKind(kind.value) for kind in input.kinds or ()],
+        )
+        reach = await ctx.loaders.reach()
+        row = reach.by_msisdn[normalise_phone(input.msisdn)]
+        job = await asking.ask_for_export(
+            ctx.viewer,
+            row.id,
+            stored.ExportFormat(input.format.value),
+            usage_filter,
+            ctx.services.clock(),
+        )
+        return export_view(ctx, reach, job)
+
+    @access_mutation(
+        AccessLevel.FULL,
+        number_named,
+        scope=READ_USAGE,
+        description="Turns on (with the address to send to) or off the previous month's "
+        "detail of this number as a PDF by e-mail, early each month. Subscribers only.",
+    )
+    async def set_monthly_detail_email(
+        self, info: Info, msisdn: str, enabled: bool, email: str | None = None
+    ) -> MonthlyDetailEmailPayload:
+        ctx = info.context
+        reach = await ctx.loaders.reach()
+        row = reach.by_msisdn[normalise_phone(msisdn)]
+        address = await asking.set_monthly_detail_email(
+            ctx.viewer, row.id, email, enabled, ctx.services.clock()
+        )
+        return MonthlyDetailEmailPayload(
+            enabled=address is not None, email=address, number=Number.of(row, reach, ctx.viewer)
+        )
