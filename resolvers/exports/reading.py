@@ -88,7 +88,8 @@ def download_link(exports: Exports | None, secret_key: str, row: Row, now: datet
     available_until = row["available_until"]
     if available_until is not None and available_until <= now:
         return None
-    expires_at = now + exports.link_ttl
+    # Whole seconds: the link carries its expiry as a Unix time, and expiresAt says the same.
+    expires_at = (now + exports.link_ttl).replace(microsecond=0)
     if available_until is not None:
-        expires_at = min(expires_at, available_until)
+        expires_at = min(expires_at, available_until.replace(microsecond=0))
     return Link(signed_path(secret_key, row["id"], expires_at), expires_at)
