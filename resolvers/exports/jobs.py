@@ -15,11 +15,12 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from models import ExportFormat, ExportJob, ExportStatus
 from permissions.viewer import Viewer
 from resolvers.exports.detail_file import heading_for, write_detail
-from resolvers.exports.queue import Claim, claim_next, fail, finish, renew
+from resolvers.exports.queue import MAX_ATTEMPTS, Claim, claim_next, fail, finish, renew
 from resolvers.exports.storage import Exports
 from resolvers.exports.writers import EXTENSIONS
 from resolvers.services import Services
@@ -93,14 +94,23 @@ async def run_claimed(services: Services, exports: Exports, claim: Claim) -> Exp
         raise  # the worker is stopping: the lease runs out and another worker retries
     except Exception as exc:
         log.exception("export %s, attempt %s, failed", claim.job_id, claim.attempt)
-        status = await fail(claim, services.clock(), _actionable(exc))
+        final = claim.attempt >= MAX_ATTEMPTS
+        status = await fail(claim, services.clock(), _actionable(exc, final))
         return ExportOutcome(claim.job_id, status, type(exc).__name__)
 
 
-def _actionable(exc: Exception) -> str:
-    if isinstance(exc, OSError):
-        return "The export could not be written (storage unavailable). It will be retried."
-    return "The export failed unexpectedly. It will be retried; support can see why."
+def _actionable(exc: Exception, final: bool) -> str:
+    what = (
+        "The export could not be written (the file storage is unavailable)"
+        if isinstance(exc, OSError)
+        else "The export failed unexpectedly"
+    )
+    if final:
+        return (
+            f"{what}, {MAX_ATTEMPTS} times. Ask for it again later; if it fails again, "
+            "contact support with the export's id."
+        )
+    return f"{what}. It will be tried again in a moment."
 
 
 async def _make(services: Services, exports: Exports, claim: Claim) -> ExportOutcome:
@@ -109,6 +119,8 @@ async def _make(services: Services, exports: Exports, claim: Claim) -> ExportOut
     heading = await heading_for(job.number_id, job.subscriber_id, usage_filter)
     extension = EXTENSIONS[job.format]
     spool = exports.spool / f"job-{job.id}-{claim.attempt}.{extension}"
+    # What an earlier attempt of this job left behind when its worker died.
+    await asyncio.to_thread(_remove_spooled, exports.spool, job.id)
 
     async def progress(written: int, expected: int) -> None:
         percent = min(99, written * 100 // max(expected, 1))
@@ -121,9 +133,12 @@ async def _make(services: Services, exports: Exports, claim: Claim) -> ExportOut
         )
     except _Overtaken:
         return ExportOutcome(job.id, ExportStatus.RUNNING, "taken over by another worker")
-    size = spool.stat().st_size
     key = f"exports/{job.id}-{secrets.token_hex(8)}.{extension}"
-    await exports.storage.put(key, spool)
+    try:
+        size = spool.stat().st_size
+        await exports.storage.put(key, spool)
+    finally:
+        await asyncio.to_thread(spool.unlink, missing_ok=True)
     done = await finish(
         claim,
         services.clock(),
@@ -137,6 +152,11 @@ async def _make(services: Services, exports: Exports, claim: Claim) -> ExportOut
         await exports.storage.delete(key)
         return ExportOutcome(job.id, ExportStatus.RUNNING, "taken over by another worker")
     return ExportOutcome(job.id, ExportStatus.SUCCEEDED, f"{written} records, {size} bytes")
+
+
+def _remove_spooled(spool: Path, job_id: int) -> None:
+    for path in spool.glob(f"job-{job_id}-*"):
+        path.unlink(missing_ok=True)
 
 
 class _Overtaken(Exception):
