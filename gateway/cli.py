@@ -99,7 +99,9 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     documents.set_defaults(handler=_documents)
 
-    worker = commands.add_parser("worker", help="run background jobs (autopay)")
+    worker = commands.add_parser(
+        "worker", help="run background jobs (autopay, tariff switches, exports, monthly e-mail)"
+    )
     worker.add_argument("--interval", type=float, default=60.0, help="seconds between passes")
     worker.add_argument("--once", action="store_true", help="one pass, then exit")
     worker.add_argument(
