@@ -88,8 +88,9 @@ def download_link(exports: Exports | None, secret_key: str, row: Row, now: datet
     available_until = row["available_until"]
     if available_until is not None and available_until <= now:
         return None
-    # Whole seconds: the link carries its expiry as a Unix time, and expiresAt says the same.
-    expires_at = (now + exports.link_ttl).replace(microsecond=0)
+    # From the minute's start: every read within a minute gives the same link (a browser or
+    # proxy may cache it), and expiresAt says exactly what the link carries.
+    expires_at = now.replace(second=0, microsecond=0) + exports.link_ttl
     if available_until is not None:
         expires_at = min(expires_at, available_until.replace(microsecond=0))
     return Link(signed_path(secret_key, row["id"], expires_at), expires_at)

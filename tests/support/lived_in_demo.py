@@ -1,6 +1,7 @@
 """The demo family after a little use, so that every type the schema has is there to read:
 a top-up (Payment, LedgerEntry), a trust payment, a saved card with autopay, a tariff change
-for next period (Operation), an access request from the stranger (AccessRequest)."""
+for next period (Operation), an access request from the stranger (AccessRequest), a usage
+detail export (ExportJob)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ _CHANGE = """mutation($t: ID!) { changeTariff(input: { msisdn: "+79990000002", t
   idempotencyKey: "walk-2", effective: NEXT_PERIOD, disconnectIncompatible: true }) {
   operation { status } } }"""
 _ASK = 'mutation { requestAccess(msisdn: "+79990000001", level: TOPUP) { status } }'
+_EXPORT = """mutation { exportUsage(input: { msisdn: "+79990000001", format: PDF,
+  from: "2026-11-01T00:00:00+03:00", to: "2026-12-01T00:00:00+03:00" }) { status } }"""
 
 
 @dataclass
@@ -46,4 +49,5 @@ async def lived_in_demo(gql: GraphQLClient, viewers: Viewers) -> LivedInDemo:
     tariff = await Tariff.get(code="max")
     (await gql(_CHANGE, {"t": to_base64("Tariff", tariff.id)}, token=token)).ok()
     (await gql(_ASK, token=stranger_token)).ok()
+    (await gql(_EXPORT, token=token)).ok()
     return LivedInDemo(owner_token=token, stranger_token=stranger_token)
