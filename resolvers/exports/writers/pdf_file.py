@@ -7,12 +7,14 @@ beside it) and embedded as a subset."""
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFStream
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
@@ -45,6 +47,23 @@ FIRST_LINE = TOP - 4 * LINE  # heading (3 lines) and the column titles above
 LINES_PER_PAGE = int((FIRST_LINE - MARGIN - 2 * LINE) // LINE)
 
 
+class CompactCanvas(Canvas):
+    """reportlab keeps every finished page's content as text until `save` and compresses
+    it only then: about 34 KB a page of this table, 75 MB for 100,000 records. Here each
+    page's content is compressed as soon as the page is finished (to about a seventh), and
+    marked as already filtered so that `save` writes it as it is."""
+
+    def showPage(self) -> None:
+        super().showPage()
+        page = self._doc.Pages.pages[-1]
+        if page.stream:
+            packed = zlib.compress(page.stream.encode("utf-8"))
+            page.Contents = PDFStream(
+                dictionary=PDFDictionary({"Filter": PDFName("FlateDecode")}), content=packed
+            )
+            page.stream = None
+
+
 @cache
 def register_fonts() -> None:
     pdfmetrics.registerFont(TTFont(REGULAR, str(FONTS / "DejaVuSans.ttf")))
@@ -69,7 +88,7 @@ class PdfDetailWriter:
     def __init__(self, path: Path, heading: DetailHeading) -> None:
         register_fonts()
         self.heading = heading
-        self.canvas = Canvas(str(path), pagesize=A4, pageCompression=1)
+        self.canvas = CompactCanvas(str(path), pagesize=A4, pageCompression=1)
         self.canvas.setTitle(heading.title)
         self.canvas.setAuthor("Kabinet")
         self.page = 0
