@@ -59,3 +59,25 @@ def test_trusted_proxies_are_none_unless_listed_and_networks_are_normalised():
     assert listed == ("10.0.0.0/8", "192.168.1.1", "::1")
     with pytest.raises(ConfigError, match="TRUSTED_PROXIES must list"):
         load_settings({"TRUSTED_PROXIES": "proxy.internal"})
+
+
+def test_export_settings_default_to_an_hour_a_week_and_var_exports():
+    settings = load_settings({})
+    assert settings.export_link_ttl == 3600
+    assert settings.export_retention == 7 * 86400
+    assert str(settings.export_storage_dir) == "var/exports"
+
+
+def test_export_settings_take_seconds_or_a_unit():
+    settings = load_settings(
+        {"EXPORT_LINK_TTL": "15m", "EXPORT_RETENTION": "30d", "EXPORT_JOB_LEASE": "90"}
+    )
+    assert settings.export_link_ttl == 900
+    assert settings.export_retention == 30 * 86400
+    assert settings.export_job_lease == 90
+
+
+@pytest.mark.parametrize("raw", ["0", "-1h", "soon", "h", "1w"])
+def test_a_bad_export_duration_names_itself(raw):
+    with pytest.raises(ConfigError, match="EXPORT_LINK_TTL must be"):
+        load_settings({"EXPORT_LINK_TTL": raw})
