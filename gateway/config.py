@@ -281,8 +281,13 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 def _duration(name: str, raw: str) -> float:
     """Seconds, or a number with a unit: 90s, 30m, 1h, 7d."""
     unit = _UNITS.get(raw[-1:].lower(), 0)
-    seconds = _positive_float(name, raw[:-1] if unit else raw) * (unit or 1)
-    return seconds
+    try:
+        return _positive_float(name, raw[:-1] if unit else raw) * (unit or 1)
+    except ConfigError:
+        raise ConfigError(
+            f"{name} must be a positive number of seconds or a number with a unit "
+            f"(90s, 30m, 1h, 7d), not {raw!r}"
+        ) from None
 
 
 def _networks(name: str, raw: str) -> tuple[str, ...]:

@@ -80,7 +80,7 @@ def download_endpoint(services: Services) -> Any:
 
 
 def _filename(msisdn: str, row: dict[str, Any]) -> str:
-    """ASCII only (digits, dashes): `detail-79991234567-2026-11-01-2026-12-01.pdf`."""
-    period = row["usage_filter"]
-    since, until = str(period.get("from", ""))[:10], str(period.get("to", ""))[:10]
-    return f"detail-{msisdn.lstrip('+')}-{since}-{until}.{EXTENSIONS[row['format']]}"
+    """ASCII only (digits, dashes): `detail-79991234567-2026-11-01-2026-11-30.pdf`, the
+    first and last day of the period as the client asked for it."""
+    first, last = row["usage_filter"]["days"]
+    return f"detail-{msisdn.lstrip('+')}-{first}-{last}.{EXTENSIONS[row['format']]}"

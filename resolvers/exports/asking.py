@@ -4,7 +4,7 @@ e-mail (a subscriber's own wish, at an address that looks like one)."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from tortoise.exceptions import IntegrityError
 
@@ -21,7 +21,12 @@ _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+")
 
 
 async def ask_for_export(
-    viewer: Viewer, number_id: int, format: ExportFormat, usage_filter: UsageFilter, now: datetime
+    viewer: Viewer,
+    number_id: int,
+    format: ExportFormat,
+    usage_filter: UsageFilter,
+    now: datetime,
+    days: tuple[date, date],
 ) -> Row:
     """The new job's row (QUEUED); CONFLICT when the viewer has too many in progress."""
     mine = (
@@ -37,7 +42,7 @@ async def ask_for_export(
             f"{busy} exports are still being made: wait for one to finish, then ask again.",
             inProgress=busy,
         )
-    job = await enqueue(viewer, number_id, format, usage_filter, now)
+    job = await enqueue(viewer, number_id, format, usage_filter, now, days)
     return (await ExportJob.filter(id=job.id).values(*COLUMNS))[0]
 
 

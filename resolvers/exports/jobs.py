@@ -14,7 +14,7 @@ import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from models import ExportFormat, ExportJob, ExportStatus
@@ -31,12 +31,14 @@ log = logging.getLogger("kabinet.exports")
 JOBS_PER_PASS = 10  # a worker's pass also has money to settle: it comes back for the rest
 
 
-def filter_as_json(usage_filter: UsageFilter) -> dict[str, object]:
-    """What a job keeps of the (already checked) filter."""
+def filter_as_json(usage_filter: UsageFilter, days: tuple[date, date]) -> dict[str, object]:
+    """What a job keeps of the (already checked) filter, and the first and last day of the
+    period as the client wrote them (for the file's name)."""
     return {
         "from": usage_filter.from_.isoformat(),
         "to": usage_filter.to.isoformat(),
         "kinds": [str(kind) for kind in usage_filter.kinds],
+        "days": [days[0].isoformat(), days[1].isoformat()],
     }
 
 
@@ -51,8 +53,18 @@ def filter_of(stored: dict[str, object]) -> UsageFilter:
     )
 
 
+def days_asked(since: datetime, until: datetime) -> tuple[date, date]:
+    """The first and the last day of [since, until) in the offset the client gave."""
+    return since.date(), (until - timedelta(microseconds=1)).date()
+
+
 async def enqueue(
-    viewer: Viewer, number_id: int, format: ExportFormat, usage_filter: UsageFilter, now: datetime
+    viewer: Viewer,
+    number_id: int,
+    format: ExportFormat,
+    usage_filter: UsageFilter,
+    now: datetime,
+    days: tuple[date, date] | None = None,
 ) -> ExportJob:
     return await ExportJob.create(
         number_id=number_id,
@@ -61,7 +73,9 @@ async def enqueue(
         scopes=sorted(viewer.scopes),
         format=format,
         status=ExportStatus.QUEUED,
-        usage_filter=filter_as_json(usage_filter),
+        usage_filter=filter_as_json(
+            usage_filter, days or days_asked(usage_filter.from_, usage_filter.to)
+        ),
         created_at=now,
     )
 

@@ -8,6 +8,7 @@ import models.exports as stored
 import models.usage as stored_usage
 from resolvers.context import RequestContext
 from resolvers.exports import asking
+from resolvers.exports.jobs import days_asked
 from resolvers.identity.phones import normalise_phone
 from resolvers.usage_detail import checked_filter
 from schema.directives import access_mutation
@@ -64,6 +65,7 @@ class ExportMutation:
             stored.ExportFormat(input.format.value),
             usage_filter,
             ctx.services.clock(),
+            days_asked(input.since, input.until),
         )
         return export_view(ctx, reach, job)
 

@@ -51,7 +51,7 @@ async def test_csv_as_owner_opens_with_a_bom_a_header_and_every_record(gql, http
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     disposition = response.headers["content-disposition"]
     assert disposition.startswith('attachment; filename="detail-')
-    assert disposition.endswith('-2026-10-31-2026-11-30.csv"')
+    assert disposition.endswith('-2026-11-01-2026-11-30.csv"')
     assert response.content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     header, records = rows[0], rows[1:]

@@ -91,7 +91,7 @@ async def queue_an_export(env: dict[str, str]) -> int:
                 who["number_id"],
                 who["subscriber_id"],
                 '{"from": "2030-01-01T00:00:00+00:00", "to": "2030-02-01T00:00:00+00:00", '
-                '"kinds": ["CALL"]}',
+                '"kinds": ["CALL"], "days": ["2030-01-01", "2030-01-31"]}',
                 now,
             )
         ],
