@@ -27,6 +27,7 @@ _MESSAGES = {
     LinkRefusal.LINK_EXPIRED: "This download link has expired. Read the export again "
     "(viewer.exports) for a fresh link.",
 }
+MAX_ID = 2**31 - 1
 NO_FILE = "No such export file: it is not ready, was removed, or is no longer yours to see."
 
 
@@ -41,7 +42,9 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
 def download_endpoint(services: Services) -> Any:
     async def download(request: Request) -> Response:
         raw_id = request.path_params["job_id"]
-        job_id = int(raw_id) if raw_id.isdigit() and len(raw_id) <= 10 else 0
+        # ASCII digits of an INTEGER id; anything else signs nothing we made.
+        job_id = int(raw_id) if raw_id.isascii() and raw_id.isdigit() else 0
+        job_id = job_id if job_id <= MAX_ID else 0
         now = services.clock()
         refusal = check_link(
             services.secret_key,

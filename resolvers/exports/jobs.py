@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -28,7 +29,10 @@ from resolvers.usage_detail import UsageFilter
 from resolvers.usage_detail.filter import ALL_KINDS
 
 log = logging.getLogger("kabinet.exports")
-JOBS_PER_PASS = 10  # a worker's pass also has money to settle: it comes back for the rest
+JOBS_PER_PASS = 10
+# A pass also has money to settle: after this long it takes no further export (the one
+# running finishes) and comes back for the rest at the next pass.
+PASS_BUDGET_SECONDS = 30.0
 
 
 def filter_as_json(usage_filter: UsageFilter, days: tuple[date, date]) -> dict[str, object]:
@@ -93,7 +97,10 @@ async def run_due_exports(services: Services) -> list[ExportOutcome]:
     if exports is None:
         return []
     outcomes = []
+    started = time.monotonic()
     for _ in range(JOBS_PER_PASS):
+        if time.monotonic() - started > PASS_BUDGET_SECONDS:
+            break
         claim = await claim_next(services.clock(), exports.lease)
         if claim is None:
             break

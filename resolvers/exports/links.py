@@ -34,7 +34,8 @@ def check_link(
 ) -> LinkRefusal | None:
     """None when the link is ours and still valid; else why not. The signature is checked
     before the expiry, so a forged link is never told that it merely expired."""
-    if not expires or not signature or not expires.isdigit() or len(expires) > 12:
+    unix_time = bool(expires) and expires.isascii() and expires.isdigit() and len(expires) <= 12
+    if not unix_time or not signature:
         return LinkRefusal.INVALID_SIGNATURE
     expected = _signature(secret_key, job_id, int(expires))
     if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace")):

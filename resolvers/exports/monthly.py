@@ -101,7 +101,13 @@ async def send_monthly_details(services: Services, now: datetime) -> list[Monthl
         if len(results) >= SENDS_PER_PASS:
             break
         if await _claim(wish, month, now):
-            results.append(await _send_one(services, wish, month, since, until, now))
+            try:
+                results.append(await _send_one(services, wish, month, since, until, now))
+            except Exception:
+                # One number's failure must not hold the others back: its claim lapses
+                # and a later pass tries it again.
+                log.exception("monthly detail for number %s failed", wish["number_id"])
+                results.append(MonthlySent("retry", f"number {wish['number_id']}: failed"))
     return results
 
 

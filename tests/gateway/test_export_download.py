@@ -119,6 +119,7 @@ def tampered(url: str, **changes: str) -> str:
         {"expires": "4102444800"},  # a later expiry with the old signature
         {"signature": ""},
         {"signature": "кириллица"},
+        {"expires": "١٧٩٦٥٢٥٠٤٠"},  # Arabic-Indic digits: int() would read them
     ],
 )
 async def test_download_with_a_tampered_link_is_forbidden_without_contents(
@@ -135,9 +136,10 @@ async def test_download_of_another_job_with_this_jobs_signature_is_forbidden(
     gql, http, services, world
 ):
     job = await made(gql, services, world, "CSV")
-    other = job["url"].replace("/exports/1?", "/exports/2?")
-    response = await http.get(other)
-    assert response.status_code == 403
+    for other in ("/exports/2?", "/exports/١?", "/exports/99999999999?", "/exports/x?"):
+        response = await http.get(job["url"].replace("/exports/1?", other))
+        assert response.status_code == 403, other
+        assert response.json()["error"]["code"] == "INVALID_SIGNATURE"
 
 
 async def test_download_without_a_signature_is_forbidden(gql, http, services, world):
