@@ -86,14 +86,18 @@ async def send_monthly_details(services: Services, now: datetime) -> list[Monthl
             "subscriber_id", "number_id", "email", "created_at", zone_name="subscriber__time_zone"
         )
     )
+    if not wishes:
+        return []
+    months = {id(wish): previous_month(now, wish["zone_name"]) for wish in wishes}
+    # Only this month's sends (one or two months: zones differ around midnight).
     done = set(
-        await MonthlyDetailSend.filter(locked_until__isnull=True).values_list(
-            "subscriber_id", "number_id", "month"
-        )
+        await MonthlyDetailSend.filter(
+            month__in={month for month, _, _ in months.values()}, locked_until__isnull=True
+        ).values_list("subscriber_id", "number_id", "month")
     )
     results: list[MonthlySent] = []
     for wish in wishes:
-        month, since, until = previous_month(now, wish["zone_name"])
+        month, since, until = months[id(wish)]
         key = (wish["subscriber_id"], wish["number_id"], month)
         # Asked for during this month or later: the first detail is this month's, next month.
         if key in done or wish["created_at"] >= until:
