@@ -6,8 +6,9 @@ from schema.mutations.access import AccessMutation
 from schema.mutations.identity import IdentityMutation
 from schema.mutations.money import MoneyMutation
 from schema.mutations.tariffs import TariffMutation
+from schema.mutations.time_zone import TimeZoneMutation
 
 
 @strawberry.type
-class Mutation(IdentityMutation, AccessMutation, MoneyMutation, TariffMutation):
+class Mutation(IdentityMutation, AccessMutation, MoneyMutation, TariffMutation, TimeZoneMutation):
     pass
