@@ -82,10 +82,10 @@ def _row(row: Mapping[str, Any]) -> UsageRow:
     )
 
 
-async def read_batch(
+def batch_query(
     number_id: int, usage_filter: UsageFilter, after: Key | None, limit: int
-) -> list[UsageRow]:
-    """Up to `limit` records after `after` (from the newest when None), newest first."""
+) -> tuple[str, list[Any]]:
+    """The statement of one batch and its parameters (the plan test EXPLAINs this)."""
     condition, params = where(number_id, usage_filter)
     if after is not None:
         condition += " AND (started_at, id) < (?, ?)"
@@ -94,7 +94,15 @@ async def read_batch(
         f"SELECT {_COLUMNS} FROM usage_records WHERE {condition} "  # noqa: S608 (text is ours)
         "ORDER BY started_at DESC, id DESC LIMIT ?"
     )
-    return [_row(row) for row in await fetch_rows(sql, [*params, limit])]
+    return sql, [*params, limit]
+
+
+async def read_batch(
+    number_id: int, usage_filter: UsageFilter, after: Key | None, limit: int
+) -> list[UsageRow]:
+    """Up to `limit` records after `after` (from the newest when None), newest first."""
+    sql, params = batch_query(number_id, usage_filter, after, limit)
+    return [_row(row) for row in await fetch_rows(sql, params)]
 
 
 def key_of(row: UsageRow) -> Key:

@@ -9,6 +9,7 @@ import pytest
 
 from models import UsageKind
 from tests.resolvers.usage_detail.world import NOW, random_records
+from tests.schema.limits.test_document_limits import assert_not_refused, refused_by
 from tests.schema.usage.world import USAGE, build_world, window
 
 FILTER = window(NOW - timedelta(days=90), NOW + timedelta(days=1))
@@ -201,3 +202,13 @@ async def test_a_filter_of_the_wrong_shape_is_refused_before_reading(gql, viewer
     variables = {"m": world.number.msisdn, "filter": usage_filter}
     result = await gql(USAGE, variables, token=world.tokens["owner"])
     assert result.error_codes == ["BAD_USER_INPUT"]
+
+
+async def test_a_usage_page_is_priced_by_its_first_in_the_cost_analysis(gql):
+    query = (
+        '{ viewer { numbers { usage(filter: { from: "2026-11-01T00:00:00Z", '
+        'to: "2026-11-02T00:00:00Z" }, first: {n}) { edges { cursor node { id kind '
+        "startedAt cost { amount currency } } } } } } }"
+    )
+    refused_by(await gql(query.replace("{n}", "100")), "GRAPHQL_MAX_COST", 5000)
+    assert_not_refused(await gql(query.replace("{n}", "3")))
