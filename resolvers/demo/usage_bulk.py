@@ -15,6 +15,7 @@ from typing import Any
 
 from tortoise import connections
 
+from models import UsageRecord
 from resolvers.usage_detail.rows import time_param
 
 COLUMNS = (
@@ -55,6 +56,24 @@ async def insert_usage(rows: Iterable[tuple[Any, ...]], batch_size: int = 10_000
             )
         done += len(batch)
     return done
+
+
+def rows_of(number_id: int, records: Iterable[UsageRecord]) -> Iterator[tuple[Any, ...]]:
+    """Unsaved model objects as rows, in COLUMNS order."""
+    for r in records:
+        yield (
+            r.external_id,
+            number_id,
+            r.kind.value,
+            r.direction.value,
+            r.counterpart,
+            r.started_at,
+            r.duration_seconds,
+            r.bytes,
+            r.cost,
+            r.currency,
+            r.roaming_zone,
+        )
 
 
 def busy_number_usage(
