@@ -9,6 +9,7 @@ from resolvers.usage_detail import (
     stream_usage,
     usage_totals,
 )
+from resolvers.usage_detail.rows import Key, read_batch
 from tests.resolvers.usage_detail.world import (
     NOW,
     a_number,
@@ -141,3 +142,17 @@ async def test_rows_carry_everything_an_export_prints() -> None:
         "europe",
     )
     assert row.started_at.utcoffset() == timedelta(0)
+
+
+async def test_a_key_past_the_windows_end_never_lets_later_records_in() -> None:
+    number = await a_number()
+    start, end = NOW - timedelta(days=2), NOW - timedelta(days=1)
+    made = await stored(
+        number,
+        [record(number, start, tag="inside"), record(number, end + timedelta(hours=1), tag="out")],
+    )
+    inside = next(r.id for r in made.records if r.started_at == start)
+    window = checked_filter(start, end)
+    for key in (Key(end, 10**9), Key(NOW + timedelta(days=30), 10**9)):
+        assert [r.id for r in await read_batch(number.id, window, key, 10)] == [inside]
+    assert await read_batch(number.id, window, Key(start, inside), 10) == []

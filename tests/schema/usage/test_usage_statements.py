@@ -72,4 +72,5 @@ async def test_the_page_query_reads_the_index_in_order_on_postgresql():
         assert "Index Scan Backward using" in plan, plan
         assert "Seq Scan" not in plan and "Sort" not in plan, plan
         if after is not None:  # the cursor bounds the scan itself, not a filter after it
-            assert "ROW(started_at, id) <" in plan.split("Index Cond:")[1], plan
+            condition = plan.split("Index Cond:")[1].split("\n")[0]
+            assert "started_at <=" in condition, plan
