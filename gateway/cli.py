@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import os
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
@@ -48,6 +49,13 @@ def _build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--demo", action="store_true", required=True, help="the demo family")
     seed.add_argument(
         "--reset", action="store_true", help="empty every table first (dev only; not in prod)"
+    )
+    seed.add_argument(
+        "--usage-records",
+        type=int,
+        metavar="N",
+        help="also give the demo owner's number +79990000010 exactly N usage records over "
+        "the last year (for benchmarks)",
     )
     seed.set_defaults(handler=_seed)
 
@@ -178,11 +186,16 @@ def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
 def _seed(settings: Settings, args: argparse.Namespace) -> int:
     from gateway.db import close_database, empty_tables, open_database
     from resolvers.demo import seed_demo
+    from resolvers.demo.busy import MAX_RECORDS, DemoNotLoaded, seed_busy_number
 
     if args.reset and settings.is_prod:
         print(
             "kabinet: --reset empties every table; refused with KABINET_ENV=prod", file=sys.stderr
         )
+        return 2
+
+    if args.usage_records is not None and not 0 <= args.usage_records <= MAX_RECORDS:
+        print(f"kabinet: --usage-records is from 0 to {MAX_RECORDS:,}", file=sys.stderr)
         return 2
 
     async def seed() -> int:
@@ -192,11 +205,24 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
                 await empty_tables()
                 print("kabinet: every table emptied")
             loaded = await seed_demo()
+            print(
+                "kabinet: demo data loaded"
+                if loaded
+                else "kabinet: database not empty, seed skipped"
+            )
+            if args.usage_records is not None:
+                started = time.monotonic()
+                try:
+                    number = await seed_busy_number(args.usage_records)
+                except DemoNotLoaded as exc:
+                    print(f"kabinet: {exc}", file=sys.stderr)
+                    return 2
+                print(
+                    f"kabinet: {number.msisdn} has {args.usage_records:,} usage records "
+                    f"({time.monotonic() - started:.1f} s)"
+                )
         finally:
             await close_database()
-        print(
-            "kabinet: demo data loaded" if loaded else "kabinet: database not empty, seed skipped"
-        )
         return 0
 
     return _run(seed)

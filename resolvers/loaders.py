@@ -32,9 +32,13 @@ from resolvers.usage_loaders import AllowancesByNumberLoader, RecommendedTariffs
 Row = dict[str, Any]
 
 
+# What a Subscriber is made from (schema/types/subscriber.py).
+SUBSCRIBER_COLUMNS = ("id", "phone", "full_name", "time_zone")
+
+
 class SubscriberByIdLoader(DataLoader[int, Row | None]):
     async def batch_load_fn(self, keys: list[int]) -> list[Row | None]:
-        rows = await Subscriber.filter(id__in=keys).values("id", "phone", "full_name")
+        rows = await Subscriber.filter(id__in=keys).values(*SUBSCRIBER_COLUMNS)
         by_id = {row["id"]: row for row in rows}
         return [by_id.get(key) for key in keys]
 

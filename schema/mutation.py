@@ -7,8 +7,16 @@ from schema.mutations.exports import ExportMutation
 from schema.mutations.identity import IdentityMutation
 from schema.mutations.money import MoneyMutation
 from schema.mutations.tariffs import TariffMutation
+from schema.mutations.time_zone import TimeZoneMutation
 
 
 @strawberry.type
-class Mutation(IdentityMutation, AccessMutation, MoneyMutation, TariffMutation, ExportMutation):
+class Mutation(
+    IdentityMutation,
+    AccessMutation,
+    MoneyMutation,
+    TariffMutation,
+    TimeZoneMutation,
+    ExportMutation,
+):
     pass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,7 +27,13 @@ from models import (
     UsageRecord,
 )
 from resolvers.demo.catalog import SERVICE_EXCLUSIONS, SERVICE_TARIFFS, SERVICES, TARIFFS
-from resolvers.demo.usage import build_usage_records
+from resolvers.demo.usage import (
+    MONTH,
+    build_earlier_usage,
+    build_usage_records,
+    earlier_months,
+)
+from resolvers.demo.usage_bulk import insert_usage, rows_of
 from resolvers.identity.passwords import hash_password
 
 DEMO_PASSWORD = "demo-password-1"  # noqa: S105 (documented demo credential)
@@ -136,8 +143,11 @@ async def seed_demo(now: datetime | None = None) -> bool:
         for key, number in numbers.items():
             tariff = tariffs[_tariff_of(key)]
             records = build_usage_records(rng, number, tariff, now)
+            # The older months from a stream of their own: the recent ones stay as they were.
+            earlier_rng = random.Random(f"20261123-{key}")  # noqa: S311
+            earlier = build_earlier_usage(earlier_rng, number, tariff, now)
             low = LOW_BALANCE if key == "son" else None
-            await _post_demo_ledger(number, tariff.monthly_fee, records, now, rng, low)
+            await _post_demo_ledger(number, tariff.monthly_fee, records, now, rng, low, earlier)
     return True
 
 
@@ -161,6 +171,19 @@ async def create_demo_catalogue() -> tuple[dict[str, Tariff], dict[str, Service]
     return tariffs, services
 
 
+def _earlier_entries(
+    number: Number, monthly_fee: int, earlier: Sequence[UsageRecord], now: datetime
+) -> list[tuple[datetime, LedgerKind, int, str]]:
+    entries: list[tuple[datetime, LedgerKind, int, str]] = []
+    for month in earlier_months(number, now):
+        start = now - MONTH * month
+        charged = sum(r.cost for r in earlier if start <= r.started_at < start + MONTH)
+        entries.append((start, LedgerKind.TOPUP, monthly_fee + charged, "Top-up"))
+        entries.append((start + timedelta(hours=1), LedgerKind.FEE, -monthly_fee, "Monthly fee"))
+    entries += [(r.started_at, LedgerKind.CHARGE, -r.cost, "Usage") for r in earlier if r.cost]
+    return entries
+
+
 def _tariff_of(number_key: str) -> str:
     return next(row[3] for row in _NUMBERS if row[0] == number_key)
 
@@ -172,10 +195,13 @@ async def _post_demo_ledger(
     now: datetime,
     rng: random.Random,
     end_balance: int | None = None,
+    earlier: Sequence[UsageRecord] = (),
 ) -> None:
-    """Three months of top-ups, fees and usage charges; the balance is their sum."""
-    await UsageRecord.bulk_create(records, batch_size=500)
-    entries: list[tuple[datetime, LedgerKind, int, str]] = []
+    """A year of top-ups, fees and usage charges; the balance is their sum. Each older
+    month's top-up pays exactly its fee and charges, so the recent three months start from
+    a zero balance as they did before the older months were added."""
+    await insert_usage(rows_of(number.id, [*earlier, *records]))
+    entries = _earlier_entries(number, monthly_fee, earlier, now)
     # The first top-up covers the usage charges too, so every demo balance ends positive.
     extra = sum(r.cost for r in records)
     for month in (3, 2, 1):

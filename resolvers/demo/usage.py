@@ -1,4 +1,7 @@
-"""Three months of plausible calls, SMS and data sessions for a demo number."""
+"""A year of plausible calls, SMS and data sessions for a demo number: the recent three
+months (what bundles and recommendations read) and the nine 30-day months before them
+(what the usage detail and its exports show), each from its own random stream so that
+adding the older months left the recent ones, and the figures shown from them, unchanged."""
 
 from __future__ import annotations
 
@@ -9,6 +12,12 @@ from models import Number, Tariff, UsageDirection, UsageKind, UsageRecord
 
 DAYS = 91
 MB = 1024 * 1024
+MONTH = timedelta(days=30)
+# The 30-day months before the recent three, oldest first: month m starts m * 30 days ago.
+EARLIER_MONTHS = range(12, 3, -1)
+# Trips abroad in the older months: (first day, last day) counted back from now, the zone,
+# and which numbers went (by the last digit of the MSISDN).
+TRIPS = (((200, 190), "turkey", "12"), ((305, 300), "asia", "5"), ((130, 126), "europe", "4"))
 
 
 def build_usage_records(
@@ -20,15 +29,54 @@ def build_usage_records(
     for day in range(start_day, DAYS):
         day_start = (now - timedelta(days=DAYS - day)).replace(hour=0, minute=0, second=0)
         roaming = "europe" if 40 <= day < 47 and number.msisdn.endswith("1") else None
-        if not data_only:
-            for _ in range(rng.randint(0, 5)):
-                records.append(_call(rng, number, day_start, roaming))
-            for _ in range(rng.randint(0, 3)):
-                records.append(_sms(rng, number, day_start, roaming))
-        for _ in range(rng.randint(1, 4)):
-            records.append(_data(rng, number, day_start, roaming))
+        records += _one_day(rng, number, day_start, roaming, data_only)
     for i, record in enumerate(records):
         record.external_id = f"demo-{number.msisdn[1:]}-{i:05d}"
+    return records
+
+
+def earlier_months(number: Number, now: datetime) -> list[int]:
+    """The older months the number was active for the whole of, oldest first."""
+    return [m for m in EARLIER_MONTHS if now - MONTH * m >= number.activated_at]
+
+
+def build_earlier_usage(
+    rng: random.Random, number: Number, tariff: Tariff, now: datetime
+) -> list[UsageRecord]:
+    """The older months' records: days 92 to 30 * m - 1 back, so each falls inside its
+    30-day month and before the recent three months' first day."""
+    months = earlier_months(number, now)
+    if not months:
+        return []
+    records: list[UsageRecord] = []
+    data_only = tariff.minutes == 0
+    for back in range(MONTH.days * months[0] - 1, DAYS, -1):
+        day_start = (now - timedelta(days=back)).replace(hour=0, minute=0, second=0)
+        roaming = next(
+            (
+                zone
+                for (first, last), zone, who in TRIPS
+                if first >= back >= last and number.msisdn[-1] in who
+            ),
+            None,
+        )
+        records += _one_day(rng, number, day_start, roaming, data_only)
+    for i, record in enumerate(records):
+        record.external_id = f"demo-{number.msisdn[1:]}-y{i:05d}"
+    return records
+
+
+def _one_day(
+    rng: random.Random, number: Number, day_start: datetime, roaming: str | None, data_only: bool
+) -> list[UsageRecord]:
+    records: list[UsageRecord] = []
+    if not data_only:
+        for _ in range(rng.randint(0, 5)):
+            records.append(_call(rng, number, day_start, roaming))
+        for _ in range(rng.randint(0, 3)):
+            records.append(_sms(rng, number, day_start, roaming))
+    for _ in range(rng.randint(1, 4)):
+        records.append(_data(rng, number, day_start, roaming))
     return records
 
 

@@ -10,6 +10,7 @@ from resolvers.usage_detail.zones import (
     DEFAULT_TIME_ZONE,
     checked_time_zone,
     local_time,
+    set_time_zone,
     time_zone_of,
     zone,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "checked_filter",
     "checked_time_zone",
     "local_time",
+    "set_time_zone",
     "stream_usage",
     "time_zone_of",
     "usage_page",

@@ -47,10 +47,23 @@ def time_param(at: datetime) -> Any:
     return at if is_postgres() else str(at.astimezone(UTC))
 
 
-def where(number_id: int, usage_filter: UsageFilter) -> tuple[str, list[Any]]:
-    """The filter as a WHERE condition on `usage_records` and its parameters."""
-    conditions = ["number_id = ?", "started_at >= ?", "started_at < ?"]
-    params: list[Any] = [number_id, time_param(usage_filter.from_), time_param(usage_filter.to)]
+def where(
+    number_id: int, usage_filter: UsageFilter, after: Key | None = None
+) -> tuple[str, list[Any]]:
+    """The filter as a WHERE condition on `usage_records` and its parameters; with `after`,
+    only the records after that key in the order."""
+    conditions = ["number_id = ?", "started_at >= ?"]
+    params: list[Any] = [number_id, time_param(usage_filter.from_)]
+    if after is not None and after.started_at < usage_filter.to:
+        # (started_at, id) < (?, ?) spelt out, and as the only upper bound on started_at:
+        # SQLite ends its index range on one bound only (and never on a row value after
+        # the number_id equality); the OR only sorts out records of that very instant.
+        at = time_param(after.started_at)
+        conditions += ["started_at <= ?", "(started_at < ? OR id < ?)"]
+        params += [at, at, after.id]
+    else:  # no cursor, or one past the window's end: the whole window is after it
+        conditions.append("started_at < ?")
+        params.append(time_param(usage_filter.to))
     if usage_filter.kinds != ALL_KINDS:
         conditions.append(in_keys("kind"))
         params.append(keys_param(str(kind) for kind in usage_filter.kinds))
@@ -82,19 +95,24 @@ def _row(row: Mapping[str, Any]) -> UsageRow:
     )
 
 
-async def read_batch(
+def batch_query(
     number_id: int, usage_filter: UsageFilter, after: Key | None, limit: int
-) -> list[UsageRow]:
-    """Up to `limit` records after `after` (from the newest when None), newest first."""
-    condition, params = where(number_id, usage_filter)
-    if after is not None:
-        condition += " AND (started_at, id) < (?, ?)"
-        params += [time_param(after.started_at), after.id]
+) -> tuple[str, list[Any]]:
+    """The statement of one batch and its parameters (the plan test EXPLAINs this)."""
+    condition, params = where(number_id, usage_filter, after)
     sql = (
         f"SELECT {_COLUMNS} FROM usage_records WHERE {condition} "  # noqa: S608 (text is ours)
         "ORDER BY started_at DESC, id DESC LIMIT ?"
     )
-    return [_row(row) for row in await fetch_rows(sql, [*params, limit])]
+    return sql, [*params, limit]
+
+
+async def read_batch(
+    number_id: int, usage_filter: UsageFilter, after: Key | None, limit: int
+) -> list[UsageRow]:
+    """Up to `limit` records after `after` (from the newest when None), newest first."""
+    sql, params = batch_query(number_id, usage_filter, after, limit)
+    return [_row(row) for row in await fetch_rows(sql, params)]
 
 
 def key_of(row: UsageRow) -> Key:

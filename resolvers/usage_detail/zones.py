@@ -55,3 +55,10 @@ async def time_zone_of(subscriber_id: int | None) -> str:
         return DEFAULT_TIME_ZONE
     found = await Subscriber.filter(id=subscriber_id).values_list("time_zone", flat=True)
     return found[0] if found else DEFAULT_TIME_ZONE
+
+
+async def set_time_zone(subscriber_id: int, name: str) -> str:
+    """Stores the subscriber's zone (one UPDATE: a single column, no read first)."""
+    chosen = checked_time_zone(name)
+    await Subscriber.filter(id=subscriber_id).update(time_zone=chosen)
+    return chosen

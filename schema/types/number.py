@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
@@ -18,6 +19,8 @@ from resolvers.context import RequestContext
 from resolvers.money import history, trust
 from resolvers.reach import NumberRow, Reach
 from resolvers.recommendations import Recommendation
+from resolvers.usage_detail import usage_page
+from resolvers.usage_detail.display import display_time_zone
 from schema.directives import access_field
 from schema.types.access_level import AccessLevel
 from schema.types.allowance import Allowance
@@ -32,6 +35,7 @@ from schema.types.trust_autopay import (
     TrustPayment,
     TrustPaymentState,
 )
+from schema.types.usage import UsageFilterArgument, UsageRecordConnection
 
 if TYPE_CHECKING:
     from schema.types.account import Account
@@ -173,6 +177,27 @@ class Number(relay.Node):
     async def pending_tariff_change(self, info: Info) -> Operation | None:
         row = await info.context.loaders.pending_tariff_change_by_number.load(self.row.id)
         return Operation.from_row(row) if row else None
+
+    @access_field(
+        FULL,
+        scope="usage:read",
+        description="The usage detail: calls, SMS and data sessions under the filter, newest "
+        "first (equal times in a fixed order), at most 100 a page, with totals over the "
+        "whole filter.",
+    )
+    async def usage(
+        self,
+        info: Info,
+        usage_filter: UsageFilterArgument,
+        first: int = 20,
+        after: str | None = None,
+    ) -> UsageRecordConnection | None:
+        checked = usage_filter.checked()
+        page, zone_name = await asyncio.gather(
+            usage_page(self.row.id, checked, first, after),
+            display_time_zone(info.context.loaders, self.row),
+        )
+        return UsageRecordConnection.of(self.row.id, page, zone_name)
 
     @access_field(
         FULL,

@@ -10,6 +10,7 @@ from strawberry import relay
 import models.operations as stored_enums
 from resolvers.context import RequestContext
 from schema.types.catalog import Service, Tariff
+from schema.types.enums import mirror_enum
 from schema.types.money import Money
 
 Info = strawberry.Info[RequestContext, None]
@@ -27,18 +28,9 @@ COLUMNS = (
 )
 
 
-def _mirror(stored: type[Enum], description: str | None = None) -> Any:
-    """The GraphQL enum of a stored one, made from it: a kind or status added to the model
-    is in the schema too, never a ValueError when a row is read."""
-    return strawberry.enum(
-        Enum(stored.__name__, {m.name: m.value for m in stored}),  # type: ignore[misc]
-        description=description,
-    )
-
-
-OperationKind = _mirror(stored_enums.OperationKind)
-OperationStatus = _mirror(stored_enums.OperationStatus)
-ActorRole = _mirror(stored_enums.ActorRole, "On whose behalf the operation was made.")
+OperationKind = mirror_enum(stored_enums.OperationKind)
+OperationStatus = mirror_enum(stored_enums.OperationStatus)
+ActorRole = mirror_enum(stored_enums.ActorRole, "On whose behalf the operation was made.")
 
 
 @strawberry.enum

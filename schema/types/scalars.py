@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NewType
 
 from graphql import GraphQLError
 from strawberry.types.scalar import ScalarDefinition
@@ -89,7 +89,32 @@ DATETIME = ScalarDefinition(
     origin=datetime,
 )
 
+# Byte counts and seconds summed over a year pass 2^31 (GraphQL's Int); 2^53 - 1 is what a
+# JSON number keeps exactly in every client, JavaScript included.
+_MAX_SAFE_INTEGER = 2**53 - 1
+BIGINT_FORMAT = f"a whole number from -{_MAX_SAFE_INTEGER} to {_MAX_SAFE_INTEGER}"
+BigInt = NewType("BigInt", int)
+
+
+def parse_bigint(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or abs(value) > _MAX_SAFE_INTEGER:
+        raise InvalidScalar("BigInt", BIGINT_FORMAT)
+    return value
+
+
+BIGINT = ScalarDefinition(
+    name="BigInt",
+    description=f"A count that may pass 32 bits (bytes, seconds): {BIGINT_FORMAT}, "
+    "as a JSON number.",
+    specified_by_url=None,
+    serialize=int,
+    parse_value=parse_bigint,
+    parse_literal=None,
+    origin=BigInt,  # type: ignore[arg-type]
+)
+
 SCALAR_OVERRIDES: dict[object, ScalarDefinition] = {
     Decimal: AMOUNT,
     datetime: DATETIME,
+    BigInt: BIGINT,
 }

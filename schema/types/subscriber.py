@@ -11,7 +11,13 @@ class Subscriber(relay.Node):
     pk: relay.NodeID[int]
     phone: str
     full_name: str
+    time_zone: str = strawberry.field(
+        description="The IANA time zone their times are shown in (usage detail, exports); "
+        "Europe/Moscow unless they chose another with setTimeZone."
+    )
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Subscriber:
-        return cls(pk=row["id"], phone=row["phone"], full_name=row["full_name"])
+        return cls(
+            pk=row["id"], phone=row["phone"], full_name=row["full_name"], time_zone=row["time_zone"]
+        )

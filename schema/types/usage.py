@@ -1,8 +1,148 @@
-"""The usage detail in the API (the kinds of usage record; the rest comes with `Number.usage`)."""
+"""The usage detail in the API: records with times in the reader's zone, pages by cursor,
+totals over the whole filter."""
 
 from __future__ import annotations
 
-import models.usage as stored
-from schema.types.enums import mirror_enum
+from datetime import datetime
+from typing import Annotated
 
+import strawberry
+
+import models.usage as stored
+from resolvers.context import RequestContext
+from resolvers.usage_detail import (
+    UsageFilter,
+    UsagePage,
+    UsageRow,
+    checked_filter,
+    local_time,
+    usage_totals,
+)
+from schema.types.enums import mirror_enum
+from schema.types.money import Money
+from schema.types.payments import PageInfo
+from schema.types.scalars import BigInt
+
+Info = strawberry.Info[RequestContext, None]
 UsageKind = mirror_enum(stored.UsageKind, "What a usage record is: a call, an SMS, data.")
+UsageDirection = mirror_enum(stored.UsageDirection, "IN: made to the number; OUT: by it.")
+
+
+@strawberry.input(
+    name="UsageFilter", description="Which records: a window of at most one year, and more."
+)
+class UsageFilterInput:
+    since: datetime = strawberry.field(name="from", description="Inclusive.")
+    until: datetime = strawberry.field(name="to", description="Exclusive; after `from`.")
+    kinds: list[UsageKind] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Any of these kinds; all when null or empty."
+    )
+    direction: UsageDirection | None = None  # type: ignore[valid-type]
+    roaming: bool | None = strawberry.field(
+        default=None, description="true: only in roaming; false: only at home."
+    )
+    counterpart: str | None = strawberry.field(
+        default=None,
+        description="The other party contains this text (case-insensitive), e.g. a part of a "
+        'phone number or "internet".',
+    )
+
+    def checked(self) -> UsageFilter:
+        return checked_filter(
+            self.since,
+            self.until,
+            kinds=[stored.UsageKind(kind.value) for kind in self.kinds or ()],
+            direction=stored.UsageDirection(self.direction.value) if self.direction else None,
+            roaming=self.roaming,
+            counterpart=self.counterpart,
+        )
+
+
+@strawberry.type(description="One rated call, SMS or data session.")
+class UsageRecord:
+    id: strawberry.ID
+    kind: UsageKind  # type: ignore[valid-type]
+    direction: UsageDirection  # type: ignore[valid-type]
+    counterpart: str = strawberry.field(
+        description='The other party: a phone number, a short code, or "internet".'
+    )
+    started_at: datetime = strawberry.field(
+        description="In the reader's time zone (the connection's timeZone), with its offset."
+    )
+    duration_seconds: int | None = strawberry.field(description="Calls and data sessions.")
+    bytes: BigInt | None = strawberry.field(description="Data sessions.")  # type: ignore[valid-type]
+    cost: Money
+    roaming_zone: str | None = strawberry.field(description="Null at home.")
+
+    @classmethod
+    def of(cls, row: UsageRow, zone_name: str) -> UsageRecord:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            kind=UsageKind(row.kind.value),
+            direction=UsageDirection(row.direction.value),
+            counterpart=row.counterpart,
+            started_at=local_time(row.started_at, zone_name),
+            duration_seconds=row.duration_seconds,
+            bytes=row.bytes,
+            cost=Money.from_minor(row.cost, row.currency),
+            roaming_zone=row.roaming_zone,
+        )
+
+
+@strawberry.type
+class UsageRecordEdge:
+    node: UsageRecord
+    cursor: str
+
+
+@strawberry.type(description="What one kind adds up to over the whole filter, every page.")
+class UsageTotal:
+    kind: UsageKind  # type: ignore[valid-type]
+    count: int
+    seconds: BigInt = strawberry.field(  # type: ignore[valid-type]
+        description="Calls: talk time; data: session time; SMS: 0."
+    )
+    bytes: BigInt  # type: ignore[valid-type]
+    cost: Money
+
+
+@strawberry.type(description="A page of usage records, newest first.")
+class UsageRecordConnection:
+    edges: list[UsageRecordEdge]
+    page_info: PageInfo
+    time_zone: str = strawberry.field(description="The IANA zone the times are shown in.")
+    number_id: strawberry.Private[int]
+    usage_filter: strawberry.Private[UsageFilter]
+
+    @strawberry.field(
+        description="Per kind asked for, over the whole filter (not only this page); a kind "
+        "charged in two currencies has a total per currency."
+    )
+    async def totals(self) -> list[UsageTotal]:
+        found = await usage_totals(self.number_id, self.usage_filter)
+        return [
+            UsageTotal(
+                kind=UsageKind(total.kind.value),
+                count=total.count,
+                seconds=total.seconds,
+                bytes=total.bytes,
+                cost=Money.from_minor(total.cost, total.currency),
+            )
+            for total in found
+        ]
+
+    @classmethod
+    def of(cls, number_id: int, page: UsagePage, zone_name: str) -> UsageRecordConnection:
+        return cls(
+            edges=[
+                UsageRecordEdge(node=UsageRecord.of(row, zone_name), cursor=page.cursor(row))
+                for row in page.rows
+            ],
+            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            time_zone=zone_name,
+            number_id=number_id,
+            usage_filter=page.usage_filter,
+        )
+
+
+UsageFilterArgument = Annotated[UsageFilterInput, strawberry.argument(name="filter")]

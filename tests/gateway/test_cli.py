@@ -1,5 +1,9 @@
 """The `kabinet` command as an operator runs it, in a subprocess."""
 
+import sqlite3
+
+import pytest
+
 from tests.support.processes import run_kabinet as kabinet
 
 
@@ -100,3 +104,40 @@ def test_a_developer_reads_the_last_sms_to_a_phone(tmp_path):
     nobody = kabinet("sms", "last", "+79990000009", env=env)
     assert nobody.returncode == 1
     assert "no message to +79990000009" in nobody.stderr
+
+
+def test_seed_usage_records_fills_the_busy_number_with_exactly_n(tmp_path):
+    env = {"DATABASE_URL": f"sqlite://{tmp_path}/k.sqlite3"}
+    assert kabinet("migrate", env=env).returncode == 0
+    first = kabinet("seed", "--demo", "--usage-records", "3000", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "demo data loaded" in first.stdout
+    assert "+79990000010 has 3,000 usage records" in first.stdout
+    # on a loaded demo it only refills the busy number: exactly N again, not N more
+    again = kabinet("seed", "--demo", "--usage-records", "1200", env=env)
+    assert "seed skipped" in again.stdout and "has 1,200 usage records" in again.stdout
+    counted = sqlite3.connect(tmp_path / "k.sqlite3").execute(
+        "SELECT COUNT(*) FROM usage_records u JOIN numbers n ON n.id = u.number_id "
+        "WHERE n.msisdn = '+79990000010'"
+    )
+    assert counted.fetchone() == (1200,)
+
+
+@pytest.mark.parametrize("count", ["-1", "10000001", "many"])
+def test_seed_usage_records_out_of_range_is_refused(tmp_path, count):
+    env = {"DATABASE_URL": f"sqlite://{tmp_path}/k.sqlite3"}
+    result = kabinet("seed", "--demo", "--usage-records", count, env=env)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_seed_usage_records_without_the_demo_says_what_to_do(tmp_path):
+    env = {"DATABASE_URL": f"sqlite://{tmp_path}/k.sqlite3"}
+    assert kabinet("migrate", env=env).returncode == 0
+    sqlite3.connect(tmp_path / "k.sqlite3").execute(
+        "INSERT INTO subscribers (phone, full_name, accepts_access_requests, created_at, "
+        "time_zone) VALUES ('+70000000001', '', 1, '2026-01-01 00:00:00+00:00', 'UTC')"
+    ).connection.commit()
+    result = kabinet("seed", "--demo", "--usage-records", "10", env=env)
+    assert result.returncode == 2
+    assert "load the demo first" in result.stderr

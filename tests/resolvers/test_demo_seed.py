@@ -11,6 +11,7 @@ from models import (
     Service,
     Subscriber,
     Tariff,
+    UsageKind,
     UsageRecord,
 )
 from resolvers.demo import DEMO_PASSWORD, DEMO_PHONES, seed_demo
@@ -74,3 +75,31 @@ async def test_seed_twice_changes_nothing():
     counts = [await model.all().count() for model in (Subscriber, Number, UsageRecord)]
     assert await seed_demo() is False
     assert [await model.all().count() for model in (Subscriber, Number, UsageRecord)] == counts
+
+
+async def test_seed_gives_each_number_a_year_of_usage_or_all_its_life():
+    now = datetime.now(UTC)
+    await seed_demo(now)
+    for number in await Number.all():
+        oldest = await UsageRecord.filter(number=number).order_by("started_at").first()
+        assert oldest is not None
+        expected_start = max(number.activated_at, now - timedelta(days=360))
+        assert expected_start <= oldest.started_at <= expected_start + timedelta(days=32), (
+            number.msisdn
+        )
+    owner_number = await Number.get(msisdn=DEMO_PHONES["owner"])
+    abroad = await UsageRecord.filter(number=owner_number, roaming_zone="turkey")
+    assert abroad and all(r.cost > 0 for r in abroad if r.kind is not UsageKind.SMS)
+
+
+async def test_seed_ledgers_never_run_a_demo_balance_below_zero_before_the_last_purchase():
+    await seed_demo()
+    for number in await Number.all():
+        entries = await LedgerEntry.filter(number=number).order_by("id")
+        running = 0
+        for entry in entries:
+            running += entry.amount
+            assert entry.balance_after == running
+        assert min(e.balance_after for e in entries if e.reason != "Игра в магазине") >= 0, (
+            number.msisdn
+        )

@@ -5,6 +5,8 @@ writing a query for it."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from strawberry.relay import to_base64
 
@@ -14,7 +16,7 @@ from schema import schema
 from tests.support.apps import gateway_with
 from tests.support.hostile import UNLIMITED_RATES, assert_answered_not_crashed
 from tests.support.lived_in_demo import lived_in_demo
-from tests.support.schema_walk import SchemaWalk
+from tests.support.schema_walk import Literal, SchemaWalk
 
 # The walk's documents are far bigger than a client's: the limits are not what is tested.
 WALK_LIMITS = DocumentLimits(
@@ -27,9 +29,16 @@ WALK_LIMITS = DocumentLimits(
 )
 
 
+# The usage detail's filter: the year up to the end of the next day.
+USAGE_FILTER = Literal(
+    f'{{ from: "{(date.today() - timedelta(days=363)).isoformat()}T00:00:00Z", '
+    f'to: "{(date.today() + timedelta(days=2)).isoformat()}T00:00:00Z" }}'
+)
+
+
 async def walk_arguments() -> dict[str, str]:
     number = await Number.get(msisdn="+79990000002")
-    return {"msisdn": number.msisdn, "id": to_base64("Number", number.id)}
+    return {"msisdn": number.msisdn, "id": to_base64("Number", number.id), "filter": USAGE_FILTER}
 
 
 async def test_every_field_as_demo_owner_answers_without_internal_error(
@@ -48,7 +57,7 @@ async def test_every_field_as_demo_owner_answers_without_internal_error(
 
 
 def test_the_walk_selects_a_field_added_to_any_type():
-    walk = SchemaWalk(schema._schema, {"msisdn": "+79990000002", "id": "x"})
+    walk = SchemaWalk(schema._schema, {"msisdn": "+79990000002", "id": "x", "filter": USAGE_FILTER})
     walk.root_documents()
     assert ("Grant", "msisdn") in walk.covered
     assert ("Number", "grants") in walk.covered
@@ -57,4 +66,9 @@ def test_the_walk_selects_a_field_added_to_any_type():
 
 @pytest.mark.parametrize("root", ["viewer", "number", "node", "tariffs", "services"])
 def test_the_walk_has_a_document_per_root_field(root):
-    assert root in SchemaWalk(schema._schema, {"msisdn": "+7", "id": "x"}).root_documents()
+    assert (
+        root
+        in SchemaWalk(
+            schema._schema, {"msisdn": "+7", "id": "x", "filter": USAGE_FILTER}
+        ).root_documents()
+    )

@@ -15,11 +15,18 @@ from collections.abc import Mapping
 
 import graphql
 
-# What a required argument gets, by name (the only required ones are ids and MSISDNs).
+
+class Literal(str):
+    """An argument's value written in GraphQL as it is (an input object), not a string."""
+
+
+# What a required argument gets, by name: a string (an id, an MSISDN) or a Literal.
 Arguments = Mapping[str, str]
 
 
 def _literal(value: str) -> str:
+    if isinstance(value, Literal):
+        return value
     return graphql.print_ast(graphql.StringValueNode(value=value))
 
 
@@ -74,7 +81,7 @@ class SchemaWalk:
         ]
         text = name + (f"({', '.join(required)})" if required else "")
         if alias:  # same-named fields of two possible types may differ in type
-            text = f"{owner.name}_{text}: {text}"
+            text = f"{owner.name}_{name}: {text}"
         named = graphql.get_named_type(field.type)
         if graphql.is_leaf_type(named):
             return text

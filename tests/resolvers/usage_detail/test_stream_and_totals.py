@@ -1,5 +1,4 @@
 import random
-from collections import defaultdict
 from datetime import timedelta
 
 from models import UsageDirection, UsageKind, UsageRecord
@@ -10,22 +9,18 @@ from resolvers.usage_detail import (
     stream_usage,
     usage_totals,
 )
-from tests.resolvers.usage_detail.world import NOW, a_number, random_records, record, stored
+from resolvers.usage_detail.rows import Key, read_batch
+from tests.resolvers.usage_detail.world import (
+    NOW,
+    a_number,
+    direct_totals,
+    matches,
+    random_records,
+    record,
+    stored,
+)
 
 YEAR_BEFORE = checked_filter(NOW - timedelta(days=364), NOW + timedelta(seconds=1))
-
-
-def matches(usage_filter: UsageFilter, row: UsageRecord) -> bool:
-    """The filter's meaning, written plainly in Python, to check the SQL against."""
-    return (
-        usage_filter.from_ <= row.started_at < usage_filter.to
-        and row.kind in usage_filter.kinds
-        and (usage_filter.direction is None or row.direction == usage_filter.direction)
-        and (usage_filter.roaming is None or (row.roaming_zone is not None) == usage_filter.roaming)
-        and (
-            usage_filter.counterpart is None or usage_filter.counterpart in row.counterpart.lower()
-        )
-    )
 
 
 def newest_first(rows: list[UsageRecord]) -> list[int]:
@@ -73,23 +68,6 @@ async def test_the_stream_and_the_totals_agree_with_the_records_under_every_filt
             assert await usage_totals(number.id, usage_filter) == direct_totals(
                 usage_filter, expected
             ), name
-
-
-def direct_totals(usage_filter: UsageFilter, rows: list[UsageRecord]) -> list[KindTotal]:
-    sums: dict[tuple[UsageKind, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for row in rows:
-        total = sums[(row.kind, row.currency)]
-        total[0] += 1
-        total[1] += row.duration_seconds or 0
-        total[2] += row.bytes or 0
-        total[3] += row.cost
-    found = []
-    for kind in usage_filter.kinds:
-        mine = sorted((c, s) for (k, c), s in sums.items() if k == kind)
-        found += [KindTotal(kind, *s, currency=c) for c, s in mine] or [
-            KindTotal(kind, 0, 0, 0, 0, "RUB")
-        ]
-    return found
 
 
 async def test_records_with_equal_times_keep_one_order_across_batches() -> None:
@@ -164,3 +142,17 @@ async def test_rows_carry_everything_an_export_prints() -> None:
         "europe",
     )
     assert row.started_at.utcoffset() == timedelta(0)
+
+
+async def test_a_key_past_the_windows_end_never_lets_later_records_in() -> None:
+    number = await a_number()
+    start, end = NOW - timedelta(days=2), NOW - timedelta(days=1)
+    made = await stored(
+        number,
+        [record(number, start, tag="inside"), record(number, end + timedelta(hours=1), tag="out")],
+    )
+    inside = next(r.id for r in made.records if r.started_at == start)
+    window = checked_filter(start, end)
+    for key in (Key(end, 10**9), Key(NOW + timedelta(days=30), 10**9)):
+        assert [r.id for r in await read_batch(number.id, window, key, 10)] == [inside]
+    assert await read_batch(number.id, window, Key(start, inside), 10) == []

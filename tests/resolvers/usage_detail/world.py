@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from models import Number, UsageDirection, UsageKind, UsageRecord
+from resolvers.usage_detail import KindTotal, UsageFilter
 from tests.support import family
 
 # Records of the random history fall in the 60 days before this moment.
@@ -81,3 +83,33 @@ def random_records(rng: random.Random, number: Number, how_many: int) -> list[Us
 async def stored(number: Number, records: list[UsageRecord]) -> Made:
     await UsageRecord.bulk_create(records, batch_size=500)
     return Made(number, await UsageRecord.filter(number_id=number.id))
+
+
+def matches(usage_filter: UsageFilter, row: UsageRecord) -> bool:
+    """The filter's meaning, written plainly in Python, to check the SQL against."""
+    return (
+        usage_filter.from_ <= row.started_at < usage_filter.to
+        and row.kind in usage_filter.kinds
+        and (usage_filter.direction is None or row.direction == usage_filter.direction)
+        and (usage_filter.roaming is None or (row.roaming_zone is not None) == usage_filter.roaming)
+        and (
+            usage_filter.counterpart is None or usage_filter.counterpart in row.counterpart.lower()
+        )
+    )
+
+
+def direct_totals(usage_filter: UsageFilter, rows: list[UsageRecord]) -> list[KindTotal]:
+    sums: dict[tuple[UsageKind, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for row in rows:
+        total = sums[(row.kind, row.currency)]
+        total[0] += 1
+        total[1] += row.duration_seconds or 0
+        total[2] += row.bytes or 0
+        total[3] += row.cost
+    found = []
+    for kind in usage_filter.kinds:
+        mine = sorted((c, s) for (k, c), s in sums.items() if k == kind)
+        found += [KindTotal(kind, *s, currency=c) for c, s in mine] or [
+            KindTotal(kind, 0, 0, 0, 0, "RUB")
+        ]
+    return found
