@@ -183,7 +183,8 @@ class Number(relay.Node):
         since: Annotated[datetime | None, strawberry.argument(name="from")] = None,
         until: Annotated[datetime | None, strawberry.argument(name="to")] = None,
     ) -> PaymentConnection | None:
-        page = await history.payments_page(self.row.id, first, after, since, until)
+        window = history.Window.checked(first, since, until)
+        page = await history.payments_of(info.context.loaders, self.row.id, window, after)
         return PaymentConnection.from_page(page)
 
     @access_field(FULL, scope="balance:read", description="Ledger entries, newest first.")
@@ -197,7 +198,8 @@ class Number(relay.Node):
         kinds: list[LedgerKind] | None = None,
     ) -> LedgerEntryConnection | None:
         stored = [StoredKind(kind.value) for kind in kinds] if kinds else None
-        page = await history.ledger_page(self.row.id, first, after, since, until, stored)
+        window = history.Window.checked(first, since, until, stored)
+        page = await history.ledger_of(info.context.loaders, self.row.id, window, after)
         return LedgerEntryConnection.from_page(page)
 
     @access_field(FULL, scope=SEE_NUMBERS, description="Trust payment: offer and state.")
