@@ -15,6 +15,8 @@ from models import (
     AutopayRule,
     Balance,
     GrantSource,
+    LedgerEntry,
+    LedgerKind,
     Number,
     NumberService,
     Operation,
@@ -44,7 +46,8 @@ async def _catalogue() -> tuple[Tariff, Tariff, Service]:
 
 async def full_family(total_numbers: int) -> family.Tree:
     """A two-level tree of `total_numbers`, every number with every kind of data. Even
-    numbers have an open trust payment; odd ones a low balance, so they are offered one."""
+    numbers have an open trust payment; odd ones a low balance, so they are offered one.
+    Balances are set, not posted: the ledger does not add up to them."""
     tree = await family.family_tree(total_numbers=total_numbers, depth=2)
     owner, numbers = tree.owner, tree.numbers
     basic, cheaper, service = await _catalogue()
@@ -99,6 +102,19 @@ async def full_family(total_numbers: int) -> family.Tree:
             )
             for n in numbers
             for i, status in enumerate([PaymentStatus.SUCCEEDED, PaymentStatus.FAILED])
+        ]
+    )
+    await LedgerEntry.bulk_create(
+        [
+            LedgerEntry(
+                number=n,
+                kind=LedgerKind.CHARGE,
+                amount=-30000,
+                balance_after=-20000,
+                idempotency_key=f"full-fee:{n.id}",
+                reason="Monthly fee",
+            )
+            for n in numbers
         ]
     )
     await TrustPayment.bulk_create(

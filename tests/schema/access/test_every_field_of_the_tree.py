@@ -132,3 +132,28 @@ async def test_a_field_loaded_per_number_is_named_with_its_cost(settings, viewer
     # The top accounts hold 1 and 3 numbers: the token, the reach, a statement per number.
     # cardLast4 costs more too, but because autopay above it does: only autopay is named.
     assert culprits == ["Number.autopay: 3 statements for the small family, 5 for the large"]
+
+
+# Issue #17's table: each selection on every number of `viewer.numbers`, and its
+# statements per request (the token and the reach, then the selection's own).
+TABLE = {
+    "msisdn accessLevel balance { amount } tariff { name }": 2,
+    "services { service { name } }": 4,  # connections, then the services
+    "trustPayment { offer { amount { amount } } unavailableReason current { status } }": 4,
+    "autopay { kind cardLast4 }": 3,
+    "payments(first: 3) { nodes { id } pageInfo { hasNextPage endCursor } }": 3,
+    "balanceHistory(first: 3) { nodes { id } }": 3,
+}
+
+
+async def test_each_selection_of_the_table_costs_the_same_for_5_and_500_numbers(gql, viewers):
+    small, large = await full_family(5), await full_family(500)
+    tokens = [await viewers.token_for(small.owner), await viewers.token_for(large.owner)]
+    measured = {}
+    for selection in TABLE:
+        document = f"{{ viewer {{ numbers {{ {selection} }} }} }}"
+        measured[selection] = [(await _cost(gql, document, token)).count for token in tokens]
+    print("\nstatements per request: 5 numbers, 500 numbers")  # the issue's table, again
+    for selection, (at_5, at_500) in measured.items():
+        print(f"{at_5:>3} {at_500:>4}  {selection}")
+    assert measured == {selection: [bound, bound] for selection, bound in TABLE.items()}
