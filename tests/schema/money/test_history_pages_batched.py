@@ -3,6 +3,8 @@ in one statement each; its cursor goes on, number by number, on the single-numbe
 
 from __future__ import annotations
 
+from models import Subscriber
+from resolvers.demo import DEMO_PHONES, seed_demo
 from tests.support.full_family import full_family
 from tests.support.queries import count_queries
 
@@ -56,3 +58,32 @@ async def test_two_page_sizes_in_one_query_are_two_statements_not_one_per_number
     for number in numbers:
         assert number["one"]["nodes"] == number["two"]["nodes"][:1]
         assert len(number["two"]["nodes"]) == 2
+
+
+FAMILY_PAGE = """
+{ viewer { numbers { msisdn label balance { amount }
+  autopay { kind amount { amount } cardLast4 }
+  trustPayment { offer { amount { amount } } unavailableReason current { status dueAt } }
+  payments(first: 3) { nodes { amount { amount } status createdAt }
+                       pageInfo { hasNextPage endCursor } } } } }
+"""
+
+
+async def test_readme_family_page_as_the_family_owner(gql, viewers):
+    await seed_demo()
+    owner = await Subscriber.get(phone=DEMO_PHONES["owner"])
+    token = await viewers.token_for(owner)
+    with count_queries() as sql:
+        result = await gql(FAMILY_PAGE, token=token)
+    # the token, the reach, autopay rules, trust payments, the spend of those that may be
+    # offered one, the payments' first pages
+    assert sql.count == 6, sql.statements
+    numbers = {n["msisdn"]: n for n in result.data["viewer"]["numbers"]}
+    assert len(numbers) == 5
+    # Ольга's number is TOPUP to her daughter: its money is not hers to see.
+    mother = numbers["+79990000005"]
+    assert mother["autopay"] is mother["trustPayment"] is mother["payments"] is None
+    order = [n["msisdn"] for n in result.data["viewer"]["numbers"]]
+    assert {e["path"][2] for e in result.errors} == {order.index("+79990000005")}
+    assert set(result.error_codes) == {"FORBIDDEN"}
+    assert numbers["+79990000003"]["trustPayment"]["offer"] is not None
