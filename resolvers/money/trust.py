@@ -96,8 +96,9 @@ async def spent_by_number(number_ids: list[int], now: datetime) -> dict[int, int
     return {row["number_id"]: int(row["spent"]) for row in rows}
 
 
-async def take(number: Number, amount: int, taken_by: int | None, now: datetime) -> TrustPayment:
+async def take(number_id: int, amount: int, taken_by: int | None, now: datetime) -> TrustPayment:
     """Credits the amount and charges the fee at once, in one transaction."""
+    number = await Number.get(id=number_id)
     async with in_transaction():
         # Serialises takes on this number (the balance row's lock) before checking.
         await ledger.lock_balance(number.id, now)
