@@ -8,7 +8,11 @@ from typing import Any
 
 FAMILY_TREE_DOCUMENT = (
     "{ viewer { accounts { numbers { msisdn accessLevel balance { amount } tariff { name }"
-    " allowances { kind remaining } }"
+    " allowances { kind remaining }"
+    " autopay { kind amount { amount } cardLast4 }"
+    " trustPayment { offer { amount { amount } } unavailableReason current { status } }"
+    " payments(first: 3) { nodes { id amount { amount } createdAt }"
+    " pageInfo { hasNextPage endCursor } } }"
     " children { numbers { msisdn balance { amount } } } } numbers { msisdn accessLevel } } }"
 )
 TYPENAME_DOCUMENT = "{ __typename }"

@@ -58,4 +58,8 @@ class LedgerEntry(Model):
 
     class Meta:
         table = "ledger_entries"
-        indexes = (("number_id", "created_at"),)
+        indexes = (
+            ("number_id", "created_at"),
+            # A number's page, newest first (resolvers/pages.py reads it per number).
+            ("number_id", "id"),
+        )

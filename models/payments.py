@@ -51,6 +51,8 @@ class Payment(Model):
         table = "payments"
         indexes = (
             ("number_id", "created_at"),
+            # A number's page, newest first (resolvers/pages.py reads it per number).
+            ("number_id", "id"),
             ("payer_subscriber_id", "created_at"),
             ("payer_partner_id", "created_at"),
             ("grant_id", "created_at"),

@@ -11,9 +11,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from typing import TypeVar
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiodataloader
+
+from resolvers.reach import NumberRow
+
+if TYPE_CHECKING:
+    from resolvers.loaders import Loaders
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -22,3 +28,22 @@ V = TypeVar("V")
 class DataLoader(aiodataloader.DataLoader[K, V]):
     def load(self, key: K) -> Awaitable[V]:  # type: ignore[override]
         return asyncio.shield(super().load(key))
+
+
+class ByNumberRowLoader(DataLoader[int, V]):
+    """A loader of something about numbers, given each number's reach row (`load_row`):
+    the row carries its tariff, balance and activation day, so no lookup is needed, even
+    after the reach was reloaded. Made by `Loaders.get` with the request's loaders."""
+
+    def __init__(self, loaders: Loaders) -> None:
+        super().__init__()
+        self.loaders = loaders
+        self.rows: dict[int, NumberRow] = {}
+
+    def load_row(self, row: NumberRow) -> Any:
+        self.rows[row.id] = row
+        return self.load(row.id)
+
+    def now(self) -> datetime:
+        assert self.loaders.services is not None
+        return self.loaders.services.clock()

@@ -22,8 +22,9 @@ from models import (
 )
 from permissions.viewer import Viewer
 from resolvers.catalog import Catalogue, load_catalogue
-from resolvers.dataloader import DataLoader
+from resolvers.dataloader import ByNumberRowLoader, DataLoader
 from resolvers.exports.loaders import MonthlyDetailEmailByNumberLoader
+from resolvers.money.loaders import AutopayByNumberLoader, TrustByNumberLoader
 from resolvers.reach import Reach, load_reach
 from resolvers.services import Services
 from resolvers.sql import as_datetime, fetch_rows, in_keys, keys_param
@@ -137,7 +138,8 @@ class Loaders:
     def get(self, kind: type[DataLoader[Any, Any]]) -> Any:
         loader = self._made.get(kind)
         if loader is None:
-            loader = self._made[kind] = kind()
+            made = kind(self) if issubclass(kind, ByNumberRowLoader) else kind()  # type: ignore[call-arg]
+            loader = self._made[kind] = made
         return loader
 
     async def reach(self) -> Reach:
@@ -177,18 +179,19 @@ class Loaders:
 
     @property
     def allowances_by_number(self) -> AllowancesByNumberLoader:
-        loader = self._made.get(AllowancesByNumberLoader)
-        if loader is None:
-            loader = self._made[AllowancesByNumberLoader] = AllowancesByNumberLoader(self)
-        return loader  # type: ignore[return-value]
+        return self.get(AllowancesByNumberLoader)
 
     @property
     def recommended_tariffs_by_number(self) -> RecommendedTariffsByNumberLoader:
-        loader = self._made.get(RecommendedTariffsByNumberLoader)
-        if loader is None:
-            loader = RecommendedTariffsByNumberLoader(self)
-            self._made[RecommendedTariffsByNumberLoader] = loader
-        return loader  # type: ignore[return-value]
+        return self.get(RecommendedTariffsByNumberLoader)
+
+    @property
+    def trust_by_number(self) -> TrustByNumberLoader:
+        return self.get(TrustByNumberLoader)
+
+    @property
+    def autopay_by_number(self) -> AutopayByNumberLoader:
+        return self.get(AutopayByNumberLoader)
 
     @property
     def monthly_detail_email_by_number(self) -> MonthlyDetailEmailByNumberLoader:

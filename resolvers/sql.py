@@ -74,6 +74,12 @@ def as_datetime(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def time_param(at: datetime) -> Any:
+    """A timestamp as a raw statement's parameter: on SQLite the text tortoise stores (so
+    comparisons are in time order), on PostgreSQL the datetime itself."""
+    return at if is_postgres() else str(at.astimezone(UTC))
+
+
 def as_json(value: Any) -> Any:
     """A JSON column from a raw row: text on SQLite and through raw asyncpg."""
     return json.loads(value) if isinstance(value, str | bytes) else value

@@ -10,37 +10,15 @@ activation day, so no lookup is needed, even after the reach was reloaded.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, TypeVar
 
 from resolvers.allowances import Allowance, allowances
 from resolvers.billing_period import full_periods_before, period_containing
-from resolvers.dataloader import DataLoader
-from resolvers.reach import NumberRow
+from resolvers.dataloader import ByNumberRowLoader
 from resolvers.recommendations import PERIODS, Recommendation, recommend
 from resolvers.usage_totals import Window, usage_in
 
-if TYPE_CHECKING:
-    from resolvers.loaders import Loaders
 
-T = TypeVar("T")
-
-
-class _ByNumberRow(DataLoader[int, T]):
-    def __init__(self, loaders: Loaders) -> None:
-        super().__init__()
-        self.loaders = loaders
-        self.rows: dict[int, NumberRow] = {}
-
-    def load_row(self, row: NumberRow) -> Any:
-        self.rows[row.id] = row
-        return self.load(row.id)
-
-    def now(self) -> Any:
-        assert self.loaders.services is not None
-        return self.loaders.services.clock()
-
-
-class AllowancesByNumberLoader(_ByNumberRow[list[Allowance]]):
+class AllowancesByNumberLoader(ByNumberRowLoader[list[Allowance]]):
     async def batch_load_fn(self, keys: list[int]) -> list[list[Allowance]]:
         now = self.now()
         rows = [self.rows[key] for key in keys]
@@ -58,7 +36,7 @@ class AllowancesByNumberLoader(_ByNumberRow[list[Allowance]]):
         ]
 
 
-class RecommendedTariffsByNumberLoader(_ByNumberRow[list[Recommendation]]):
+class RecommendedTariffsByNumberLoader(ByNumberRowLoader[list[Recommendation]]):
     async def batch_load_fn(self, keys: list[int]) -> list[list[Recommendation]]:
         now = self.now()
         rows = [self.rows[key] for key in keys]

@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from resolvers.sql import fetch_rows, is_postgres
+from resolvers.sql import fetch_rows, is_postgres, time_param
 
 BYTES_PER_MB = 1024 * 1024
 
@@ -52,11 +52,6 @@ class Used:
     data_mb: int = 0
 
 
-def _sqlite_time(at: datetime) -> str:
-    # The text tortoise stores on SQLite, so comparisons are in time order.
-    return str(at.astimezone(UTC))
-
-
 async def usage_in(windows: Sequence[Window]) -> list[Used]:
     """What each window's number used in it, in the order given."""
     if not windows:
@@ -72,7 +67,7 @@ async def usage_in(windows: Sequence[Window]) -> list[Used]:
     else:
         sql = _SQLITE_WINDOWS + _TOTALS
         rows = [
-            [k, w.number_id, _sqlite_time(w.since), _sqlite_time(w.until)]
+            [k, w.number_id, time_param(w.since), time_param(w.until)]
             for k, w in enumerate(windows)
         ]
         params = [json.dumps(rows)]

@@ -8,10 +8,10 @@ from typing import Any
 
 import strawberry
 
-from models import AutopayRule, LedgerEntry, Payment, PaymentCard, TrustPayment
 from permissions.levels import SEE_NUMBERS, Level, allows
 from resolvers.context import RequestContext
 from resolvers.events import READ_BALANCE
+from resolvers.money import rows
 from schema.types import payments, trust_autopay
 
 Info = strawberry.Info[RequestContext, None]
@@ -23,10 +23,9 @@ async def _sees(info: Info, number_id: int, scope: str) -> bool:
 
 
 async def payment(info: Info, pk: int) -> Any:
-    rows = await Payment.filter(id=pk).values()
-    if not rows:
+    row, viewer = await rows.payment(pk), info.context.viewer
+    if row is None:
         return None
-    row, viewer = rows[0], info.context.viewer
     # The payer saw it in its topUp answer (a TOPUP delegate or a payment agent too).
     paid_it = (
         viewer.subscriber_id is not None and row["payer_subscriber_id"] == viewer.subscriber_id
@@ -37,30 +36,29 @@ async def payment(info: Info, pk: int) -> Any:
 
 
 async def ledger_entry(info: Info, pk: int) -> Any:
-    rows = await LedgerEntry.filter(id=pk).values()
-    if not rows or not await _sees(info, rows[0]["number_id"], READ_BALANCE):
+    row = await rows.ledger_entry(pk)
+    if row is None or not await _sees(info, row["number_id"], READ_BALANCE):
         return None
-    return payments.LedgerEntry.from_row(rows[0])
+    return payments.LedgerEntry.from_row(row)
 
 
 async def payment_card(info: Info, pk: int) -> Any:
     viewer = info.context.viewer
     if viewer.subscriber_id is None:
         return None
-    card = await PaymentCard.get_or_none(id=pk, subscriber_id=viewer.subscriber_id, removed_at=None)
+    card = await rows.live_card(pk, viewer.subscriber_id)
     return payments.PaymentCard.from_row(card) if card else None
 
 
 async def trust_payment(info: Info, pk: int) -> Any:
-    row = await TrustPayment.get_or_none(id=pk)
+    row = await rows.trust_payment(pk)
     if row is None or not await _sees(info, row.number_id, SEE_NUMBERS):
         return None
     return trust_autopay.TrustPayment.from_row(row, info.context.services.clock())
 
 
 async def autopay(info: Info, pk: int) -> Any:
-    rule = await AutopayRule.get_or_none(id=pk)
-    if rule is None or not await _sees(info, rule.number_id, SEE_NUMBERS):
+    rule = await rows.autopay_rule(pk=pk)
+    if rule is None or not await _sees(info, rule["number_id"], SEE_NUMBERS):
         return None
-    card = await PaymentCard.get(id=rule.card_id)
-    return trust_autopay.Autopay.from_row(rule, card.last4)
+    return trust_autopay.Autopay.from_row(rule, rule["card_last4"])

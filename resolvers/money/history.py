@@ -1,46 +1,82 @@
-"""Pages of a number's payments and ledger entries, newest first, by opaque cursor."""
+"""Pages of a number's payments and ledger entries, newest first, by opaque cursor.
+
+A page without `after` is read with the same page of every other number the request asks
+for (`PaymentsPageByNumberLoader`, `LedgerPageByNumberLoader`: one statement for a whole
+family); a page after a cursor is read alone (`payments_page`, `ledger_page`). Both end on
+the same cursor (resolvers/pages.py)."""
 
 from __future__ import annotations
 
-import base64
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from models import LedgerEntry, LedgerKind, Payment
+from resolvers.dataloader import DataLoader
 from resolvers.errors import BadUserInput
+from resolvers.pages import Listing, Page, decode_cursor, encode_cursor, first_pages
+from resolvers.sql import in_keys, keys_param, time_param
+
+if TYPE_CHECKING:
+    from resolvers.loaders import Loaders
 
 MAX_PAGE = 100
+PAYMENTS = Listing(
+    "payments",
+    "number_id",
+    ("id", "number_id", "status", "amount", "currency", "failure_code", "created_at"),
+    times=("created_at",),
+)
+LEDGER = Listing(
+    "ledger_entries",
+    "number_id",
+    ("id", "number_id", "kind", "amount", "currency", "balance_after", "reason", "created_at"),
+    times=("created_at",),
+)
 
 
 @dataclass(frozen=True)
-class Page:
-    rows: list[dict[str, Any]]
-    has_next_page: bool
+class Window:
+    """Which rows of each number a page lists (all of `first`'s pages alike)."""
 
-    @property
-    def end_cursor(self) -> str | None:
-        return encode_cursor(self.rows[-1]["id"]) if self.rows else None
+    first: int
+    since: datetime | None = None
+    until: datetime | None = None
+    kinds: tuple[LedgerKind, ...] = ()
 
+    @classmethod
+    def checked(
+        cls,
+        first: int,
+        since: datetime | None,
+        until: datetime | None,
+        kinds: list[LedgerKind] | None = None,
+    ) -> Window:
+        """Filters compare in UTC: SQLite compares the stored timestamps as text."""
+        since, until = _utc(since), _utc(until)
+        if not 0 < first <= MAX_PAGE:
+            raise BadUserInput(f"first must be from 1 to {MAX_PAGE}.", field="first")
+        if since and until and since > until:
+            raise BadUserInput("`from` must not be after `to`.", field="from")
+        return cls(first, since, until, tuple(kinds or ()))
 
-def encode_cursor(row_id: int) -> str:
-    return base64.urlsafe_b64encode(f"c:{row_id}".encode()).decode()
-
-
-def _decode_cursor(cursor: str | None) -> int | None:
-    if cursor is None:
-        return None
-    try:
-        prefix, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if prefix == "c" and value.isdigit():
-            return int(value)
-    except (ValueError, UnicodeDecodeError):
-        pass
-    raise BadUserInput("This cursor is not valid.", field="after")
+    def condition(self) -> tuple[str, list[Any]]:
+        """The filters as SQL over a listing's columns, and their parameters."""
+        parts, params = [], []
+        if self.since:
+            parts.append("created_at >= ?")
+            params.append(time_param(self.since))
+        if self.until:
+            parts.append("created_at < ?")
+            params.append(time_param(self.until))
+        if self.kinds:
+            parts.append(in_keys("kind"))
+            params.append(keys_param(str(kind) for kind in self.kinds))
+        return " AND ".join(parts), params
 
 
 def _utc(moment: datetime | None) -> datetime | None:
-    """Filters compare in UTC: SQLite compares the stored timestamps as text."""
     if moment is None:
         return None
     if moment.tzinfo is None:
@@ -48,45 +84,64 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def _check(first: int, since: datetime | None, until: datetime | None) -> None:
-    if not 0 < first <= MAX_PAGE:
-        raise BadUserInput(f"first must be from 1 to {MAX_PAGE}.", field="first")
-    if since and until and since > until:
-        raise BadUserInput("`from` must not be after `to`.", field="from")
-
-
-async def _page(
-    query: Any, first: int, after: str | None, since: datetime | None, until: datetime | None
-) -> Page:
+async def _page(query: Any, window: Window, after: str | None) -> Page:
     """Newest first, `first` rows after the cursor, within [since, until) in UTC."""
-    since, until = _utc(since), _utc(until)
-    _check(first, since, until)
-    if since:
-        query = query.filter(created_at__gte=since)
-    if until:
-        query = query.filter(created_at__lt=until)
-    after_id = _decode_cursor(after)
+    if window.since:
+        query = query.filter(created_at__gte=window.since)
+    if window.until:
+        query = query.filter(created_at__lt=window.until)
+    if window.kinds:
+        query = query.filter(kind__in=list(window.kinds))
+    after_id = decode_cursor(after)
     if after_id is not None:
         query = query.filter(id__lt=after_id)
-    rows = await query.order_by("-id").limit(first + 1).values()
-    return Page(rows[:first], len(rows) > first)
+    rows = await query.order_by("-id").limit(window.first + 1).values()
+    return Page(rows[: window.first], len(rows) > window.first)
 
 
-async def payments_page(
-    number_id: int, first: int, after: str | None, since: datetime | None, until: datetime | None
-) -> Page:
-    return await _page(Payment.filter(number_id=number_id), first, after, since, until)
+async def payments_page(number_id: int, window: Window, after: str | None) -> Page:
+    return await _page(Payment.filter(number_id=number_id), window, after)
 
 
-async def ledger_page(
-    number_id: int,
-    first: int,
-    after: str | None,
-    since: datetime | None,
-    until: datetime | None,
-    kinds: list[LedgerKind] | None,
-) -> Page:
-    query = LedgerEntry.filter(number_id=number_id)
-    if kinds:
-        query = query.filter(kind__in=kinds)
-    return await _page(query, first, after, since, until)
+async def ledger_page(number_id: int, window: Window, after: str | None) -> Page:
+    return await _page(LedgerEntry.filter(number_id=number_id), window, after)
+
+
+class _FirstPagesByNumber(DataLoader[tuple[int, Window], Page]):
+    """Keys are (number id, window): one statement per distinct window asked for."""
+
+    listing: Listing
+
+    async def batch_load_fn(self, keys: list[tuple[int, Window]]) -> list[Page]:
+        by_window: dict[Window, list[int]] = defaultdict(list)
+        for number_id, window in keys:
+            by_window[window].append(number_id)
+        found: dict[tuple[int, Window], Page] = {}
+        for window, number_ids in by_window.items():
+            condition, params = window.condition()
+            pages = await first_pages(self.listing, number_ids, window.first, condition, params)
+            found.update(((n, window), page) for n, page in zip(number_ids, pages, strict=True))
+        return [found[key] for key in keys]
+
+
+class PaymentsPageByNumberLoader(_FirstPagesByNumber):
+    listing = PAYMENTS
+
+
+class LedgerPageByNumberLoader(_FirstPagesByNumber):
+    listing = LEDGER
+
+
+async def payments_of(loaders: Loaders, number_id: int, window: Window, after: str | None) -> Page:
+    if after is None:
+        return await loaders.get(PaymentsPageByNumberLoader).load((number_id, window))
+    return await payments_page(number_id, window, after)
+
+
+async def ledger_of(loaders: Loaders, number_id: int, window: Window, after: str | None) -> Page:
+    if after is None:
+        return await loaders.get(LedgerPageByNumberLoader).load((number_id, window))
+    return await ledger_page(number_id, window, after)
+
+
+__all__ = ["Page", "encode_cursor"]

@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from models import Balance, LedgerEntry, LedgerKind, Number, TrustPayment, TrustStatus
+from models import Balance, LedgerKind, Number, TrustPayment, TrustStatus
 from resolvers.errors import BadUserInput, Conflict
 from resolvers.money import ledger
+from resolvers.sql import fetch_rows, in_keys, keys_param, time_param
 
 MIN_ACTIVE_DAYS = 60
 BALANCE_BELOW = 10_000  # 100.00 RUB
@@ -48,31 +49,56 @@ def fee_for(amount: int) -> int:
     return max(SMALLEST_FEE, amount * FEE_PERCENT // 100)
 
 
-async def eligibility(number: Number, now: datetime) -> Eligibility:
-    if number.activated_at > now - timedelta(days=MIN_ACTIVE_DAYS):
-        return Eligibility(None, f"The number needs {MIN_ACTIVE_DAYS} days of service first.")
-    if await TrustPayment.exists(number_id=number.id, status=TrustStatus.ACTIVE):
-        return Eligibility(None, "A trust payment is already open on this number.")
-    balance = await Balance.get_or_none(number_id=number.id)
-    if balance is not None and balance.amount >= BALANCE_BELOW:
-        return Eligibility(None, "The balance is not low enough for a trust payment.")
-    # Tariff, service and usage spending; earlier trust fees must not inflate the offer.
-    spent = (
-        await LedgerEntry.filter(
-            number_id=number.id,
-            kind__in=[LedgerKind.CHARGE, LedgerKind.FEE],
-            created_at__gte=now - SPEND_WINDOW,
-        )
-        .exclude(idempotency_key__startswith="trust:")
-        .values_list("amount", flat=True)
-    )
-    monthly = -sum(spent) // 3
+def refusal(
+    activated_at: datetime, now: datetime, has_open: bool, balance: int | None
+) -> str | None:
+    """Why nothing is offered, or None when the spend decides the offer."""
+    if activated_at > now - timedelta(days=MIN_ACTIVE_DAYS):
+        return f"The number needs {MIN_ACTIVE_DAYS} days of service first."
+    if has_open:
+        return "A trust payment is already open on this number."
+    if balance is not None and balance >= BALANCE_BELOW:
+        return "The balance is not low enough for a trust payment."
+    return None
+
+
+def offer_for(spent: int) -> Offer:
+    """From the last SPEND_WINDOW's spending (negative amounts): a month's average."""
+    monthly = -spent // 3
     offered = min(LARGEST_OFFER, max(SMALLEST_OFFER, monthly // OFFER_STEP * OFFER_STEP))
-    return Eligibility(Offer(offered, fee_for(offered)), None)
+    return Offer(offered, fee_for(offered))
 
 
-async def take(number: Number, amount: int, taken_by: int | None, now: datetime) -> TrustPayment:
+async def eligibility(number: Number, now: datetime) -> Eligibility:
+    """For one number, from what is committed now (a take holds the balance's lock)."""
+    has_open = await TrustPayment.exists(number_id=number.id, status=TrustStatus.ACTIVE)
+    balance = await Balance.get_or_none(number_id=number.id)
+    reason = refusal(number.activated_at, now, has_open, balance.amount if balance else None)
+    if reason is not None:
+        return Eligibility(None, reason)
+    spent = await spent_by_number([number.id], now)
+    return Eligibility(offer_for(spent.get(number.id, 0)), None)
+
+
+# Tariff, service and usage spending; earlier trust fees must not inflate the offer.
+_SPENT = """
+SELECT number_id, SUM(amount) AS spent FROM ledger_entries
+WHERE {keys} AND kind IN ('CHARGE', 'FEE') AND created_at >= ?
+  AND idempotency_key NOT LIKE 'trust:%'
+GROUP BY number_id
+"""
+
+
+async def spent_by_number(number_ids: list[int], now: datetime) -> dict[int, int]:
+    """What each number spent in the last SPEND_WINDOW (a negative sum), in one statement."""
+    sql = _SPENT.format(keys=in_keys("number_id"))
+    rows = await fetch_rows(sql, [keys_param(number_ids), time_param(now - SPEND_WINDOW)])
+    return {row["number_id"]: int(row["spent"]) for row in rows}
+
+
+async def take(number_id: int, amount: int, taken_by: int | None, now: datetime) -> TrustPayment:
     """Credits the amount and charges the fee at once, in one transaction."""
+    number = await Number.get(id=number_id)
     async with in_transaction():
         # Serialises takes on this number (the balance row's lock) before checking.
         await ledger.lock_balance(number.id, now)
@@ -142,7 +168,7 @@ async def repay_from(number_id: int, top_up: int, source_key: str, now: datetime
     return repaid
 
 
-def shown_status(trust: TrustPayment, now: datetime) -> str:
-    if trust.status is TrustStatus.ACTIVE and trust.due_at <= now:
+def shown_status(status: str, due_at: datetime, now: datetime) -> str:
+    if status == TrustStatus.ACTIVE and due_at <= now:
         return "OVERDUE"
-    return str(trust.status)
+    return str(status)

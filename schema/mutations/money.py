@@ -6,13 +6,11 @@ import strawberry
 from strawberry import relay
 
 from models import AutopayKind as StoredAutopayKind
-from models import Number as NumberModel
-from models import PaymentCard as CardRow
 from permissions.levels import MANAGE
 from resolvers.context import RequestContext
 from resolvers.errors import BadUserInput, Forbidden, NotFound
 from resolvers.identity.phones import normalise_phone
-from resolvers.money import autopay, cards, topups, trust
+from resolvers.money import autopay, cards, rows, topups, trust
 from resolvers.money.amounts import to_minor_units
 from resolvers.money.payments import announce_balance
 from resolvers.reach import NumberRow
@@ -132,8 +130,7 @@ class MoneyMutation:
             minor = to_minor_units(amount, "RUB")
         except ValueError as exc:
             raise BadUserInput(str(exc), field="amount") from exc
-        number = await NumberModel.get(id=row.id)
-        taken = await trust.take(number, minor, ctx.viewer.subscriber_id, ctx.services.clock())
+        taken = await trust.take(row.id, minor, ctx.viewer.subscriber_id, ctx.services.clock())
         await announce_balance(ctx.services, row.id)
         ctx.loaders.forget_reach()
         return TrustPayment.from_row(taken, ctx.services.clock())
@@ -162,8 +159,9 @@ class MoneyMutation:
                 monthly_cap=input.monthly_cap,
             ),
         )
-        card = await CardRow.get(id=rule.card_id)
-        return Autopay.from_row(rule, card.last4)
+        made = await rows.autopay_rule(pk=rule.id)
+        assert made is not None  # just written, in this request
+        return Autopay.from_row(made, made["card_last4"])
 
     @access_mutation(FULL, number_named, scope=MANAGE, description="Removes the autopay rule.")
     async def remove_autopay(self, info: Info, msisdn: str) -> bool:

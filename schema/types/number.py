@@ -8,15 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
-from models import AutopayRule as AutopayRow
 from models import LedgerKind as StoredKind
-from models import Number as NumberModel
-from models import PaymentCard as CardRow
-from models import TrustPayment as TrustRow
 from permissions.levels import SEE_NUMBERS, Level, can_top_up
 from permissions.viewer import Viewer
 from resolvers.context import RequestContext
-from resolvers.money import history, trust
+from resolvers.money import history
 from resolvers.reach import NumberRow, Reach
 from resolvers.recommendations import Recommendation
 from resolvers.usage_detail import usage_page
@@ -29,12 +25,7 @@ from schema.types.money import Money
 from schema.types.operation import Operation
 from schema.types.payments import LedgerEntryConnection, LedgerKind, PaymentConnection
 from schema.types.subscriber import Subscriber
-from schema.types.trust_autopay import (
-    Autopay,
-    TrustOffer,
-    TrustPayment,
-    TrustPaymentState,
-)
+from schema.types.trust_autopay import Autopay, TrustPaymentState
 from schema.types.usage import UsageFilterArgument, UsageRecordConnection
 
 if TYPE_CHECKING:
@@ -218,7 +209,8 @@ class Number(relay.Node):
         since: Annotated[datetime | None, strawberry.argument(name="from")] = None,
         until: Annotated[datetime | None, strawberry.argument(name="to")] = None,
     ) -> PaymentConnection | None:
-        page = await history.payments_page(self.row.id, first, after, since, until)
+        window = history.Window.checked(first, since, until)
+        page = await history.payments_of(info.context.loaders, self.row.id, window, after)
         return PaymentConnection.from_page(page)
 
     @access_field(FULL, scope="balance:read", description="Ledger entries, newest first.")
@@ -232,35 +224,20 @@ class Number(relay.Node):
         kinds: list[LedgerKind] | None = None,
     ) -> LedgerEntryConnection | None:
         stored = [StoredKind(kind.value) for kind in kinds] if kinds else None
-        page = await history.ledger_page(self.row.id, first, after, since, until, stored)
+        window = history.Window.checked(first, since, until, stored)
+        page = await history.ledger_of(info.context.loaders, self.row.id, window, after)
         return LedgerEntryConnection.from_page(page)
 
     @access_field(FULL, scope=SEE_NUMBERS, description="Trust payment: offer and state.")
     async def trust_payment(self, info: Info) -> TrustPaymentState | None:
+        state = await info.context.loaders.trust_by_number.load_row(self.row)
         now = info.context.services.clock()
-        number = await NumberModel.get(id=self.row.id)
-        eligible = await trust.eligibility(number, now)
-        latest = await TrustRow.filter(number_id=self.row.id).order_by("-id").first()
-        offer = eligible.offer
-        return TrustPaymentState(
-            offer=TrustOffer(
-                amount=Money.from_minor(offer.amount, "RUB"),
-                fee=Money.from_minor(offer.fee, "RUB"),
-                due_in_days=offer.due_in_days,
-            )
-            if offer
-            else None,
-            unavailable_reason=eligible.reason,
-            current=TrustPayment.from_row(latest, now) if latest else None,
-        )
+        return TrustPaymentState.of(state.eligibility, state.latest, now)
 
     @access_field(FULL, scope=SEE_NUMBERS, description="The autopay rule, if any.")
     async def autopay(self, info: Info) -> Autopay | None:
-        rule = await AutopayRow.get_or_none(number_id=self.row.id)
-        if rule is None:
-            return None
-        card = await CardRow.get(id=rule.card_id)
-        return Autopay.from_row(rule, card.last4)
+        rule = await info.context.loaders.autopay_by_number.load(self.row.id)
+        return Autopay.from_row(rule, rule["card_last4"]) if rule else None
 
     @access_field(OWNER, description="The account that holds the number.")
     async def account(

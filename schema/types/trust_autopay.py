@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 import strawberry
 from strawberry import relay
 
-from models import AutopayRule as RuleRow
-from models import TrustPayment as TrustRow
 from resolvers.money import trust
 from schema.types.money import Money
 
@@ -31,16 +30,19 @@ class TrustPayment(relay.Node):
     repaid_at: datetime | None
 
     @classmethod
-    def from_row(cls, row: TrustRow, now: datetime) -> TrustPayment:
+    def from_row(cls, row: Any, now: datetime) -> TrustPayment:
+        """From a loader's row (a dict) or a model object."""
+        get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+        currency = get("currency")
         return cls(
-            pk=row.id,
-            amount=Money.from_minor(row.amount, row.currency),
-            fee=Money.from_minor(row.fee, row.currency),
-            outstanding=Money.from_minor(row.outstanding, row.currency),
-            status=TrustStatus(trust.shown_status(row, now)),
-            taken_at=row.taken_at,
-            due_at=row.due_at,
-            repaid_at=row.repaid_at,
+            pk=get("id"),
+            amount=Money.from_minor(get("amount"), currency),
+            fee=Money.from_minor(get("fee"), currency),
+            outstanding=Money.from_minor(get("outstanding"), currency),
+            status=TrustStatus(trust.shown_status(get("status"), get("due_at"), now)),
+            taken_at=get("taken_at"),
+            due_at=get("due_at"),
+            repaid_at=get("repaid_at"),
         )
 
 
@@ -56,6 +58,21 @@ class TrustPaymentState:
     offer: TrustOffer | None
     unavailable_reason: str | None = strawberry.field(description="Why nothing is offered.")
     current: TrustPayment | None = strawberry.field(description="The latest trust payment.")
+
+    @classmethod
+    def of(cls, eligible: trust.Eligibility, latest: Any, now: datetime) -> TrustPaymentState:
+        offer = eligible.offer
+        return cls(
+            offer=TrustOffer(
+                amount=Money.from_minor(offer.amount, "RUB"),
+                fee=Money.from_minor(offer.fee, "RUB"),
+                due_in_days=offer.due_in_days,
+            )
+            if offer
+            else None,
+            unavailable_reason=eligible.reason,
+            current=TrustPayment.from_row(latest, now) if latest else None,
+        )
 
 
 @strawberry.enum
@@ -76,17 +93,20 @@ class Autopay(relay.Node):
     card_last4: str
 
     @classmethod
-    def from_row(cls, row: RuleRow, card_last4: str) -> Autopay:
+    def from_row(cls, row: Any, card_last4: str) -> Autopay:
+        """From a loader's row (a dict) or a model object."""
+        get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+
         def money(value: int | None) -> Money | None:
             return Money.from_minor(value, "RUB") if value is not None else None
 
         return cls(
-            pk=row.id,
-            kind=AutopayKind(str(row.kind)),
-            amount=Money.from_minor(row.amount, "RUB"),
-            threshold=money(row.threshold),
-            day_of_month=row.day_of_month,
-            monthly_cap=money(row.monthly_cap),
-            armed=row.armed,
+            pk=get("id"),
+            kind=AutopayKind(str(get("kind"))),
+            amount=Money.from_minor(get("amount"), "RUB"),
+            threshold=money(get("threshold")),
+            day_of_month=get("day_of_month"),
+            monthly_cap=money(get("monthly_cap")),
+            armed=bool(get("armed")),  # SQLite hands a raw row 0 or 1
             card_last4=card_last4,
         )

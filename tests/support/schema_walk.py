@@ -7,6 +7,16 @@ cycle: Account.parent, Number.account.numbers...), which gets only its leaf fiel
 field is still selected, and the document stays finite. Interfaces and unions get an inline
 fragment per possible type. Every object selects `__typename`, so an answer tells which
 Node types it holds and their ids (tests/schema/test_node_everywhere.py).
+
+`tree_document` selects everything below some fields of one root field (`viewer { numbers
+accounts }`: the family tree), each type in full once (where the walk first meets it; its
+leaves wherever else it appears: every field of 500 numbers' catalogue subtrees would be
+megabytes); `alone` then holds, for each (type, field) it selected, a
+document reaching that field by its shortest path and selecting nothing else below it,
+so what one field costs can be measured apart from the rest.
+
+A required argument gets the value `arguments` names for it, or else one made from its
+type (a field added later with a required argument is walked too).
 """
 
 from __future__ import annotations
@@ -20,8 +30,17 @@ class Literal(str):
     """An argument's value written in GraphQL as it is (an input object), not a string."""
 
 
-# What a required argument gets, by name: a string (an id, an MSISDN) or a Literal.
+# What a required argument gets, by name: a string (an id, an MSISDN) or a Literal; other
+# ones a value made from their type.
 Arguments = Mapping[str, str]
+_BY_SCALAR = {
+    "Int": "3",
+    "Float": "1.5",
+    "Boolean": "true",
+    "Decimal": '"1.00"',
+    "DateTime": '"2026-11-01T00:00:00Z"',
+    "Date": '"2026-11-01"',
+}
 
 
 def _literal(value: str) -> str:
@@ -30,11 +49,38 @@ def _literal(value: str) -> str:
     return graphql.print_ast(graphql.StringValueNode(value=value))
 
 
+def _value_for(kind: graphql.GraphQLInputType, name: str, arguments: Arguments) -> str:
+    """A literal of the argument's type: the given value by name, else one made up."""
+    if name in arguments:
+        return _literal(arguments[name])
+    named = graphql.get_nullable_type(kind)
+    if isinstance(named, graphql.GraphQLList):
+        return f"[{_value_for(named.of_type, name, arguments)}]"
+    if isinstance(named, graphql.GraphQLEnumType):
+        return next(iter(named.values))
+    if isinstance(named, graphql.GraphQLInputObjectType):
+        required = [
+            f"{field}: {_value_for(spec.type, field, arguments)}"
+            for field, spec in named.fields.items()
+            if graphql.is_non_null_type(spec.type) and spec.default_value is graphql.Undefined
+        ]
+        return "{" + ", ".join(required) + "}"
+    return _BY_SCALAR.get(named.name, _literal("x"))  # type: ignore[union-attr]
+
+
 class SchemaWalk:
     def __init__(self, schema: graphql.GraphQLSchema, arguments: Arguments) -> None:
         self.schema = schema
         self.arguments = arguments
         self.covered: set[tuple[str, str]] = set()
+        # (type, field) -> a document reaching it by its shortest path, nothing below it
+        self.alone: dict[tuple[str, str], str] = {}
+        # (type, field) -> the (type, field) above it on that path (None: the tree's top)
+        self.above: dict[tuple[str, str], tuple[str, str] | None] = {}
+        self._alone_depth: dict[tuple[str, str], int] = {}
+        self._trail: tuple[str, ...] = ()
+        self._above: tuple[str, str] | None = None
+        self._expanded: set[str] | None = None  # types expanded in full (tree_document)
 
     def root_documents(self) -> dict[str, str]:
         """One document per root field of Query: `{ viewer { ...everything } }`."""
@@ -44,6 +90,19 @@ class SchemaWalk:
             name: "{ " + self._field(query, name, field, frozenset({query.name})) + " }"
             for name, field in sorted(query.fields.items())
         }
+
+    def tree_document(self, root: str, fields: tuple[str, ...]) -> str:
+        """`{ root { field { ...everything } ... } }` for the given fields of a root field
+        of Query, and `alone` filled for every (type, field) below them."""
+        query = self.schema.query_type
+        assert query is not None
+        named = graphql.get_named_type(query.fields[root].type)
+        assert isinstance(named, graphql.GraphQLObjectType)
+        path = frozenset({query.name, named.name})
+        self._trail, self._expanded = (root,), set()
+        selected = " ".join(self._field(named, name, named.fields[name], path) for name in fields)
+        self._trail, self._expanded = (), None
+        return f"{{ {root} {{ {selected} }} }}"
 
     def every_field(self) -> set[tuple[str, str]]:
         """(type, field) of every object type reachable from Query (an interface's fields
@@ -75,7 +134,7 @@ class SchemaWalk:
     ) -> str:
         self.covered.add((owner.name, name))
         required = [
-            f"{arg}: {_literal(self.arguments[arg])}"
+            f"{arg}: {_value_for(spec.type, arg, self.arguments)}"
             for arg, spec in field.args.items()
             if graphql.is_non_null_type(spec.type) and spec.default_value is graphql.Undefined
         ]
@@ -83,9 +142,28 @@ class SchemaWalk:
         if alias:  # same-named fields of two possible types may differ in type
             text = f"{owner.name}_{name}: {text}"
         named = graphql.get_named_type(field.type)
-        if graphql.is_leaf_type(named):
+        leaf = graphql.is_leaf_type(named)
+        if self._trail:
+            self._remember_alone((owner.name, name), text if leaf else f"{text} {{ __typename }}")
+        if leaf:
             return text
-        return f"{text} {{ {self._selection(named, path)} }}"
+        outer, above = self._trail, self._above
+        self._trail, self._above = (*outer, text), (owner.name, name)
+        try:
+            return f"{text} {{ {self._selection(named, path)} }}"
+        finally:
+            self._trail, self._above = outer, above
+
+    def _remember_alone(self, key: tuple[str, str], innermost: str) -> None:
+        trail = self._trail
+        if self._alone_depth.get(key, len(trail) + 1) <= len(trail):
+            return  # a path as short or shorter is known
+        self._alone_depth[key] = len(trail)
+        self.above[key] = self._above
+        document = innermost
+        for step in reversed(trail):
+            document = f"{step} {{ {document} }}"
+        self.alone[key] = "{ " + document + " }"
 
     def _selection(
         self, named: graphql.GraphQLNamedType, path: frozenset[str], alias: bool = False
@@ -93,14 +171,22 @@ class SchemaWalk:
         parts = ["__typename"]
         if graphql.is_abstract_type(named):
             for possible in self.schema.get_possible_types(named):  # type: ignore[arg-type]
-                inner = self._selection(possible, path, alias=True)
+                outer, self._trail = self._trail, (*self._trail, f"... on {possible.name}")
+                try:
+                    inner = self._selection(possible, path, alias=True)
+                finally:
+                    self._trail = outer
                 parts.append(f"... on {possible.name} {{ {inner} }}")
             return " ".join(parts)
         assert isinstance(named, graphql.GraphQLObjectType)
         inner = path | {named.name}
+        again = named.name in path
+        if self._expanded is not None:
+            again = again or named.name in self._expanded
+            self._expanded.add(named.name)
         for name, field in named.fields.items():
             target = graphql.get_named_type(field.type)
-            if named.name in path and not graphql.is_leaf_type(target):
+            if again and not graphql.is_leaf_type(target):
                 continue  # a cycle's second visit: leaves only (the field is covered above)
             parts.append(self._field(named, name, field, inner, alias))
         return " ".join(parts)

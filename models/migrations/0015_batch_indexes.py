@@ -1,0 +1,19 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise.indexes import Index
+
+class Migration(migrations.Migration):
+    dependencies = [('kabinet', '0010_exports')]
+
+    initial = False
+
+    operations = [
+        ops.AddIndex(
+            model_name='LedgerEntry',
+            index=Index(fields=['number_id', 'id']),
+        ),
+        ops.AddIndex(
+            model_name='Payment',
+            index=Index(fields=['number_id', 'id']),
+        ),
+    ]
