@@ -16,7 +16,7 @@ from resolvers.dataloader import DataLoader
 from resolvers.loaders import Loaders
 from resolvers.money.loaders import AutopayByNumberLoader
 from schema import schema
-from tests.schema.test_every_field import WALK_LIMITS
+from tests.schema.test_every_field import USAGE_FILTER, WALK_LIMITS
 from tests.support.apps import gateway_with
 from tests.support.full_family import full_family
 from tests.support.graphql import GraphQLClient
@@ -25,7 +25,7 @@ from tests.support.queries import StatementLog, count_queries
 from tests.support.schema_walk import SchemaWalk
 from tests.support.twin_executor import answered_once
 
-WALK = SchemaWalk(schema._schema, {})
+WALK = SchemaWalk(schema._schema, {"filter": USAGE_FILTER})
 # Each type in full once: under `accounts` (the top account's numbers, then all below
 # them); `viewer.numbers` and the child account get their leaves.
 TREE = WALK.tree_document("viewer", ("accounts", "numbers"))
