@@ -1,7 +1,10 @@
-"""Reads the SMS the file backend wrote, as a person running the demo would."""
+"""Reads the SMS and e-mails the file backends wrote, as a person running the demo would."""
 
 from __future__ import annotations
 
+import email
+import email.message
+import email.policy
 import json
 import re
 from pathlib import Path
@@ -22,3 +25,20 @@ async def last_code_sent_to(services: Services, outbox: Path, phone: str) -> str
     match = re.search(r"\b(\d{6})\b", messages[-1]["text"])
     assert match, messages[-1]["text"]
     return match.group(1)
+
+
+def sent_emails(folder: Path, to: str | None = None) -> list[email.message.EmailMessage]:
+    """The .eml files the file e-mail backend wrote, oldest first (to one address, if given)."""
+    if not folder.is_dir():
+        return []
+    letters = [
+        email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        for path in sorted(folder.glob("*.eml"))
+    ]
+    return [m for m in letters if to is None or m["To"] == to]  # type: ignore[misc]
+
+
+def body_of(letter: email.message.EmailMessage) -> str:
+    part = letter.get_body(("plain",))
+    assert part is not None
+    return part.get_content()
