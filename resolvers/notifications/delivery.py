@@ -20,7 +20,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from models import Notification, NotificationChannel, NotificationStatus
-from resolvers.services import EmailMessage, Services
+from resolvers.services import EmailMessage, Services, utc_now
 
 log = logging.getLogger("kabinet.notifications")
 
@@ -150,4 +150,15 @@ async def failed_notifications(limit: int = 100) -> list[dict[str, Any]]:
             "created_at",
             "finished_at",
         )
+    )
+
+
+async def retry_failed(ids: list[int], now: datetime | None = None) -> int:
+    """Puts FAILED messages back in the queue with fresh attempts (the operator's call, once
+    the cause is mended); returns how many were FAILED."""
+    return await Notification.filter(id__in=ids, status=NotificationStatus.FAILED).update(
+        status=NotificationStatus.PENDING,
+        attempts=0,
+        next_attempt_at=now or utc_now(),
+        finished_at=None,
     )

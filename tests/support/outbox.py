@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import email
 import email.message
-import email.policy
 import json
 import re
 from pathlib import Path
 
+from gateway.mail_outbox import read_letters, text_of
 from resolvers.services import Services
 
 
@@ -29,16 +28,8 @@ async def last_code_sent_to(services: Services, outbox: Path, phone: str) -> str
 
 def sent_emails(folder: Path, to: str | None = None) -> list[email.message.EmailMessage]:
     """The .eml files the file e-mail backend wrote, oldest first (to one address, if given)."""
-    if not folder.is_dir():
-        return []
-    letters = [
-        email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        for path in sorted(folder.glob("*.eml"))
-    ]
-    return [m for m in letters if to is None or m["To"] == to]  # type: ignore[misc]
+    return [m for m in read_letters(folder) if to is None or m["To"] == to]
 
 
 def body_of(letter: email.message.EmailMessage) -> str:
-    part = letter.get_body(("plain",))
-    assert part is not None
-    return part.get_content()
+    return text_of(letter)

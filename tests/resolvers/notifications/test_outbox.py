@@ -18,7 +18,13 @@ from models import (
     Subscriber,
 )
 from resolvers.notifications import notify
-from resolvers.notifications.delivery import MAX_ATTEMPTS, claim_due, deliver_due
+from resolvers.notifications.delivery import (
+    MAX_ATTEMPTS,
+    claim_due,
+    deliver_due,
+    failed_notifications,
+    retry_failed,
+)
 from resolvers.services import SmsDeliveryError
 from tests.support import family
 from tests.support.outbox import body_of, sent_emails, sent_messages
@@ -168,3 +174,18 @@ async def test_a_failed_delivery_is_retried_with_backoff_then_failed_with_the_er
 async def test_nobody_to_tell_writes_nothing(services):
     await notify(999_999, NotificationTopic.TOPUPS, "Пополнение", "Баланс пополнен")
     assert await Notification.all().count() == 0
+
+
+async def test_the_operator_sees_a_failed_message_and_queues_it_again(services, settings):
+    anna = await family.subscriber("Анна")
+    await notify(anna.id, NotificationTopic.TOPUPS, "Пополнение", "Баланс пополнен")
+    await Notification.all().update(
+        status=NotificationStatus.FAILED, attempts=MAX_ATTEMPTS, last_error="SMTP down"
+    )
+    [failed] = await failed_notifications()
+    assert (failed["address"], failed["last_error"]) == (anna.phone, "SMTP down")
+
+    assert await retry_failed([failed["id"], 999]) == 1
+    assert await failed_notifications() == []
+    assert await deliver_due(services) == {"SENT": 1}
+    assert len(await sent_messages(services, settings.sms_outbox_path)) == 1
