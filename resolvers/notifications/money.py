@@ -54,8 +54,9 @@ async def balance_moved(entry: LedgerEntry) -> None:
         return
     msisdn, user_id, owner_id = rows[0]["msisdn"], rows[0]["user_id"], rows[0]["owner_id"]
     people = [owner_id] + ([user_id] if user_id not in (None, owner_id) else [])
-    amount, balance = rubles(abs(entry.amount), entry.currency), rubles(
-        entry.balance_after, entry.currency
+    amount, balance = (
+        rubles(abs(entry.amount), entry.currency),
+        rubles(entry.balance_after, entry.currency),
     )
     if topic is NotificationTopic.TOPUPS:
         for person in people:
