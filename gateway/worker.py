@@ -28,7 +28,7 @@ log = logging.getLogger("kabinet.worker")
 
 # Seconds between two looks at the notification outbox: a top-up's SMS should not wait for
 # the minute-long pass of the money jobs (KABINET_NOTIFY_INTERVAL).
-DELIVERY_INTERVAL = 5.0
+DELIVERY_INTERVAL = Settings.notify_interval
 
 
 def worker_in_process(asked: bool, workers: int) -> bool:
@@ -149,7 +149,9 @@ async def run_worker(
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     try:
-        await run_passes(services, interval_seconds, stop, once)
+        await run_passes(
+            services, interval_seconds, stop, once, delivery_interval=settings.notify_interval
+        )
     finally:
         await close_services(services)
         await close_database()

@@ -41,7 +41,9 @@ class Notification(Model):
     number = fields.ForeignKeyField(
         "kabinet.Number", related_name="notifications", null=True, on_delete=fields.SET_NULL
     )
-    topic = fields.CharEnumField(NotificationTopic, max_length=16)
+    # Null for what is sent whatever the preferences (an e-mail confirmation code, an SMS a
+    # subscriber sends from the cabinet).
+    topic = fields.CharEnumField(NotificationTopic, max_length=16, null=True)
     channel = fields.CharEnumField(NotificationChannel, max_length=8)
     # The phone or e-mail address as it was when the message was written.
     address = fields.CharField(max_length=254)

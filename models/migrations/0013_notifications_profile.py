@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('subscriber', fields.ForeignKeyField('kabinet.Subscriber', source_field='subscriber_id', db_constraint=True, to_field='id', related_name='notifications', on_delete=OnDelete.CASCADE)),
                 ('number', fields.ForeignKeyField('kabinet.Number', source_field='number_id', null=True, db_constraint=True, to_field='id', related_name='notifications', on_delete=OnDelete.SET_NULL)),
-                ('topic', fields.CharEnumField(description='CHARGES: CHARGES\nTOPUPS: TOPUPS\nLOW_BALANCE: LOW_BALANCE\nACCESS: ACCESS\nTICKETS: TICKETS\nBLOCKS: BLOCKS\nLIMITS: LIMITS', enum_type=NotificationTopic, max_length=16)),
+                ('topic', fields.CharEnumField(null=True, description='CHARGES: CHARGES\nTOPUPS: TOPUPS\nLOW_BALANCE: LOW_BALANCE\nACCESS: ACCESS\nTICKETS: TICKETS\nBLOCKS: BLOCKS\nLIMITS: LIMITS', enum_type=NotificationTopic, max_length=16)),
                 ('channel', fields.CharEnumField(description='SMS: SMS\nEMAIL: EMAIL', enum_type=NotificationChannel, max_length=8)),
                 ('address', fields.CharField(max_length=254)),
                 ('subject', fields.CharField(max_length=200)),

@@ -40,7 +40,6 @@ async def notify(
         return  # the subscriber is gone: nobody to tell
     row = rows[0]
     channels = channels_for(topic, _flag(row["sms"]), _flag(row["email"]))
-    now = datetime.now(UTC)
     addresses = {
         NotificationChannel.SMS: row["phone"],
         NotificationChannel.EMAIL: row["contact_email"]
@@ -49,19 +48,36 @@ async def notify(
     }
     for channel in channels.chosen:
         address = addresses[channel]
-        if not address:
-            continue
-        await Notification.create(
-            subscriber_id=subscriber_id,
-            number_id=number_id,
-            topic=topic,
-            channel=channel,
-            address=address,
-            subject=subject[:SUBJECT_MAX],
-            text=text[:TEXT_MAX],
-            next_attempt_at=now,
-            created_at=now,
-        )
+        if address:
+            await enqueue(
+                subscriber_id, topic, channel, address, subject, text, number_id=number_id
+            )
+
+
+async def enqueue(
+    subscriber_id: int,
+    topic: NotificationTopic | None,
+    channel: NotificationChannel,
+    address: str,
+    subject: str,
+    text: str,
+    *,
+    number_id: int | None = None,
+) -> None:
+    """One message to `address` whatever the preferences (topic None: an e-mail
+    confirmation code, a free SMS): the same outbox, the same retries."""
+    now = datetime.now(UTC)
+    await Notification.create(
+        subscriber_id=subscriber_id,
+        number_id=number_id,
+        topic=topic,
+        channel=channel,
+        address=address,
+        subject=subject[:SUBJECT_MAX],
+        text=text[:TEXT_MAX],
+        next_attempt_at=now,
+        created_at=now,
+    )
 
 
 def _flag(value: object) -> bool | None:

@@ -43,3 +43,22 @@ def channels_for(topic: NotificationTopic, sms: bool | None, email: bool | None)
     if sms is None or email is None:
         return DEFAULT_CHANNELS[topic]
     return Channels(sms=sms, email=email)
+
+
+@dataclass(frozen=True)
+class TopicChoice:
+    topic: NotificationTopic
+    channels: Channels
+    is_default: bool
+
+
+@dataclass(frozen=True)
+class Threshold:
+    number_id: int
+    amount: int  # minor units
+
+
+@dataclass(frozen=True)
+class Preferences:
+    topics: tuple[TopicChoice, ...]
+    thresholds: tuple[Threshold, ...]
