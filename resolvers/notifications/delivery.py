@@ -48,22 +48,22 @@ def retry_delay(attempts: int) -> timedelta:
 
 async def claim_due(now: datetime, batch: int = BATCH) -> list[Claimed]:
     async with in_transaction():
-        ids = (
+        # Model rows, not values(): tortoise applies FOR UPDATE only to a model query.
+        rows = (
             await Notification.filter(status=NotificationStatus.PENDING, next_attempt_at__lte=now)
             .order_by("next_attempt_at", "id")
             .limit(batch)
             .select_for_update(skip_locked=True)
-            .values_list("id", flat=True)
         )
-        if not ids:
+        if not rows:
             return []
-        await Notification.filter(id__in=ids).update(
+        await Notification.filter(id__in=[row.id for row in rows]).update(
             next_attempt_at=now + LEASE, attempts=F("attempts") + 1
         )
-        rows: list[dict[str, Any]] = await Notification.filter(id__in=ids).values(
-            "id", "channel", "address", "subject", "text", "attempts"
-        )
-    return [Claimed(**row) for row in sorted(rows, key=lambda row: row["id"])]
+    return [
+        Claimed(row.id, row.channel, row.address, row.subject, row.text, row.attempts + 1)
+        for row in rows
+    ]
 
 
 async def deliver_due(services: Services, now: datetime | None = None) -> Counter[str]:

@@ -110,14 +110,14 @@ async def test_a_message_is_not_delivered_before_its_transaction_commits(service
 
 async def test_several_workers_deliver_each_message_once(services, settings):
     anna = await family.subscriber("Анна")
-    for i in range(12):
+    for i in range(40):
         await notify(anna.id, NotificationTopic.TOPUPS, "Пополнение", f"Пополнение №{i}")
 
-    outcomes = await asyncio.gather(*(deliver_due(services) for _ in range(4)))
+    outcomes = await asyncio.gather(*(deliver_due(services) for _ in range(6)))
 
-    assert sum(o["SENT"] for o in outcomes) == 12
+    assert sum(o["SENT"] for o in outcomes) == 40
     texts = [m["text"] for m in await sent_messages(services, settings.sms_outbox_path)]
-    assert sorted(texts) == sorted(f"Пополнение №{i}" for i in range(12))
+    assert sorted(texts) == sorted(f"Пополнение №{i}" for i in range(40))
 
 
 async def test_a_claimed_message_is_not_claimed_again_until_its_lease_ends(services):
