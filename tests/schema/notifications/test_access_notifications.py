@@ -85,7 +85,7 @@ async def test_an_owner_who_chose_e_mail_only_gets_no_request_sms(gql, viewers, 
 
 
 async def test_a_denied_request_is_told_once(gql, viewers, services, settings):
-    owner, number, asker, owner_token, asker_token = await setup(viewers)
+    _, number, asker, owner_token, asker_token = await setup(viewers)
     request = await ask(gql, services, asker_token, number.msisdn)
     await gql(DENY, {"id": request["id"], "b": False}, token=owner_token)
     again = await gql(DENY, {"id": request["id"], "b": False}, token=owner_token)
