@@ -11,17 +11,16 @@ Whether it exists is what the code proves."""
 
 from __future__ import annotations
 
-import hmac
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from models import EmailConfirmation, NotificationChannel, Subscriber
 from resolvers.errors import BadUserInput, RateLimited
+from resolvers.identity.codes import consume_latest
 from resolvers.identity.tokens import keyed_hash
 from resolvers.notifications.outbox import enqueue
 from resolvers.services import Services
@@ -116,28 +115,19 @@ async def confirm(services: Services, subscriber_id: int, code: str) -> str:
     """The confirmed address; BAD_USER_INPUT for a wrong, used-up or expired code (each
     try, right or wrong, spends one of the code's tries)."""
     now = services.clock()
-    wrong = BadUserInput("The code is wrong or has expired: ask for a new one.", field="code")
-    latest = (
-        await EmailConfirmation.filter(subscriber_id=subscriber_id, consumed_at=None)
-        .order_by("-created_at", "-id")
-        .first()
-    )
-    if latest is None or latest.expires_at <= now:
-        raise wrong
-    spent = await EmailConfirmation.filter(id=latest.id, attempts__lt=MAX_TRIES_PER_CODE).update(
-        attempts=F("attempts") + 1
-    )
-    if not spent:
-        raise wrong
-    expected = _hash(services, subscriber_id, latest.email, code.strip())
-    if not hmac.compare_digest(latest.code_hash, expected):
-        raise wrong
-    async with in_transaction():
-        if not await EmailConfirmation.filter(id=latest.id, consumed_at=None).update(
-            consumed_at=now
-        ):
-            raise wrong  # a racing request consumed it first
+
+    async def use_the_address(confirmation: EmailConfirmation) -> None:
         await Subscriber.filter(id=subscriber_id).update(
-            contact_email=latest.email, contact_email_confirmed_at=now
+            contact_email=confirmation.email, contact_email_confirmed_at=now
         )
-    return latest.email
+
+    confirmed = await consume_latest(
+        EmailConfirmation.filter(subscriber_id=subscriber_id, consumed_at=None),
+        now=now,
+        expected_hash=lambda row: _hash(services, subscriber_id, row.email, code.strip()),
+        tries=MAX_TRIES_PER_CODE,
+        then=use_the_address,
+    )
+    if confirmed is None:
+        raise BadUserInput("The code is wrong or has expired: ask for a new one.", field="code")
+    return confirmed.email
