@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from models import LedgerEntry, LedgerKind, NotificationTopic
 from resolvers.money.amounts import to_decimal
-from resolvers.notifications.outbox import notify
+from resolvers.notifications.outbox import notify, notify_all
 from resolvers.sql import fetch_all
 
 # 50.00 RUB: low enough not to nag, high enough to top up before calls stop.
@@ -59,23 +59,21 @@ async def balance_moved(entry: LedgerEntry) -> None:
         rubles(entry.balance_after, entry.currency),
     )
     if topic is NotificationTopic.TOPUPS:
-        for person in people:
-            await notify(
-                person,
-                topic,
-                f"Пополнение баланса {msisdn}",
-                f"Баланс номера {msisdn} пополнен на {amount}. Баланс: {balance}.",
-                number_id=entry.number_id,
-            )
+        await notify_all(
+            people,
+            topic,
+            f"Пополнение баланса {msisdn}",
+            f"Баланс номера {msisdn} пополнен на {amount}. Баланс: {balance}.",
+            number_id=entry.number_id,
+        )
     elif topic is NotificationTopic.CHARGES:
-        for person in people:
-            await notify(
-                person,
-                topic,
-                f"Списание с номера {msisdn}",
-                f"С номера {msisdn} списано {amount}: {entry.reason}. Баланс: {balance}.",
-                number_id=entry.number_id,
-            )
+        await notify_all(
+            people,
+            topic,
+            f"Списание с номера {msisdn}",
+            f"С номера {msisdn} списано {amount}: {entry.reason}. Баланс: {balance}.",
+            number_id=entry.number_id,
+        )
     if entry.amount < 0:
         await _low_balance(entry, msisdn, people)
 

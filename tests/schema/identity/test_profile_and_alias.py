@@ -153,3 +153,23 @@ async def test_a_delegate_sees_the_numbers_they_use_not_those_granted(gql, viewe
     await family.grant(number, granny, AccessLevel.FULL, by=owner)
     me = (await gql(ME, token=await viewers.token_for(granny))).ok()["viewer"]["subscriber"]
     assert me["numbersUsed"] == []
+
+
+@pytest.mark.parametrize("numbers", [1, 12])
+async def test_the_settings_page_costs_the_same_few_statements_however_many_numbers(
+    gql, viewers, owner, numbers
+):
+    from tests.support.queries import count_queries
+
+    account = await family.account(owner)
+    for _ in range(numbers):
+        await family.number(account, user=owner)
+    token = await viewers.token_for(owner)
+    with count_queries() as sql:
+        me = (await gql(ME, token=token)).ok()["viewer"]["subscriber"]
+    assert len(me["numbersUsed"]) == numbers
+    # the token; the reach; the subscriber's row; their settings
+    assert sql.count == 4, sql.statements
+    with count_queries() as sql:
+        (await gql("{ viewer { subscriber { fullName } } }", token=token)).ok()
+    assert sql.count == 3, sql.statements  # no settings asked: not read
