@@ -20,7 +20,7 @@ from gateway.metrics import JOB_FAILURES, JOB_RUNS
 from gateway.services import build_services, close_services
 from resolvers.money.autopay import run_due
 from resolvers.money.payments import reconcile_pending
-from resolvers.notifications.delivery import deliver_due
+from resolvers.notifications.delivery import deliver_due, prune_sent
 from resolvers.operations.scheduled import switch_due_tariffs
 from resolvers.services import Services
 
@@ -59,6 +59,10 @@ async def run_pass(services: Services) -> None:
     for run in runs:
         JOB_RUNS.labels("autopay", str(run.outcome)).inc()
         log.info("autopay rule %s: %s %s", run.rule_id, run.outcome, run.detail)
+    async with counted("notification_prune"):
+        pruned = await prune_sent(services.clock())
+    if pruned:
+        log.info("deleted %s notification(s) sent more than 30 days ago", pruned)
     async with counted("tariff_switch"):
         switched_changes = await switch_due_tariffs(services.clock())
     for switched in switched_changes:

@@ -29,6 +29,10 @@ LEASE = timedelta(minutes=5)  # far above one SMTP or SMS provider call with its
 MAX_ATTEMPTS = 5
 FIRST_RETRY = timedelta(seconds=30)  # then 2 min, 8 min, 32 min
 ERROR_MAX = 300
+# SENT messages are kept this long (what was told, for support), then deleted by the worker;
+# FAILED ones stay until the operator retries them.
+KEEP_SENT = timedelta(days=30)
+PRUNE_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -162,3 +166,15 @@ async def retry_failed(ids: list[int], now: datetime | None = None) -> int:
         next_attempt_at=now or utc_now(),
         finished_at=None,
     )
+
+
+async def prune_sent(now: datetime) -> int:
+    """Deletes up to PRUNE_BATCH messages SENT longer than KEEP_SENT ago; returns how many."""
+    old = await (
+        Notification.filter(status=NotificationStatus.SENT, finished_at__lt=now - KEEP_SENT)
+        .limit(PRUNE_BATCH)
+        .values_list("id", flat=True)
+    )
+    if not old:
+        return 0
+    return await Notification.filter(id__in=list(old)).delete()

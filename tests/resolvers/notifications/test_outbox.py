@@ -189,3 +189,20 @@ async def test_the_operator_sees_a_failed_message_and_queues_it_again(services, 
     assert await failed_notifications() == []
     assert await deliver_due(services) == {"SENT": 1}
     assert len(await sent_messages(services, settings.sms_outbox_path)) == 1
+
+
+async def test_sent_messages_are_kept_thirty_days_and_failed_ones_until_retried(services):
+    from resolvers.notifications.delivery import prune_sent
+
+    anna = await family.subscriber("Анна")
+    for _ in range(3):
+        await notify(anna.id, NotificationTopic.TOPUPS, "Пополнение", "Баланс пополнен")
+    await deliver_due(services)
+    first, second, third = await Notification.all().order_by("id")
+    await Notification.filter(id=second.id).update(
+        status=NotificationStatus.FAILED, finished_at=services.clock() - timedelta(days=90)
+    )
+    await Notification.filter(id=third.id).update(finished_at=services.clock() - timedelta(days=31))
+
+    assert await prune_sent(services.clock()) == 1
+    assert sorted(await Notification.all().values_list("id", flat=True)) == [first.id, second.id]
