@@ -31,6 +31,15 @@ from models.identity import (
     SignInMethod,
 )
 from models.ledger import Balance, LedgerEntry, LedgerKind
+from models.notifications import (
+    EmailConfirmation,
+    LowBalanceThreshold,
+    Notification,
+    NotificationChannel,
+    NotificationPreference,
+    NotificationStatus,
+    NotificationTopic,
+)
 from models.operations import ActorRole, Operation, OperationKind, OperationStatus
 from models.partners import PartnerApp
 from models.payments import (
@@ -69,14 +78,21 @@ __all__ = [
     "AutopayRun",
     "Balance",
     "CodePurpose",
+    "EmailConfirmation",
     "ExportFormat",
     "ExportJob",
     "ExportStatus",
     "GrantSource",
     "LedgerEntry",
     "LedgerKind",
+    "LowBalanceThreshold",
     "MonthlyDetailEmail",
     "MonthlyDetailSend",
+    "Notification",
+    "NotificationChannel",
+    "NotificationPreference",
+    "NotificationStatus",
+    "NotificationTopic",
     "Number",
     "NumberService",
     "NumberStatus",

@@ -6,6 +6,7 @@ from schema.mutations.access import AccessMutation
 from schema.mutations.exports import ExportMutation
 from schema.mutations.identity import IdentityMutation
 from schema.mutations.money import MoneyMutation
+from schema.mutations.settings import SettingsMutation
 from schema.mutations.tariffs import TariffMutation
 from schema.mutations.time_zone import TimeZoneMutation
 
@@ -18,5 +19,6 @@ class Mutation(
     TariffMutation,
     TimeZoneMutation,
     ExportMutation,
+    SettingsMutation,
 ):
     pass

@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('kabinet', '0010_exports')]
+    dependencies = [('kabinet', '0013_notifications_profile')]
 
     initial = False
 

@@ -23,7 +23,11 @@ from resolvers.errors import BadUserInput, NotFound
 from resolvers.identity.partners import partner_app_by_client_id
 from resolvers.identity.phones import normalise_phone
 from resolvers.loaders import Loaders
+from resolvers.notifications import NotificationTopic, notify
 from resolvers.services import Services
+
+GRANTED_TEXT = "Вам выдан доступ {level} к номеру {msisdn} в личном кабинете."
+REVOKED_TEXT = "Ваш доступ к номеру {msisdn} в личном кабинете отозван."
 
 
 async def grants_given(loaders: Loaders) -> list[dict[str, Any]]:
@@ -89,6 +93,14 @@ async def grant_access(
             source=GrantSource.DIRECT,
             **grantee,
         )
+        if grant.grantee_subscriber_id is not None:
+            await notify(
+                grant.grantee_subscriber_id,
+                NotificationTopic.ACCESS,
+                "Вам выдан доступ",
+                GRANTED_TEXT.format(level=level.value, msisdn=number.msisdn),
+                number_id=number.id,
+            )
     await audit.record(
         "grant_created",
         "ok",
@@ -109,10 +121,19 @@ async def revoke_access(
 ) -> dict[str, Any]:
     """Revokes at once; the grantee's next request, on any process, no longer has it."""
     now = services.clock()
-    revoked = await AccessGrant.filter(id=grant_id, revoked_at=None).update(revoked_at=now)
-    rows = await grant_rows(AccessGrant.filter(id=grant_id))
-    if not rows:
-        raise NotFound("No such grant.")
+    async with in_transaction():
+        revoked = await AccessGrant.filter(id=grant_id, revoked_at=None).update(revoked_at=now)
+        rows = await grant_rows(AccessGrant.filter(id=grant_id))
+        if not rows:
+            raise NotFound("No such grant.")
+        if revoked and rows[0]["grantee_subscriber_id"] is not None:
+            await notify(
+                rows[0]["grantee_subscriber_id"],
+                NotificationTopic.ACCESS,
+                "Доступ отозван",
+                REVOKED_TEXT.format(msisdn=rows[0]["msisdn"]),
+                number_id=rows[0]["number_id"],
+            )
     if revoked:
         await audit.record(
             "grant_revoked",

@@ -31,6 +31,7 @@ from resolvers.access.common import future_expiry, number_at_level, subscriber_o
 from resolvers.errors import BadUserInput, Conflict, Forbidden, NotFound, RateLimited
 from resolvers.identity.phones import normalise_phone
 from resolvers.loaders import Loaders
+from resolvers.notifications import NotificationTopic, notify
 from resolvers.services import Services
 from resolvers.sql import fetch_all
 
@@ -38,6 +39,9 @@ REQUEST_LIFETIME = timedelta(days=7)
 MAX_REQUESTS_PER_DAY = 10
 MAX_MESSAGE_LENGTH = 500
 OWNER_SMS = "Абонент {asker} просит доступ {level} к номеру {msisdn}. Ответьте в личном кабинете."
+APPROVED_TEXT = "Владелец номера {msisdn} одобрил ваш запрос: доступ {level}."
+# A block reads as a plain denial: the asker is not told they were blocked.
+DENIED_TEXT = "Владелец номера {msisdn} отклонил ваш запрос доступа."
 
 REQUEST_COLUMNS = (
     "id",
@@ -107,10 +111,14 @@ async def _deliver(
     number, owner = await _reachable_owner(msisdn, requester_id)
     if number is None or owner is None:
         return
-    await AccessRequest.filter(id=request_id).update(number_id=number.id)
     asker = await Subscriber.get(id=requester_id)
     text = OWNER_SMS.format(asker=asker.phone, level=level.value, msisdn=msisdn)
-    await services.sms.send(owner.phone, text)
+    async with in_transaction():
+        await AccessRequest.filter(id=request_id).update(number_id=number.id)
+        # By the owner's ACCESS channels (SMS unless they chose otherwise).
+        await notify(
+            owner.id, NotificationTopic.ACCESS, "Запрос доступа", text, number_id=number.id
+        )
 
 
 _OWNERS_ABOVE_SQL = """
@@ -204,6 +212,13 @@ async def approve(
             source=GrantSource.REQUEST,
         )
         await AccessRequest.filter(id=request.id).update(grant_id=grant.id)
+        await notify(
+            request.requester_id,
+            NotificationTopic.ACCESS,
+            "Запрос доступа одобрен",
+            APPROVED_TEXT.format(msisdn=request.msisdn, level=granted.value),
+            number_id=request.number_id,
+        )
     await audit.record(
         "access_request",
         "approved",
@@ -221,9 +236,17 @@ async def deny(
     owner_id = subscriber_of(viewer)
     request = await _decidable(services, viewer, request_id)
     async with in_transaction():
-        await AccessRequest.filter(id=request.id, status=AccessRequestStatus.PENDING).update(
-            status=AccessRequestStatus.DENIED, decided_at=services.clock()
-        )
+        denied = await AccessRequest.filter(
+            id=request.id, status=AccessRequestStatus.PENDING
+        ).update(status=AccessRequestStatus.DENIED, decided_at=services.clock())
+        if denied:
+            await notify(
+                request.requester_id,
+                NotificationTopic.ACCESS,
+                "Запрос доступа отклонён",
+                DENIED_TEXT.format(msisdn=request.msisdn),
+                number_id=request.number_id,
+            )
         if block:
             await AccessRequestBlock.get_or_create(
                 owner_id=owner_id, requester_id=request.requester_id

@@ -16,6 +16,8 @@ from models import (
     Balance,
     LedgerEntry,
     LedgerKind,
+    NotificationPreference,
+    NotificationTopic,
     Number,
     NumberService,
     PartnerApp,
@@ -37,6 +39,8 @@ from resolvers.demo.usage_bulk import insert_usage, rows_of
 from resolvers.identity.passwords import hash_password
 
 DEMO_PASSWORD = "demo-password-1"  # noqa: S105 (documented demo credential)
+DEMO_LOGIN_ALIAS = "anna"
+DEMO_EMAIL = "anna@example.org"
 DEMO_PARTNER_CLIENT_ID = "demo-partner"
 DEMO_PARTNER_SECRET = "demo-partner-secret"  # noqa: S105 (documented, dev only)
 DEMO_PARTNER_SCOPES = ["numbers:read", "balance:read", "usage:read", "topup", "manage"]
@@ -90,7 +94,15 @@ async def seed_demo(now: datetime | None = None) -> bool:
             for key, name in _PEOPLE
         }
         people["owner"].password_hash = password_hash
-        await people["owner"].save(update_fields=["password_hash"])
+        # Анна's settings page is filled in: a login alias, a confirmed e-mail that top-ups
+        # are told to as well as by SMS (README, "Notifications and profile").
+        people["owner"].login_alias = people["owner"].login_alias_key = DEMO_LOGIN_ALIAS
+        people["owner"].contact_email = DEMO_EMAIL
+        people["owner"].contact_email_confirmed_at = now
+        await people["owner"].save()
+        await NotificationPreference.create(
+            subscriber=people["owner"], topic=NotificationTopic.TOPUPS, sms=True, email=True
+        )
 
         family = await Account.create(name="Семья Петровых", owner=people["owner"])
         accounts = {

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from tortoise.expressions import F
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
 
 from models import CodePurpose, OneTimeCode
 from resolvers import audit
@@ -125,22 +129,38 @@ async def consume_code(
 ) -> OneTimeCode | None:
     """The latest live code for the phone, consumed, if `code` matches it; otherwise None.
     Every call spends one of the code's tries, right or wrong."""
-    now = services.clock()
-    latest = (
-        await OneTimeCode.filter(phone=phone, purpose=purpose, consumed_at=None)
-        .order_by("-created_at", "-id")
-        .first()
+    return await consume_latest(
+        OneTimeCode.filter(phone=phone, purpose=purpose, consumed_at=None),
+        now=services.clock(),
+        expected_hash=lambda _row: _hash(services, purpose, phone, code.strip()),
     )
+
+
+async def consume_latest(
+    live: QuerySet[Any],
+    *,
+    now: datetime,
+    expected_hash: Callable[[Any], str],
+    tries: int = MAX_TRIES_PER_CODE,
+    then: Callable[[Any], Awaitable[None]] | None = None,
+) -> Any | None:
+    """Of the unconsumed code rows `live` (a model with code_hash, attempts, expires_at,
+    consumed_at), the newest, consumed if its hash is `expected_hash(row)`; otherwise None.
+    Each call spends a try first, right or wrong (not undone by a wrong code). `then` runs in
+    the consuming transaction (what the code confirms commits with it)."""
+    latest = await live.order_by("-created_at", "-id").first()
     if latest is None or latest.expires_at <= now:
         return None
-    spent = await OneTimeCode.filter(id=latest.id, attempts__lt=MAX_TRIES_PER_CODE).update(
-        attempts=F("attempts") + 1
-    )
+    model = type(latest)
+    spent = await model.filter(id=latest.id, attempts__lt=tries).update(attempts=F("attempts") + 1)
     if not spent:
         return None  # tries used up
-    if not hmac.compare_digest(latest.code_hash, _hash(services, purpose, phone, code.strip())):
+    if not hmac.compare_digest(latest.code_hash, expected_hash(latest)):
         return None
-    # Only one caller may consume a code, even if two race with the right one.
-    if not await OneTimeCode.filter(id=latest.id, consumed_at=None).update(consumed_at=now):
-        return None
+    async with in_transaction():
+        # Only one caller may consume a code, even if two race with the right one.
+        if not await model.filter(id=latest.id, consumed_at=None).update(consumed_at=now):
+            return None
+        if then is not None:
+            await then(latest)
     return latest

@@ -124,7 +124,7 @@ async def test_owner_cannot_approve_a_request_they_made(gql, viewers, services):
 async def test_forbidden_blocked_and_missing_numbers_answer_like_real_requests(
     gql, viewers, services, settings
 ):
-    owner, number, _, owner_token, asker_token = await setup(viewers)
+    owner, number, asker, owner_token, asker_token = await setup(viewers)
     real = await ask(gql, services, asker_token, number.msisdn)
     await gql(DENY, {"id": real["id"], "b": True}, token=owner_token)  # and block the asker
     blocked = await ask(gql, services, asker_token, number.msisdn)
@@ -139,7 +139,10 @@ async def test_forbidden_blocked_and_missing_numbers_answer_like_real_requests(
         assert request["status"] == "PENDING"
         assert set(request) == set(real)
     sent = await sent_messages(services, settings.sms_outbox_path)
-    assert [m["to"] for m in sent] == [owner.phone]  # only the first reached an owner
+    # Only the first reached an owner; the asker heard it was denied (not that they were
+    # blocked).
+    assert [m["to"] for m in sent] == [owner.phone, asker.phone]
+    assert "отклонил ваш запрос" in sent[-1]["text"]
     incoming = (await gql(INCOMING, token=owner_token)).ok()["viewer"]["accessRequestsIncoming"]
     assert [r["id"] for r in incoming] == [real["id"]]
 
