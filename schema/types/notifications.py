@@ -9,9 +9,9 @@ from resolvers.notifications.preferences import Preferences
 from resolvers.reach import Reach
 from schema.types.money import Money
 from schema.types.number import Number
-from schema.types.operation import _mirror
+from schema.types.enums import mirror_enum
 
-NotificationTopic = _mirror(
+NotificationTopic = mirror_enum(
     StoredTopic,
     "What a notification tells about: CHARGES (fees, usage charges), TOPUPS, "
     "LOW_BALANCE (a debit took a balance below a threshold), ACCESS (grants and access "
