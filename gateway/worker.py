@@ -1,6 +1,7 @@
-"""The background worker: settles interrupted payments, runs autopay rules and switches
-tariff changes scheduled for the next period, every interval. Several workers may run at
-once (each rule's payment and each scheduled change is claimed, and idempotent)."""
+"""The background worker: settles interrupted payments, runs autopay rules, switches
+tariff changes scheduled for the next period and lifts voluntary blocks that ended, every
+interval. Several workers may run at once (each rule's payment, each scheduled change and
+each ended block is claimed, and idempotent)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from gateway.db import close_database, open_database
 from gateway.logs import configure_logging
 from gateway.metrics import JOB_FAILURES, JOB_RUNS
 from gateway.services import build_services, close_services
+from resolvers.care.blocks import lift_ended_blocks
 from resolvers.money.autopay import run_due
 from resolvers.money.payments import reconcile_pending
 from resolvers.operations.scheduled import switch_due_tariffs
@@ -59,6 +61,15 @@ async def run_pass(services: Services) -> None:
         JOB_RUNS.labels("tariff_switch", str(getattr(switched.status, "value", ""))).inc()
         log.info(
             "tariff change %s: %s %s", switched.operation_id, switched.status, switched.reason or ""
+        )
+    async with counted("block_end"):
+        lifted = await lift_ended_blocks(services.clock())
+    for block in lifted:
+        JOB_RUNS.labels("block_end", "lifted").inc()
+        log.info(
+            "voluntary block on number %s ended: unblock %s",
+            block.number_id,
+            block.unblock_operation_id,
         )
 
 

@@ -11,7 +11,8 @@ from models.access import (
     AccessRequestStatus,
     GrantSource,
 )
-from models.accounts import Account, Number, NumberStatus
+from models.accounts import Account, BlockReason, Number, NumberStatus
+from models.care import ForwardingCondition, NumberLimits, NumberSettings
 from models.catalog import NumberService, Service, ServiceExclusion, ServiceTariff, Tariff
 from models.identity import (
     AccessToken,
@@ -61,12 +62,16 @@ __all__ = [
     "AutopayRule",
     "AutopayRun",
     "Balance",
+    "BlockReason",
     "CodePurpose",
+    "ForwardingCondition",
     "GrantSource",
     "LedgerEntry",
     "LedgerKind",
     "Number",
+    "NumberLimits",
     "NumberService",
+    "NumberSettings",
     "NumberStatus",
     "OneTimeCode",
     "Operation",

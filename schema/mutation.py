@@ -3,11 +3,12 @@ from __future__ import annotations
 import strawberry
 
 from schema.mutations.access import AccessMutation
+from schema.mutations.care import CareMutation
 from schema.mutations.identity import IdentityMutation
 from schema.mutations.money import MoneyMutation
 from schema.mutations.tariffs import TariffMutation
 
 
 @strawberry.type
-class Mutation(IdentityMutation, AccessMutation, MoneyMutation, TariffMutation):
+class Mutation(IdentityMutation, AccessMutation, MoneyMutation, TariffMutation, CareMutation):
     pass

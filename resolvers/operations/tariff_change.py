@@ -18,6 +18,7 @@ from models import (
     OperationStatus,
 )
 from resolvers.billing_period import period_containing, pro_rata
+from resolvers.care import limits
 from resolvers.catalog import Catalogue
 from resolvers.errors import NotFound
 from resolvers.money import ledger
@@ -58,7 +59,9 @@ async def change_tariff(
     async def work() -> Operation:
         return await _change(change, actor, catalogue, now, key, request_hash)
 
-    operation, ran = await once(change.number_id, key, request_hash, now, work)
+    async with limits.owner_told_of_refusals(change.number_id, f"a change to «{tariff['name']}»"):
+        await limits.hold_tariff_change(change.number_id, actor)
+        operation, ran = await once(change.number_id, key, request_hash, now, work)
     return operation, ran and operation.ledger_entry_id is not None
 
 
@@ -77,7 +80,7 @@ async def _change(
     if number.tariff_id == change.tariff_id:
         raise refusals.same_tariff(tariff)
     if number.status is not NumberStatus.ACTIVE:
-        raise refusals.number_not_active(number.status)
+        raise refusals.number_not_active(number.status, number.block_reason, number.blocked_until)
     pending = await scheduled_change(change.number_id)
     if pending is not None:
         raise refusals.change_already_scheduled(catalogue.tariffs[pending.details["tariff_id"]])
@@ -91,6 +94,8 @@ async def _change(
     balance = await balance_of(number.id)
     if fee > balance:
         raise refusals.insufficient_balance(balance, fee, f"«{tariff['name']}»")
+    if now_effective:
+        await limits.hold_spend(number.id, actor, fee, now)
 
     details = {
         "from_tariff_id": number.tariff_id,
