@@ -114,7 +114,7 @@ async def unblock_number(
         number = await Number.get(id=number_id)
         if number.status is not NumberStatus.BLOCKED or number.block_operation_id is None:
             raise Conflict("The number is not blocked.", reason="NOT_BLOCKED")
-        await _lift(number_id, number.block_operation_id)
+        await lift_block(number_id, number.block_operation_id)
         return {"block_operation_id": number.block_operation_id, "ended": False}
 
     async def told(operation: Operation) -> None:
@@ -125,7 +125,7 @@ async def unblock_number(
     )
 
 
-async def _lift(number_id: int, block_operation_id: int) -> bool:
+async def lift_block(number_id: int, block_operation_id: int) -> bool:
     """The guarded change: true only for the one caller that moved the row."""
     lifted = await Number.filter(
         id=number_id, status=NumberStatus.BLOCKED, block_operation_id=block_operation_id
@@ -157,7 +157,7 @@ async def lift_ended_blocks(now: datetime, batch: int = 200) -> list[LiftedBlock
     lifted = []
     for number_id, block_operation_id in due:
         async with in_transaction():
-            if not await _lift(number_id, block_operation_id):
+            if not await lift_block(number_id, block_operation_id):
                 continue  # another worker lifted it, or a person did
             operation = await record_completed(
                 number_id,
