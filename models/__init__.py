@@ -25,6 +25,15 @@ from models.identity import (
     SignInMethod,
 )
 from models.ledger import Balance, LedgerEntry, LedgerKind
+from models.notifications import (
+    EmailConfirmation,
+    LowBalanceThreshold,
+    Notification,
+    NotificationChannel,
+    NotificationPreference,
+    NotificationStatus,
+    NotificationTopic,
+)
 from models.operations import ActorRole, Operation, OperationKind, OperationStatus
 from models.partners import PartnerApp
 from models.payments import (
@@ -64,10 +73,17 @@ __all__ = [
     "Balance",
     "BlockReason",
     "CodePurpose",
+    "EmailConfirmation",
     "ForwardingCondition",
     "GrantSource",
     "LedgerEntry",
     "LedgerKind",
+    "LowBalanceThreshold",
+    "Notification",
+    "NotificationChannel",
+    "NotificationPreference",
+    "NotificationStatus",
+    "NotificationTopic",
     "Number",
     "NumberLimits",
     "NumberService",
