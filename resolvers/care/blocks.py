@@ -86,7 +86,7 @@ async def block_number(request: BlockRequest, actor: Actor, now: datetime) -> Op
             block_operation_id=operation.id,
         )
         until = f"until {refusals.when(request.until)}" if request.until else "as lost"
-        await tell.everyone(number_id, "BLOCK", f"The number is blocked {until}", actor)
+        await tell.everyone(number_id, f"The number is blocked {until}", actor)
 
     return await run_recorded(
         number_id,
@@ -118,7 +118,7 @@ async def unblock_number(
         return {"block_operation_id": number.block_operation_id, "ended": False}
 
     async def told(operation: Operation) -> None:
-        await tell.everyone(number_id, "UNBLOCK", "The number is unblocked", actor)
+        await tell.everyone(number_id, "The number is unblocked", actor)
 
     return await run_recorded(
         number_id, OperationKind.UNBLOCK, actor, idempotency_key, (), now, lift, told
@@ -166,6 +166,6 @@ async def lift_ended_blocks(now: datetime, batch: int = 200) -> list[LiftedBlock
                 SYSTEM,
                 now,
             )
-            await tell.everyone(number_id, "UNBLOCK", "The voluntary block has ended", SYSTEM)
+            await tell.everyone(number_id, "The voluntary block has ended", SYSTEM)
         lifted.append(LiftedBlock(number_id, operation.id))
     return lifted

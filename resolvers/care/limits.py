@@ -172,7 +172,6 @@ async def owner_told_of_refusals(number_id: int, what: str) -> AsyncIterator[Non
         async with in_transaction():
             await tell.owner(
                 number_id,
-                "LIMIT_REFUSED",
                 f"A limit refused {what}",
                 f"The number's user tried {what}: {refusal.message}",
             )

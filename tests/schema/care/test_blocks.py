@@ -6,7 +6,15 @@ from datetime import timedelta
 import pytest
 from strawberry.relay import to_base64
 
-from models import Balance, Number, NumberStatus, Operation, OperationKind
+from models import (
+    Balance,
+    Notification,
+    NotificationTopic,
+    Number,
+    NumberStatus,
+    Operation,
+    OperationKind,
+)
 from resolvers.care.blocks import lift_block, lift_ended_blocks
 from tests.schema.operations.world import NOW, build_world
 
@@ -240,6 +248,21 @@ async def test_worker_lifts_an_ended_voluntary_block_once(gql, world):
     unblock = await Operation.get(kind=OperationKind.UNBLOCK)
     assert (unblock.actor_role, unblock.status) == ("SYSTEM", "COMPLETED")
     assert unblock.details["ended"] is True
+    ended = await Notification.filter(subject__contains="has ended").count()
+    assert ended == 2  # the owner and the user
+
+
+async def test_block_by_the_owner_tells_the_user_not_the_owner(gql, world):
+    assert (await gql(BLOCK, block(world), token=world.tokens["owner"])).ok()
+    told = await Notification.filter(topic=NotificationTopic.BLOCKS).values_list(
+        "subscriber_id", "subject"
+    )
+    assert told == [
+        (
+            world.number.user_id,
+            f"{world.number.msisdn}: The number is blocked until 2026-12-16 00:00 UTC",
+        )
+    ]
 
 
 async def test_worker_leaves_lost_blocks_and_a_block_set_again(gql, world):

@@ -1,12 +1,20 @@
 """setNumberLimits and removeNumberLimits, and the number's user held to the limits in the
 tariff and service operations (the owner and delegates are not)."""
 
-import logging
-
 import pytest
 from strawberry.relay import to_base64
 
-from models import Balance, LedgerEntry, LedgerKind, NumberLimits, Operation, OperationKind
+from models import (
+    Account,
+    Balance,
+    LedgerEntry,
+    LedgerKind,
+    Notification,
+    NotificationTopic,
+    NumberLimits,
+    Operation,
+    OperationKind,
+)
 from resolvers.money import ledger
 from tests.schema.operations.world import NOW, build_world, connect
 
@@ -146,10 +154,9 @@ async def test_set_limits_with_a_cap_that_is_no_amount_is_refused(gql, world, ca
     assert not await NumberLimits.exists()
 
 
-async def test_user_tariff_change_refused_by_limits_and_the_owner_told(gql, world, caplog):
+async def test_user_tariff_change_refused_by_limits_and_the_owner_told(gql, world):
     await set_limits(gql, world, userMayChangeTariff=False)
-    with caplog.at_level(logging.INFO, logger="kabinet.care"):
-        result = await gql(CHANGE, change(world), token=world.tokens["user"])
+    result = await gql(CHANGE, change(world), token=world.tokens["user"])
     assert result.error_codes == ["FORBIDDEN"]
     error = result.errors[0]
     assert error["message"] == (
@@ -157,10 +164,11 @@ async def test_user_tariff_change_refused_by_limits_and_the_owner_told(gql, worl
     )
     assert error["extensions"]["reason"] == "TARIFF_CHANGE_NOT_ALLOWED"
     assert await Operation.filter(kind=OperationKind.TARIFF_CHANGE).count() == 0
-    told = [r.getMessage() for r in caplog.records if "LIMIT_REFUSED" in r.getMessage()]
-    owner_id = (await world.number.account.first()).owner_id  # type: ignore[attr-defined]
-    assert len(told) == 1 and f"to subscriber {owner_id} " in told[0]
-    assert "A limit refused a change to «Смарт»" in told[0]
+    owner_id = (await Account.get(id=world.number.account_id)).owner_id
+    told = await Notification.get(topic=NotificationTopic.LIMITS)
+    assert told.subscriber_id == owner_id
+    assert told.subject == f"{world.number.msisdn}: A limit refused a change to «Смарт»"
+    assert "do not allow changing its tariff" in told.text
 
 
 @pytest.mark.parametrize("kind", ["owner", "full_delegate", "partner_with_manage"])
@@ -176,6 +184,7 @@ async def test_owner_and_delegates_are_not_held_by_the_limits(gql, world, kind):
     token = world.tokens[kind]
     assert (await gql(CHANGE, change(world), token=token)).ok()
     assert (await gql(CONNECT, service(world, "beep"), token=token)).ok()
+    assert not await Notification.filter(topic=NotificationTopic.LIMITS).exists()
 
 
 async def test_user_connecting_a_forbidden_category_is_refused_naming_it(gql, world):
