@@ -112,9 +112,11 @@ async def unblock_number(
 
     async def lift() -> dict[str, object]:
         number = await Number.get(id=number_id)
-        if number.status is not NumberStatus.BLOCKED or number.block_operation_id is None:
+        lifted = number.status is NumberStatus.BLOCKED and await lift_block(
+            number_id, number.block_operation_id
+        )
+        if not lifted:
             raise Conflict("The number is not blocked.", reason="NOT_BLOCKED")
-        await lift_block(number_id, number.block_operation_id)
         return {"block_operation_id": number.block_operation_id, "ended": False}
 
     async def told(operation: Operation) -> None:
@@ -125,11 +127,17 @@ async def unblock_number(
     )
 
 
-async def lift_block(number_id: int, block_operation_id: int) -> bool:
-    """The guarded change: true only for the one caller that moved the row."""
-    lifted = await Number.filter(
-        id=number_id, status=NumberStatus.BLOCKED, block_operation_id=block_operation_id
-    ).update(**_UNBLOCKED)
+async def lift_block(number_id: int, block_operation_id: int | None) -> bool:
+    """The guarded change: true only for the one caller that moved the row. A block set
+    before blocks were recorded (no operation) is lifted by its status alone."""
+    by_block = (
+        {"block_operation_id": block_operation_id}
+        if block_operation_id is not None
+        else {"block_operation_id__isnull": True}
+    )
+    lifted = await Number.filter(id=number_id, status=NumberStatus.BLOCKED, **by_block).update(
+        **_UNBLOCKED
+    )
     return bool(lifted)
 
 

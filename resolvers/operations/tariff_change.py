@@ -23,7 +23,7 @@ from resolvers.catalog import Catalogue
 from resolvers.errors import NotFound
 from resolvers.money import ledger
 from resolvers.operations import refusals
-from resolvers.operations.records import Actor, balance_of, fingerprint, once, scoped_key
+from resolvers.operations.records import SYSTEM, Actor, balance_of, fingerprint, once, scoped_key
 
 
 class Effective(StrEnum):
@@ -154,9 +154,12 @@ async def scheduled_change(number_id: int) -> Operation | None:
     )
 
 
-async def cancel_scheduled(number_id: int, now: datetime) -> Operation:
+async def cancel_scheduled(number_id: int, now: datetime, actor: Actor = SYSTEM) -> Operation:
     """CREATED -> CANCELLED, guarded by the old status: of a cancel and the worker's switch
-    racing, exactly one wins."""
+    racing, exactly one wins. A user the owner's limits keep off tariffs cannot cancel
+    either: the change is the owner's."""
+    async with limits.owner_told_of_refusals(number_id, "cancelling a tariff change"):
+        await limits.hold_tariff_change(number_id, actor)
     pending = await scheduled_change(number_id)
     if pending is None:
         raise refusals.no_scheduled_change()

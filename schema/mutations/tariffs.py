@@ -112,8 +112,8 @@ class TariffMutation:
     )
     async def cancel_tariff_change(self, info: Info, msisdn: str) -> OperationPayload:
         ctx = info.context
-        row, _ = await acting(info, msisdn)
-        operation = await tariff_change.cancel_scheduled(row.id, ctx.services.clock())
+        row, actor = await acting(info, msisdn)
+        operation = await tariff_change.cancel_scheduled(row.id, ctx.services.clock(), actor)
         return await payload(info, Operation.from_row(operation), row.id)
 
     @access_mutation(

@@ -275,3 +275,9 @@ async def test_worker_leaves_lost_blocks_and_a_block_set_again(gql, world):
     # A claim made with the first block's operation no longer matches the row.
     assert not await lift_block(world.number.id, stale.block_operation_id)
     assert (await Number.get(id=world.number.id)).status is NumberStatus.BLOCKED
+
+
+async def test_unblock_a_number_blocked_before_blocks_were_recorded(gql, world):
+    await Number.filter(id=world.number.id).update(status=NumberStatus.BLOCKED)
+    result = await gql(UNBLOCK, {"m": world.number.msisdn}, token=world.tokens["owner"])
+    assert result.ok()["unblockNumber"]["number"] == {"status": "ACTIVE", "block": None}

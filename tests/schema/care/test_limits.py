@@ -241,3 +241,15 @@ async def test_usage_charges_count_towards_the_cap_but_are_not_refused(gql, worl
     refused = await gql(CONNECT, service(world, "beep"), token=world.tokens["user"])
     assert refused.errors[0]["extensions"]["reason"] == "MONTHLY_SPEND_CAP"
     assert await LedgerEntry.filter(number_id=world.number.id, kind="FEE").count() == 0
+
+
+async def test_user_may_not_cancel_the_owners_scheduled_change_under_the_limit(gql, world):
+    scheduled = change(world)
+    scheduled["input"]["effective"] = "NEXT_PERIOD"
+    assert (await gql(CHANGE, scheduled, token=world.tokens["owner"])).ok()
+    await set_limits(gql, world, userMayChangeTariff=False)
+    cancel = "mutation($m: String!) { cancelTariffChange(msisdn: $m) { operation { status } } }"
+    refused = await gql(cancel, {"m": world.number.msisdn}, token=world.tokens["user"])
+    assert refused.errors[0]["extensions"]["reason"] == "TARIFF_CHANGE_NOT_ALLOWED"
+    cancelled = await gql(cancel, {"m": world.number.msisdn}, token=world.tokens["owner"])
+    assert cancelled.ok()["cancelTariffChange"]["operation"] == {"status": "CANCELLED"}
