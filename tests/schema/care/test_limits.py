@@ -1,6 +1,8 @@
 """setNumberLimits and removeNumberLimits, and the number's user held to the limits in the
 tariff and service operations (the owner and delegates are not)."""
 
+import asyncio
+
 import pytest
 from strawberry.relay import to_base64
 
@@ -253,3 +255,19 @@ async def test_user_may_not_cancel_the_owners_scheduled_change_under_the_limit(g
     assert refused.errors[0]["extensions"]["reason"] == "TARIFF_CHANGE_NOT_ALLOWED"
     cancelled = await gql(cancel, {"m": world.number.msisdn}, token=world.tokens["owner"])
     assert cancelled.ok()["cancelTariffChange"]["operation"] == {"status": "CANCELLED"}
+
+
+async def test_two_paid_operations_at_once_cannot_both_slip_under_the_cap(gql, world):
+    await set_limits(gql, world, monthlySpendCap="300.00")
+    token = world.tokens["user"]
+    results = await asyncio.gather(
+        gql(CHANGE, change(world), token=token),  # 275.00
+        gql(CONNECT, service(world, "beep"), token=token),  # 50.00
+    )
+    codes = sorted(code for result in results for code in result.error_codes)
+    assert codes == ["FORBIDDEN"]
+    spent = await LedgerEntry.filter(number_id=world.number.id, kind="FEE").values_list(
+        "amount", flat=True
+    )
+    assert len(spent) == 1 and -spent[0] <= 30_000
+    assert (await ledger.verify())[1] == []
