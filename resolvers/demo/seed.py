@@ -139,7 +139,7 @@ async def seed_demo(now: datetime | None = None) -> bool:
 
         # Анна's limits on her son's number: the README shows one refusing his tariff change.
         son_limits = {
-            "monthly_spend_cap": 50000,
+            "monthly_spend_cap": 150000,
             "forbidden_service_categories": ["entertainment"],
             "user_may_change_tariff": False,
             "user_may_connect_services": True,

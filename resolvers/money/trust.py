@@ -14,8 +14,10 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from models import Balance, LedgerEntry, LedgerKind, Number, TrustPayment, TrustStatus
+from resolvers.care import limits
 from resolvers.errors import BadUserInput, Conflict
 from resolvers.money import ledger
+from resolvers.operations.records import SYSTEM, Actor
 
 MIN_ACTIVE_DAYS = 60
 BALANCE_BELOW = 10_000  # 100.00 RUB
@@ -71,8 +73,18 @@ async def eligibility(number: Number, now: datetime) -> Eligibility:
     return Eligibility(Offer(offered, fee_for(offered)), None)
 
 
-async def take(number: Number, amount: int, taken_by: int | None, now: datetime) -> TrustPayment:
-    """Credits the amount and charges the fee at once, in one transaction."""
+async def take(
+    number: Number, amount: int, taken_by: int | None, now: datetime, actor: Actor = SYSTEM
+) -> TrustPayment:
+    """Credits the amount and charges the fee at once, in one transaction. The fee is a
+    debit the taker starts: a number's user under a monthly spend cap is held to it."""
+    async with limits.owner_told_of_refusals(number.id, "a trust payment"):
+        return await _take(number, amount, taken_by, now, actor)
+
+
+async def _take(
+    number: Number, amount: int, taken_by: int | None, now: datetime, actor: Actor
+) -> TrustPayment:
     async with in_transaction():
         # Serialises takes on this number (the balance row's lock) before checking.
         await ledger.lock_balance(number.id, now)
@@ -84,6 +96,7 @@ async def take(number: Number, amount: int, taken_by: int | None, now: datetime)
                 f"Take at most the offered {offer.amount / 100:.2f} RUB.", field="amount"
             )
         fee = fee_for(amount)
+        await limits.hold_spend(number.id, actor, fee, now)
         trust = await TrustPayment.create(
             number_id=number.id,
             amount=amount,

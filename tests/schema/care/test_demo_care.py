@@ -58,7 +58,7 @@ async def test_readme_walk_through_a_voluntary_block_and_a_childs_limit(gql, vie
     assert (await gql(LIMITS, token=vanya)).ok()["number"] == {
         "tariff": {"name": "Детский"},
         "limits": {
-            "monthlySpendCap": {"amount": "500.00"},
+            "monthlySpendCap": {"amount": "1500.00"},
             "forbiddenServiceCategories": ["entertainment"],
             "userMayChangeTariff": False,
             "userMayConnectServices": True,

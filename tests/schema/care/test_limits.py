@@ -271,3 +271,24 @@ async def test_two_paid_operations_at_once_cannot_both_slip_under_the_cap(gql, w
     )
     assert len(spent) == 1 and -spent[0] <= 30_000
     assert (await ledger.verify())[1] == []
+
+
+TAKE_TRUST = """
+mutation($m: String!) { takeTrustPayment(msisdn: $m, amount: "50.00") { status } }
+"""
+
+
+async def test_trust_payment_fee_is_held_by_the_cap_for_the_user_not_the_owner(
+    gql, viewers, services
+):
+    services.clock = lambda: NOW
+    world = await build_world(viewers, balance=1_000)
+    await set_limits(gql, world, monthlySpendCap="0.00")
+    variables = {"m": world.number.msisdn}
+    refused = await gql(TAKE_TRUST, variables, token=world.tokens["user"])
+    assert refused.error_codes == ["FORBIDDEN"]
+    assert refused.errors[0]["extensions"]["reason"] == "MONTHLY_SPEND_CAP"
+    assert (await Balance.get(number_id=world.number.id)).amount == 1_000
+    assert await Notification.filter(topic=NotificationTopic.LIMITS).count() == 1
+    taken = await gql(TAKE_TRUST, variables, token=world.tokens["owner"])
+    assert taken.ok()["takeTrustPayment"]["status"] == "ACTIVE"
