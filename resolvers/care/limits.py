@@ -7,8 +7,9 @@ rolls back the operation's transaction, so the notice is written in its own, aft
 
 The monthly spend cap counts every debit of the calendar month (UTC) on the number, fees
 and usage charges alike, and refuses only the debits the user starts (a tariff change now,
-a service's connection fee, a trust payment's fee), checked under the number's lock in the transaction that
-would post it, so the ledger never holds a debit past the cap from the user's operations.
+a service's connection fee, a trust payment's fee), checked under the number's lock in the
+transaction that would post it, so the ledger never holds a debit past the cap from the
+user's operations.
 Recurring fees and network usage are not refused: the operator bills usage after it
 happened and cannot take it back, and monthly fees keep the services the owner chose; they
 count towards the cap, so after them the user's own paid operations stop sooner.
