@@ -25,7 +25,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from models import LedgerKind, NumberLimits, OperationKind
+from models import LedgerKind, NumberLimits, Operation, OperationKind
 from permissions.limits import held_by_limits, over_cap
 from resolvers.care import tell
 from resolvers.care.recorded import run_recorded
@@ -65,7 +65,7 @@ class Limits:
 
 async def set_limits(
     number_id: int, limits: Limits, categories: set[str], actor: Actor, now: datetime
-) -> Any:
+) -> Operation:
     unknown = sorted(set(limits.forbidden_service_categories) - categories)
     if unknown:
         raise BadUserInput(
@@ -95,7 +95,7 @@ async def set_limits(
     )
 
 
-async def remove_limits(number_id: int, actor: Actor, now: datetime) -> Any:
+async def remove_limits(number_id: int, actor: Actor, now: datetime) -> Operation:
     async def work() -> dict[str, Any]:
         await NumberLimits.filter(number_id=number_id).delete()
         return {"removed": True}

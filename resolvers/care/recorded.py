@@ -23,7 +23,7 @@ async def run_recorded(
 ) -> Operation:
     """`work` checks and makes the change inside the transaction and returns the record's
     details; `then` finishes what needs the record (a block names its operation). A refusal
-    either raises writes nothing. A replayed key answers the first operation."""
+    raised by either writes nothing. A replayed key answers the first operation."""
     key = scoped_key(actor, idempotency_key)
     request_hash = fingerprint(kind, number_id, *request)
 

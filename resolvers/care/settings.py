@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from models import ForwardingCondition, NumberSettings, OperationKind
+from models import ForwardingCondition, NumberSettings, Operation, OperationKind
 from resolvers.care.recorded import run_recorded
 from resolvers.errors import BadUserInput
 from resolvers.identity.phones import normalise_phone
@@ -69,7 +69,7 @@ def checked_rules(rules: list[ForwardingRule], own_msisdn: str) -> list[Forwardi
 
 async def set_roaming(
     number_id: int, enabled: bool, actor: Actor, key: str | None, now: datetime
-) -> Any:
+) -> Operation:
     async def work() -> dict[str, Any]:
         settings = await NumberSettings.get_or_none(number_id=number_id)
         before = bool(settings and settings.roaming_enabled)
@@ -86,7 +86,7 @@ async def set_call_forwarding(
     actor: Actor,
     key: str | None,
     now: datetime,
-) -> Any:
+) -> Operation:
     stored = [rule.stored() for rule in checked_rules(rules, msisdn)]
 
     async def work() -> dict[str, Any]:
