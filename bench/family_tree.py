@@ -257,7 +257,7 @@ def _median_round(
             source=source,
             round_percents=[] if q is TYPENAME else percents,
         )
-        for q in (TYPENAME, FAMILY_TREE)
+        for q in QUERIES
     ]
 
 

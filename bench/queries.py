@@ -15,6 +15,15 @@ FAMILY_TREE_DOCUMENT = (
     " pageInfo { hasNextPage endCursor } } }"
     " children { numbers { msisdn balance { amount } } } } numbers { msisdn accessLevel } } }"
 )
+# The same tree with what caring for a number adds: status and block come with the reach,
+# roaming, forwarding and limits in one more statement.
+FAMILY_TREE_CARE_DOCUMENT = (
+    "{ viewer { accounts { numbers { msisdn accessLevel balance { amount } tariff { name }"
+    " status block { reason until } roaming callForwarding { condition to }"
+    " limits { userMayChangeTariff } }"
+    " children { numbers { msisdn balance { amount } status block { reason } roaming } } }"
+    " numbers { msisdn accessLevel } } }"
+)
 TYPENAME_DOCUMENT = "{ __typename }"
 
 
@@ -41,7 +50,8 @@ class Query:
 
 TYPENAME = Query("typename", TYPENAME_DOCUMENT, authenticated=False)
 FAMILY_TREE = Query("family_tree", FAMILY_TREE_DOCUMENT, authenticated=True)
-QUERIES = (TYPENAME, FAMILY_TREE)
+FAMILY_TREE_CARE = Query("family_tree_care", FAMILY_TREE_CARE_DOCUMENT, authenticated=True)
+QUERIES = (TYPENAME, FAMILY_TREE, FAMILY_TREE_CARE)
 
 
 def check_answer(query: Query, status: int, body: dict[str, Any], numbers: int) -> None:

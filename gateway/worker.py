@@ -1,8 +1,9 @@
 """The background worker: settles interrupted payments, runs autopay rules, switches
-tariff changes scheduled for the next period, makes usage detail exports and sends the
-monthly detail e-mails, every interval; delivers the notification outbox every few
-seconds. Several workers may run at
-once (each rule's payment and each scheduled change is claimed, and idempotent)."""
+tariff changes scheduled for the next period, lifts voluntary blocks that ended, makes
+usage detail exports and sends the monthly detail e-mails, every interval; delivers the
+notification outbox every few seconds. Several workers may run at once (each rule's
+payment, each scheduled change, each ended block and each export is claimed, and
+idempotent)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from gateway.db import close_database, open_database
 from gateway.logs import configure_logging
 from gateway.metrics import JOB_FAILURES, JOB_RUNS
 from gateway.services import build_services, close_services
+from resolvers.care.blocks import lift_ended_blocks
 from resolvers.exports.background import export_pass
 from resolvers.money.autopay import run_due
 from resolvers.money.payments import reconcile_pending
@@ -71,6 +73,15 @@ async def run_pass(services: Services) -> None:
         JOB_RUNS.labels("tariff_switch", str(getattr(switched.status, "value", ""))).inc()
         log.info(
             "tariff change %s: %s %s", switched.operation_id, switched.status, switched.reason or ""
+        )
+    async with counted("block_end"):
+        lifted = await lift_ended_blocks(services.clock())
+    for block in lifted:
+        JOB_RUNS.labels("block_end", "lifted").inc()
+        log.info(
+            "voluntary block on number %s ended: unblock %s",
+            block.number_id,
+            block.unblock_operation_id,
         )
     async with counted("exports"):
         done = await export_pass(services)

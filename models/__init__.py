@@ -11,7 +11,8 @@ from models.access import (
     AccessRequestStatus,
     GrantSource,
 )
-from models.accounts import Account, Number, NumberStatus
+from models.accounts import Account, BlockReason, Number, NumberStatus
+from models.care import ForwardingCondition, NumberLimits, NumberSettings
 from models.catalog import NumberService, Service, ServiceExclusion, ServiceTariff, Tariff
 from models.exports import (
     ExportFormat,
@@ -77,11 +78,13 @@ __all__ = [
     "AutopayRule",
     "AutopayRun",
     "Balance",
+    "BlockReason",
     "CodePurpose",
     "EmailConfirmation",
     "ExportFormat",
     "ExportJob",
     "ExportStatus",
+    "ForwardingCondition",
     "GrantSource",
     "LedgerEntry",
     "LedgerKind",
@@ -94,7 +97,9 @@ __all__ = [
     "NotificationStatus",
     "NotificationTopic",
     "Number",
+    "NumberLimits",
     "NumberService",
+    "NumberSettings",
     "NumberStatus",
     "OneTimeCode",
     "Operation",

@@ -29,6 +29,11 @@ class NumberStatus(StrEnum):
     CLOSED = "CLOSED"
 
 
+class BlockReason(StrEnum):
+    VOLUNTARY = "VOLUNTARY"  # the subscriber's pause: at most 90 days, lifted by the worker
+    LOST = "LOST"  # a lost or stolen SIM: holds until someone unblocks it
+
+
 class Number(Model):
     """A line: MSISDN in E.164, one balance, one tariff, services and usage."""
 
@@ -46,6 +51,13 @@ class Number(Model):
         "kabinet.Tariff", related_name="numbers", on_delete=fields.RESTRICT
     )
     status = fields.CharEnumField(NumberStatus, max_length=16, default=NumberStatus.ACTIVE)
+    # The block in force while status is BLOCKED (null otherwise). block_operation_id is the
+    # BLOCK operation that set it: lifting it is guarded by it, so a block set again after
+    # an unblock is never lifted by a stale claim.
+    block_reason = fields.CharEnumField(BlockReason, max_length=16, null=True)
+    blocked_at = fields.DatetimeField(null=True)
+    blocked_until = fields.DatetimeField(null=True)
+    block_operation_id = fields.BigIntField(null=True)
     # The owner's switch for this number: False forbids access requests to it.
     accepts_access_requests = fields.BooleanField(default=True)
     activated_at = fields.DatetimeField()
@@ -53,4 +65,4 @@ class Number(Model):
 
     class Meta:
         table = "numbers"
-        indexes = (("account_id",), ("user_id",))
+        indexes = (("account_id",), ("user_id",), ("status", "blocked_until"))

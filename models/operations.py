@@ -15,6 +15,9 @@ class OperationKind(StrEnum):
     AUTOPAY = "AUTOPAY"
     GRANT = "GRANT"
     GRANT_REVOKE = "GRANT_REVOKE"
+    ROAMING = "ROAMING"
+    CALL_FORWARDING = "CALL_FORWARDING"
+    LIMITS = "LIMITS"
 
 
 class OperationStatus(StrEnum):

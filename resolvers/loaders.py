@@ -21,6 +21,7 @@ from models import (
     Subscriber,
 )
 from permissions.viewer import Viewer
+from resolvers.care.loaders import CareByNumberLoader
 from resolvers.catalog import Catalogue, load_catalogue
 from resolvers.dataloader import ByNumberRowLoader, DataLoader
 from resolvers.exports.loaders import MonthlyDetailEmailByNumberLoader
@@ -205,6 +206,10 @@ class Loaders:
     @property
     def pending_tariff_change_by_number(self) -> PendingTariffChangeByNumberLoader:
         return self.get(PendingTariffChangeByNumberLoader)
+
+    @property
+    def care_by_number(self) -> CareByNumberLoader:
+        return self.get(CareByNumberLoader)
 
     @property
     def subscriber_by_id(self) -> SubscriberByIdLoader:

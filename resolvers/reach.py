@@ -27,6 +27,7 @@ from resolvers.sql import as_datetime, fetch_rows
 _REACHED_NUMBERS = """
 SELECT n.id, n.msisdn, n.label, n.account_id, n.user_id, n.tariff_id, n.status,
        n.accepts_access_requests, n.activated_at,
+       n.block_reason, n.blocked_at, n.blocked_until,
        b.amount AS balance_amount, b.currency AS balance_currency,
        t.code AS t_code, t.name AS t_name, t.description AS t_description,
        t.monthly_fee AS t_monthly_fee, t.currency AS t_currency, t.minutes AS t_minutes,
@@ -117,6 +118,11 @@ class NumberRow(NamedTuple):
     balance_currency: str | None
     tariff: dict[str, Any]  # the tariff's row, shared by every number on that tariff
     activated_at: datetime  # its billing period runs from this day of the month
+    # The block in force while status is BLOCKED: VOLUNTARY or LOST, since, until (None: a
+    # lost-SIM block, which holds until someone unblocks it).
+    block_reason: str | None = None
+    blocked_at: datetime | None = None
+    blocked_until: datetime | None = None
 
     @classmethod
     def from_sql(cls, row: Mapping[str, Any], tariffs: dict[int, dict[str, Any]]) -> NumberRow:
@@ -139,6 +145,9 @@ class NumberRow(NamedTuple):
             balance_amount=row["balance_amount"],
             balance_currency=row["balance_currency"],
             activated_at=as_datetime(row["activated_at"]),  # type: ignore[arg-type]
+            block_reason=row["block_reason"],
+            blocked_at=as_datetime(row["blocked_at"]),
+            blocked_until=as_datetime(row["blocked_until"]),
         )
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import strawberry
 
 from schema.mutations.access import AccessMutation
+from schema.mutations.care import CareMutation
 from schema.mutations.exports import ExportMutation
 from schema.mutations.identity import IdentityMutation
 from schema.mutations.money import MoneyMutation
@@ -17,6 +18,7 @@ class Mutation(
     AccessMutation,
     MoneyMutation,
     TariffMutation,
+    CareMutation,
     TimeZoneMutation,
     ExportMutation,
     SettingsMutation,

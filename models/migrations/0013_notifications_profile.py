@@ -6,7 +6,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('kabinet', '0010_exports')]
+    dependencies = [('kabinet', '0011_number_care')]
 
     initial = False
 

@@ -13,13 +13,18 @@ from models import (
     AccessGrant,
     AccessLevel,
     Account,
+    ActorRole,
     Balance,
     LedgerEntry,
     LedgerKind,
     NotificationPreference,
     NotificationTopic,
     Number,
+    NumberLimits,
     NumberService,
+    Operation,
+    OperationKind,
+    OperationStatus,
     PartnerApp,
     Service,
     ServiceExclusion,
@@ -149,6 +154,27 @@ async def seed_demo(now: datetime | None = None) -> bool:
             grantee_partner=partner,
             level=AccessLevel.TOPUP,
             topup_monthly_limit=200000,
+        )
+
+        # Анна's limits on her son's number: the README shows one refusing his tariff change.
+        son_limits = {
+            "monthly_spend_cap": 150000,
+            "forbidden_service_categories": ["entertainment"],
+            "user_may_change_tariff": False,
+            "user_may_connect_services": True,
+        }
+        await NumberLimits.create(
+            number=numbers["son"], set_by=people["owner"], updated_at=now, **son_limits
+        )
+        await Operation.create(
+            number=numbers["son"],
+            kind=OperationKind.LIMITS,
+            status=OperationStatus.COMPLETED,
+            details=son_limits,
+            actor_role=ActorRole.OWNER,
+            actor_subscriber=people["owner"],
+            created_at=now,
+            finished_at=now,
         )
 
         rng = random.Random(20261123)  # noqa: S311 (demo data, not security)

@@ -14,8 +14,10 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from models import Balance, LedgerKind, Number, TrustPayment, TrustStatus
+from resolvers.care import limits
 from resolvers.errors import BadUserInput, Conflict
 from resolvers.money import ledger
+from resolvers.operations.records import SYSTEM, Actor
 from resolvers.sql import fetch_rows, in_keys, keys_param, time_param
 
 MIN_ACTIVE_DAYS = 60
@@ -96,8 +98,18 @@ async def spent_by_number(number_ids: list[int], now: datetime) -> dict[int, int
     return {row["number_id"]: int(row["spent"]) for row in rows}
 
 
-async def take(number_id: int, amount: int, taken_by: int | None, now: datetime) -> TrustPayment:
-    """Credits the amount and charges the fee at once, in one transaction."""
+async def take(
+    number_id: int, amount: int, taken_by: int | None, now: datetime, actor: Actor = SYSTEM
+) -> TrustPayment:
+    """Credits the amount and charges the fee at once, in one transaction. The fee is a
+    debit the taker starts: a number's user under a monthly spend cap is held to it."""
+    async with limits.owner_told_of_refusals(number_id, "a trust payment"):
+        return await _take(number_id, amount, taken_by, now, actor)
+
+
+async def _take(
+    number_id: int, amount: int, taken_by: int | None, now: datetime, actor: Actor
+) -> TrustPayment:
     number = await Number.get(id=number_id)
     async with in_transaction():
         # Serialises takes on this number (the balance row's lock) before checking.
@@ -110,6 +122,7 @@ async def take(number_id: int, amount: int, taken_by: int | None, now: datetime)
                 f"Take at most the offered {offer.amount / 100:.2f} RUB.", field="amount"
             )
         fee = fee_for(amount)
+        await limits.hold_spend(number.id, actor, fee, now)
         trust = await TrustPayment.create(
             number_id=number.id,
             amount=amount,

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from resolvers.errors import BadUserInput, Conflict
@@ -26,9 +27,32 @@ def rub(minor: int) -> str:
     return f"{to_decimal(minor, 'RUB')} RUB"
 
 
-def number_not_active(status: str) -> Conflict:
+def number_not_active(
+    status: str, block_reason: str | None = None, blocked_until: datetime | None = None
+) -> Conflict:
+    if status == "BLOCKED" and block_reason is not None:
+        return number_blocked(block_reason, blocked_until)
     return Conflict(
         _NOT_ACTIVE.get(status, "The number is not active."), reason="NUMBER_NOT_ACTIVE"
+    )
+
+
+def when(moment: datetime) -> str:
+    """A moment as people read it in a message: `2027-01-05 10:00 UTC`."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def number_blocked(block_reason: str, blocked_until: datetime | None) -> Conflict:
+    """Says it is blocked and until when, so the person knows whether to wait or unblock."""
+    if blocked_until is not None:
+        message = f"The number is blocked until {when(blocked_until)}: unblock it first."
+    else:
+        message = "The number is blocked as lost until it is unblocked: unblock it first."
+    return Conflict(
+        message,
+        reason="NUMBER_NOT_ACTIVE",
+        blockReason=block_reason,
+        blockedUntil=blocked_until.isoformat() if blocked_until else None,
     )
 
 

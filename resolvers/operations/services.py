@@ -15,6 +15,7 @@ from models import (
     OperationKind,
     OperationStatus,
 )
+from resolvers.care import limits
 from resolvers.catalog import Catalogue
 from resolvers.errors import NotFound
 from resolvers.money import ledger
@@ -41,7 +42,10 @@ async def connect_service(
     async def work() -> Operation:
         return await _connect(change, actor, catalogue, now, key, request_hash)
 
-    operation, ran = await once(change.number_id, key, request_hash, now, work)
+    service = catalogue.services[change.service_id]
+    async with limits.owner_told_of_refusals(change.number_id, f"connecting «{service['name']}»"):
+        await limits.hold_service_change(change.number_id, actor, service, connecting=True)
+        operation, ran = await once(change.number_id, key, request_hash, now, work)
     return operation, ran and operation.ledger_entry_id is not None
 
 
@@ -58,7 +62,7 @@ async def _connect(
     if service["is_archived"]:
         raise refusals.service_archived(service)
     if number.status is not NumberStatus.ACTIVE:
-        raise refusals.number_not_active(number.status)
+        raise refusals.number_not_active(number.status, number.block_reason, number.blocked_until)
     connected = await NumberService.filter(number_id=number.id).values_list("service_id", flat=True)
     if service["id"] in connected:
         raise refusals.already_connected(service)
@@ -73,6 +77,7 @@ async def _connect(
     fee = service["connection_fee"]
     if fee > balance:
         raise refusals.insufficient_balance(balance, fee, f"«{service['name']}»")
+    await limits.hold_spend(number.id, actor, fee, now)
 
     operation = await _record(
         OperationKind.SERVICE_CONNECT, change, actor, now, key, request_hash, fee
@@ -119,7 +124,11 @@ async def disconnect_service(
             OperationKind.SERVICE_DISCONNECT, change, actor, now, key, request_hash, 0
         )
 
-    operation, _ = await once(change.number_id, key, request_hash, now, work)
+    service = catalogue.services[change.service_id]
+    what = f"disconnecting «{service['name']}»"
+    async with limits.owner_told_of_refusals(change.number_id, what):
+        await limits.hold_service_change(change.number_id, actor, service, connecting=False)
+        operation, _ = await once(change.number_id, key, request_hash, now, work)
     return operation
 
 

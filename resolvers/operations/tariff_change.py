@@ -18,11 +18,12 @@ from models import (
     OperationStatus,
 )
 from resolvers.billing_period import period_containing, pro_rata
+from resolvers.care import limits
 from resolvers.catalog import Catalogue
 from resolvers.errors import NotFound
 from resolvers.money import ledger
 from resolvers.operations import refusals
-from resolvers.operations.records import Actor, balance_of, fingerprint, once, scoped_key
+from resolvers.operations.records import SYSTEM, Actor, balance_of, fingerprint, once, scoped_key
 
 
 class Effective(StrEnum):
@@ -58,7 +59,9 @@ async def change_tariff(
     async def work() -> Operation:
         return await _change(change, actor, catalogue, now, key, request_hash)
 
-    operation, ran = await once(change.number_id, key, request_hash, now, work)
+    async with limits.owner_told_of_refusals(change.number_id, f"a change to «{tariff['name']}»"):
+        await limits.hold_tariff_change(change.number_id, actor)
+        operation, ran = await once(change.number_id, key, request_hash, now, work)
     return operation, ran and operation.ledger_entry_id is not None
 
 
@@ -77,7 +80,7 @@ async def _change(
     if number.tariff_id == change.tariff_id:
         raise refusals.same_tariff(tariff)
     if number.status is not NumberStatus.ACTIVE:
-        raise refusals.number_not_active(number.status)
+        raise refusals.number_not_active(number.status, number.block_reason, number.blocked_until)
     pending = await scheduled_change(change.number_id)
     if pending is not None:
         raise refusals.change_already_scheduled(catalogue.tariffs[pending.details["tariff_id"]])
@@ -91,6 +94,8 @@ async def _change(
     balance = await balance_of(number.id)
     if fee > balance:
         raise refusals.insufficient_balance(balance, fee, f"«{tariff['name']}»")
+    if now_effective:
+        await limits.hold_spend(number.id, actor, fee, now)
 
     details = {
         "from_tariff_id": number.tariff_id,
@@ -149,9 +154,12 @@ async def scheduled_change(number_id: int) -> Operation | None:
     )
 
 
-async def cancel_scheduled(number_id: int, now: datetime) -> Operation:
+async def cancel_scheduled(number_id: int, now: datetime, actor: Actor = SYSTEM) -> Operation:
     """CREATED -> CANCELLED, guarded by the old status: of a cancel and the worker's switch
-    racing, exactly one wins."""
+    racing, exactly one wins. A user the owner's limits keep off tariffs cannot cancel
+    either: the change is the owner's."""
+    async with limits.owner_told_of_refusals(number_id, "cancelling a tariff change"):
+        await limits.hold_tariff_change(number_id, actor)
     pending = await scheduled_change(number_id)
     if pending is None:
         raise refusals.no_scheduled_change()

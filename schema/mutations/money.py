@@ -13,6 +13,7 @@ from resolvers.identity.phones import normalise_phone
 from resolvers.money import autopay, cards, rows, topups, trust
 from resolvers.money.amounts import to_minor_units
 from resolvers.money.payments import announce_balance
+from resolvers.operations.records import actor_on
 from resolvers.reach import NumberRow
 from schema.directives import access_mutation
 from schema.ids import pk_of
@@ -130,7 +131,11 @@ class MoneyMutation:
             minor = to_minor_units(amount, "RUB")
         except ValueError as exc:
             raise BadUserInput(str(exc), field="amount") from exc
-        taken = await trust.take(row.id, minor, ctx.viewer.subscriber_id, ctx.services.clock())
+        reach = await ctx.loaders.reach()
+        actor = await actor_on(ctx.viewer, row, reach.level(row.id))
+        taken = await trust.take(
+            row.id, minor, ctx.viewer.subscriber_id, ctx.services.clock(), actor
+        )
         await announce_balance(ctx.services, row.id)
         ctx.loaders.forget_reach()
         return TrustPayment.from_row(taken, ctx.services.clock())

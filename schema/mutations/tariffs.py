@@ -21,14 +21,14 @@ from schema.types.operation import Operation, TariffChangeEffective
 Info = strawberry.Info[RequestContext, None]
 FULL = AccessLevel.FULL
 _NUMBER_FIELD = frozenset({"number"})
-_KEY_HELP = "A key of the client's choosing; retrying with it does the operation once."
+KEY_HELP = "A key of the client's choosing; retrying with it does the operation once."
 
 
 @strawberry.input
 class ChangeTariffInput:
     msisdn: str
     tariff_id: strawberry.ID
-    idempotency_key: str = strawberry.field(description=_KEY_HELP)
+    idempotency_key: str = strawberry.field(description=KEY_HELP)
     effective: TariffChangeEffective = TariffChangeEffective.NOW
     disconnect_incompatible: bool = strawberry.field(
         default=False,
@@ -41,14 +41,14 @@ class ChangeTariffInput:
 class ConnectServiceInput:
     msisdn: str
     service_id: strawberry.ID
-    idempotency_key: str | None = strawberry.field(default=None, description=_KEY_HELP)
+    idempotency_key: str | None = strawberry.field(default=None, description=KEY_HELP)
 
 
 @strawberry.input
 class DisconnectServiceInput:
     msisdn: str
     service_id: strawberry.ID
-    idempotency_key: str | None = strawberry.field(default=None, description=_KEY_HELP)
+    idempotency_key: str | None = strawberry.field(default=None, description=KEY_HELP)
 
 
 @strawberry.type
@@ -57,14 +57,14 @@ class OperationPayload:
     number: Number | None = strawberry.field(description="The number as it is now.")
 
 
-async def _acting(info: Info, msisdn: str) -> tuple[NumberRow, Actor]:
+async def acting(info: Info, msisdn: str) -> tuple[NumberRow, Actor]:
     reach = await info.context.loaders.reach()
     row = reach.by_msisdn.get(normalise_phone(msisdn))
     assert row is not None, "@access has checked it"
     return row, await actor_on(info.context.viewer, row, reach.level(row.id))
 
 
-async def _payload(info: Info, operation: Operation, number_id: int) -> OperationPayload:
+async def payload(info: Info, operation: Operation, number_id: int) -> OperationPayload:
     ctx = info.context
     ctx.loaders.forget_reach()  # the tariff or services changed: later fields see it
     number = None
@@ -87,7 +87,7 @@ class TariffMutation:
     )
     async def change_tariff(self, info: Info, input: ChangeTariffInput) -> OperationPayload:
         ctx = info.context
-        row, actor = await _acting(info, input.msisdn)
+        row, actor = await acting(info, input.msisdn)
         operation, moved = await tariff_change.change_tariff(
             tariff_change.TariffChange(
                 number_id=row.id,
@@ -102,7 +102,7 @@ class TariffMutation:
         )
         if moved:
             await announce_balance(ctx.services, row.id)
-        return await _payload(info, Operation.from_row(operation), row.id)
+        return await payload(info, Operation.from_row(operation), row.id)
 
     @access_mutation(
         FULL,
@@ -112,9 +112,9 @@ class TariffMutation:
     )
     async def cancel_tariff_change(self, info: Info, msisdn: str) -> OperationPayload:
         ctx = info.context
-        row, _ = await _acting(info, msisdn)
-        operation = await tariff_change.cancel_scheduled(row.id, ctx.services.clock())
-        return await _payload(info, Operation.from_row(operation), row.id)
+        row, actor = await acting(info, msisdn)
+        operation = await tariff_change.cancel_scheduled(row.id, ctx.services.clock(), actor)
+        return await payload(info, Operation.from_row(operation), row.id)
 
     @access_mutation(
         FULL,
@@ -125,7 +125,7 @@ class TariffMutation:
     )
     async def connect_service(self, info: Info, input: ConnectServiceInput) -> OperationPayload:
         ctx = info.context
-        row, actor = await _acting(info, input.msisdn)
+        row, actor = await acting(info, input.msisdn)
         operation, moved = await service_ops.connect_service(
             service_ops.ServiceChange(
                 row.id, service_pk(input.service_id, "serviceId"), input.idempotency_key
@@ -136,14 +136,14 @@ class TariffMutation:
         )
         if moved:
             await announce_balance(ctx.services, row.id)
-        return await _payload(info, Operation.from_row(operation), row.id)
+        return await payload(info, Operation.from_row(operation), row.id)
 
     @access_mutation(FULL, number_named, scope=MANAGE, description="Disconnects a service.")
     async def disconnect_service(
         self, info: Info, input: DisconnectServiceInput
     ) -> OperationPayload:
         ctx = info.context
-        row, actor = await _acting(info, input.msisdn)
+        row, actor = await acting(info, input.msisdn)
         operation = await service_ops.disconnect_service(
             service_ops.ServiceChange(
                 row.id, service_pk(input.service_id, "serviceId"), input.idempotency_key
@@ -152,4 +152,4 @@ class TariffMutation:
             await ctx.loaders.catalogue(),
             ctx.services.clock(),
         )
-        return await _payload(info, Operation.from_row(operation), row.id)
+        return await payload(info, Operation.from_row(operation), row.id)

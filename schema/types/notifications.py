@@ -7,9 +7,9 @@ from permissions.levels import Level
 from permissions.viewer import Viewer
 from resolvers.notifications.preferences import Preferences
 from resolvers.reach import Reach
+from schema.types.enums import mirror_enum
 from schema.types.money import Money
 from schema.types.number import Number
-from schema.types.enums import mirror_enum
 
 NotificationTopic = mirror_enum(
     StoredTopic,

@@ -20,6 +20,7 @@ from resolvers.usage_detail.display import display_time_zone
 from schema.directives import access_field
 from schema.types.access_level import AccessLevel
 from schema.types.allowance import Allowance
+from schema.types.care import CallForwardingRule, NumberBlock, NumberLimits
 from schema.types.catalog import Service, Tariff
 from schema.types.money import Money
 from schema.types.operation import Operation
@@ -105,6 +106,31 @@ class Number(relay.Node):
     @access_field(FULL, scope=SEE_NUMBERS)
     def status(self) -> NumberStatus | None:
         return NumberStatus(self.row.status)
+
+    @access_field(FULL, scope=SEE_NUMBERS, description="The block in force, null when not blocked.")
+    def block(self) -> NumberBlock | None:
+        return NumberBlock.of(self.row)
+
+    @access_field(FULL, scope=SEE_NUMBERS, description="Whether roaming is on.")
+    async def roaming(self, info: Info) -> bool | None:
+        care = await info.context.loaders.care_by_number.load(self.row.id)
+        return care.roaming_enabled
+
+    @access_field(FULL, scope=SEE_NUMBERS, description="Call forwarding rules in force.")
+    async def call_forwarding(self, info: Info) -> list[CallForwardingRule] | None:
+        care = await info.context.loaders.care_by_number.load(self.row.id)
+        return [CallForwardingRule.of(rule) for rule in care.call_forwarding]
+
+    @access_field(
+        FULL,
+        scope=SEE_NUMBERS,
+        description="The limits the owner set on what the number's user may do; null when none.",
+    )
+    async def limits(self, info: Info) -> NumberLimits | None:
+        care = await info.context.loaders.care_by_number.load(self.row.id)
+        if care.limits is None:
+            return None
+        return NumberLimits.of(care.limits, care.limits_updated_at)
 
     @access_field(FULL, scope="balance:read")
     def balance(self) -> Money | None:

@@ -1,8 +1,18 @@
 """The family-tree query: nested accounts with numbers, at a fixed SQL cost."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
-from models import NumberService, Service
+from models import (
+    BlockReason,
+    Number,
+    NumberLimits,
+    NumberService,
+    NumberSettings,
+    NumberStatus,
+    Service,
+)
 from tests.support import family
 from tests.support.queries import count_queries
 
@@ -113,3 +123,59 @@ async def test_tree_fields_behind_a_fragment_still_resolve(gql, viewers):
     token = await viewers.token_for(tree.owner)
     query = "{ viewer { ...Tree } } fragment Tree on Viewer { numbers { msisdn } }"
     assert len((await gql(query, token=token)).ok()["viewer"]["numbers"]) == 3
+
+
+FAMILY_TREE_WITH_CARE = """
+{ viewer {
+    accounts {
+      numbers { msisdn status block { reason until } allowances { kind remaining }
+                roaming callForwarding { condition to } limits { userMayChangeTariff } }
+      children { numbers { msisdn status block { reason since } roaming
+                           limits { monthlySpendCap { amount } } } }
+    }
+} }
+"""
+
+
+@pytest.mark.parametrize("size", [5, 500])
+async def test_family_tree_with_blocks_roaming_forwarding_and_limits_costs_the_same_for_5_and_500(
+    gql, viewers, size
+):
+    tree = await family.family_tree(total_numbers=size, depth=2)
+    now = datetime.now(UTC)
+    every_other = [n.id for n in tree.numbers[::2]]
+    await Number.filter(id__in=every_other).update(
+        status=NumberStatus.BLOCKED,
+        block_reason=BlockReason.VOLUNTARY,
+        blocked_at=now,
+        blocked_until=now + timedelta(days=10),
+        block_operation_id=1,
+    )
+    await NumberSettings.bulk_create(
+        [
+            NumberSettings(
+                number=n,
+                roaming_enabled=True,
+                call_forwarding=[{"condition": "BUSY", "to": "+79161234567"}],
+                updated_at=now,
+            )
+            for n in tree.numbers
+        ]
+    )
+    await NumberLimits.bulk_create(
+        [NumberLimits(number=n, monthly_spend_cap=30_000, updated_at=now) for n in tree.numbers]
+    )
+    token = await viewers.token_for(tree.owner)
+    with count_queries() as sql:
+        data = (await gql(FAMILY_TREE_WITH_CARE, token=token)).ok()["viewer"]
+    top, child = data["accounts"][0], data["accounts"][0]["children"][0]
+    assert len(top["numbers"]) + len(child["numbers"]) == size
+    first = top["numbers"][0]
+    assert first["status"] == "BLOCKED" and first["block"]["reason"] == "VOLUNTARY"
+    assert first["roaming"] is True
+    assert first["callForwarding"] == [{"condition": "BUSY", "to": "+79161234567"}]
+    assert first["limits"] == {"userMayChangeTariff": True}
+    assert child["numbers"][0]["limits"] == {"monthlySpendCap": {"amount": "300.00"}}
+    # the token; the reach (status and block come with it); roaming, forwarding and limits
+    # together; the period's usage; the connected services (none: no catalogue read)
+    assert sql.count == 5, sql.statements
