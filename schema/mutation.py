@@ -5,9 +5,10 @@ import strawberry
 from schema.mutations.access import AccessMutation
 from schema.mutations.identity import IdentityMutation
 from schema.mutations.money import MoneyMutation
+from schema.mutations.support import SupportMutation
 from schema.mutations.tariffs import TariffMutation
 
 
 @strawberry.type
-class Mutation(IdentityMutation, AccessMutation, MoneyMutation, TariffMutation):
+class Mutation(IdentityMutation, AccessMutation, MoneyMutation, TariffMutation, SupportMutation):
     pass

@@ -15,7 +15,7 @@ from resolvers.access.requests import REQUEST_COLUMNS
 from resolvers.context import RequestContext
 from resolvers.errors import NotFound
 from resolvers.identity.sessions import list_sessions
-from schema import money_nodes, people_nodes
+from schema import money_nodes, people_nodes, support_nodes
 from schema.ids import NO_SUCH_ID, NOT_AN_ID, decode, pk_of
 from schema.types import (
     access_request,
@@ -127,4 +127,5 @@ _RESOLVERS = {
     "AccessRequest": _access_request,
     "Tariff": _tariff,
     "Service": _service,
+    "SupportTicket": support_nodes.support_ticket,
 }

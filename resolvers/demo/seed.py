@@ -26,6 +26,7 @@ from models import (
     UsageRecord,
 )
 from resolvers.demo.catalog import SERVICE_EXCLUSIONS, SERVICE_TARIFFS, SERVICES, TARIFFS
+from resolvers.demo.support import seed_demo_ticket
 from resolvers.demo.usage import build_usage_records
 from resolvers.identity.passwords import hash_password
 
@@ -138,6 +139,7 @@ async def seed_demo(now: datetime | None = None) -> bool:
             records = build_usage_records(rng, number, tariff, now)
             low = LOW_BALANCE if key == "son" else None
             await _post_demo_ledger(number, tariff.monthly_fee, records, now, rng, low)
+        await seed_demo_ticket(people["owner"], numbers["owner"], now)
     return True
 
 

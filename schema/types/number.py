@@ -18,6 +18,7 @@ from resolvers.context import RequestContext
 from resolvers.money import history, trust
 from resolvers.reach import NumberRow, Reach
 from resolvers.recommendations import Recommendation
+from resolvers.support.loaders import SupportTicketsByNumberLoader
 from schema.directives import access_field
 from schema.types.access_level import AccessLevel
 from schema.types.allowance import Allowance
@@ -26,6 +27,7 @@ from schema.types.money import Money
 from schema.types.operation import Operation
 from schema.types.payments import LedgerEntryConnection, LedgerKind, PaymentConnection
 from schema.types.subscriber import Subscriber
+from schema.types.support import SupportTicket, TicketStatus
 from schema.types.trust_autopay import (
     Autopay,
     TrustOffer,
@@ -226,6 +228,23 @@ class Number(relay.Node):
             return None
         card = await CardRow.get(id=rule.card_id)
         return Autopay.from_row(rule, card.last4)
+
+    @access_field(
+        FULL,
+        scope=SEE_NUMBERS,
+        description="Support tickets about the number, newest first: everyone's, whoever "
+        "opened them (the owner, the user, a delegate, a partner app).",
+    )
+    async def support_tickets(
+        self, info: Info, status: TicketStatus | None = None
+    ) -> list[SupportTicket] | None:
+        rows = await info.context.loaders.get(SupportTicketsByNumberLoader).load(self.row.id)
+        wanted = status.value if status is not None else None
+        return [
+            SupportTicket.from_row(row, self.row.msisdn)
+            for row in rows
+            if wanted is None or row["status"] == wanted
+        ]
 
     @access_field(OWNER, description="The account that holds the number.")
     async def account(

@@ -11,6 +11,7 @@ from resolvers.context import RequestContext
 from resolvers.identity import sessions
 from resolvers.money import cards
 from resolvers.reach import Reach
+from resolvers.support.tickets import tickets_of_viewer
 from schema.types.access_request import AccessRequest
 from schema.types.account import Account
 from schema.types.grant import Grant
@@ -18,6 +19,7 @@ from schema.types.identity import Session
 from schema.types.number import Number
 from schema.types.payments import PaymentCard
 from schema.types.subscriber import Subscriber
+from schema.types.support import SupportTicket, TicketStatus
 
 Info = strawberry.Info[RequestContext, None]
 
@@ -91,3 +93,15 @@ class Viewer:
         now = info.context.services.clock()
         rows = await access_requests.outgoing(info.context.viewer)
         return [AccessRequest.from_row(row, now) for row in rows]
+
+    @strawberry.field(
+        description="Support tickets the viewer opened (a subscriber: also those a partner "
+        "app opened for their numbers), newest first, on numbers they may still read them on."
+    )
+    async def support_tickets(
+        self, info: Info, status: TicketStatus | None = None
+    ) -> list[SupportTicket]:
+        reach = await info.context.loaders.reach()
+        wanted = status.value if status is not None else None
+        rows = await tickets_of_viewer(info.context.viewer, reach, wanted)
+        return [SupportTicket.from_row(row, reach.numbers[row["number_id"]].msisdn) for row in rows]
