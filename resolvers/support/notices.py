@@ -34,11 +34,11 @@ def notice_of(ticket: SupportTicket, how: Move, text: str | None) -> Notice | No
         subject = f"Обращение №{ticket.id} решено"
     else:
         return None
-    body = subject
+    body = f"{subject}."
     if text:
         excerpt = text if len(text) <= _EXCERPT else text[: _EXCERPT - 1] + "…"
-        body += f": {excerpt}"
-    body += ". Подробнее в личном кабинете."
+        body = f"{subject}: {excerpt}"
+    body += "\nПодробнее в личном кабинете."
     return Notice(ticket.subscriber_id, ticket.number_id, subject, body)
 
 
