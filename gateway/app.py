@@ -60,7 +60,13 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             # A single-machine install settles money without a second command.
             log.info("background worker runs in this process, every %s s", settings.worker_interval)
             worker = asyncio.create_task(
-                run_passes(services, settings.worker_interval, stop_worker), name="worker"
+                run_passes(
+                    services,
+                    settings.worker_interval,
+                    stop_worker,
+                    delivery_interval=settings.notify_interval,
+                ),
+                name="worker",
             )
         pool_sampler = (
             asyncio.create_task(sample_pool_every(), name="pool-metrics")

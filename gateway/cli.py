@@ -1,4 +1,5 @@
-"""`kabinet` command line: serve, migrate, seed, sms, ticket, schema, makemigrations and more."""
+"""`kabinet` command line: serve, migrate, seed, sms, mail, notifications, ticket, schema,
+makemigrations and more."""
 
 from __future__ import annotations
 
@@ -57,6 +58,27 @@ def _build_parser() -> argparse.ArgumentParser:
     sms_last = sms_commands.add_parser("last", help="print the newest message to PHONE")
     sms_last.add_argument("phone")
     sms_last.set_defaults(handler=_sms_last)
+
+    mail = commands.add_parser("mail", help="the file e-mail backend's folder (dev and demo)")
+    mail_commands = mail.add_subparsers(dest="mail_command", required=True)
+    mail_last = mail_commands.add_parser("last", help="print the newest e-mail to ADDRESS")
+    mail_last.add_argument("address")
+    mail_last.set_defaults(handler=_mail_last)
+
+    notifications = commands.add_parser("notifications", help="the notification outbox")
+    notification_commands = notifications.add_subparsers(
+        dest="notifications_command", required=True
+    )
+    failed = notification_commands.add_parser(
+        "failed", help="list messages given up on after their last attempt, newest first"
+    )
+    failed.add_argument("--limit", type=int, default=50)
+    failed.set_defaults(handler=_notifications_failed)
+    retry = notification_commands.add_parser(
+        "retry", help="deliver FAILED messages again (by id), e.g. after fixing the SMTP settings"
+    )
+    retry.add_argument("ids", type=int, nargs="+")
+    retry.set_defaults(handler=_notifications_retry)
 
     partner = commands.add_parser("partner", help="register and manage partner apps")
     partner_commands = partner.add_subparsers(dest="partner_command", required=True)
@@ -219,6 +241,50 @@ def _sms_last(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     print(f"{message.get('at', '')}  {message['to']}  {message.get('text', '')}")
     return 0
+
+
+def _mail_last(settings: Settings, args: argparse.Namespace) -> int:
+    from gateway.mail_outbox import last_letter_to, text_of
+
+    folder = settings.email_outbox_dir
+    letter = last_letter_to(folder, args.address)
+    if letter is None:
+        print(f"kabinet: no e-mail to {args.address} in {folder}", file=sys.stderr)
+        return 1
+    for header in ("Date", "From", "To", "Subject"):
+        print(f"{header}: {letter[header]}")
+    print()
+    print(text_of(letter))
+    return 0
+
+
+def _notifications_failed(settings: Settings, args: argparse.Namespace) -> int:
+    from resolvers.notifications.delivery import failed_notifications
+
+    async def listing() -> int:
+        rows = await failed_notifications(max(1, args.limit))
+        for row in rows:
+            print(
+                f"{row['id']}  {row['finished_at']:%Y-%m-%d %H:%M}  {row['topic']}  "
+                f"{row['channel']}  {row['address']}  {row['attempts']} attempts  "
+                f"{row['last_error']}"
+            )
+        if not rows:
+            print("kabinet: no failed notifications", file=sys.stderr)
+        return 0
+
+    return _run(lambda: _with_database(settings, listing))
+
+
+def _notifications_retry(settings: Settings, args: argparse.Namespace) -> int:
+    from resolvers.notifications.delivery import retry_failed
+
+    async def retry() -> int:
+        requeued = await retry_failed(args.ids)
+        print(f"kabinet: {requeued} notification(s) queued again")
+        return 0 if requeued == len(set(args.ids)) else 1
+
+    return _run(lambda: _with_database(settings, retry))
 
 
 async def _with_database(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:

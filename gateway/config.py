@@ -45,9 +45,11 @@ class Settings:
     topup_max: Decimal = Decimal("15000.00")
     topup_daily_limit: Decimal = Decimal("50000.00")
     internal_api_token: str | None = None
+    free_sms_daily_limit: int = 50  # free SMS a number may send from the cabinet a day
     # The background worker inside the gateway process (a single-machine install).
     inprocess_worker: bool = False
     worker_interval: float = 60.0  # seconds between its passes
+    notify_interval: float = 5.0  # seconds between two looks at the notification outbox
     # GET /metrics: with this token as Bearer; without one, open in dev and off in prod.
     metrics_token: str | None = None
     # Hardening (README, "Limits"): document limits, time limits, proxies, prod rules.
@@ -217,6 +219,8 @@ def _hardening(env: Mapping[str, str]) -> dict[str, object]:
             "WS_MAX_SUBSCRIPTIONS_PER_VIEWER", defaults.ws_max_subscriptions_per_viewer
         ),
         "ws_init_timeout": seconds("WS_INIT_TIMEOUT", defaults.ws_init_timeout),
+        "free_sms_daily_limit": whole("FREE_SMS_DAILY_LIMIT", defaults.free_sms_daily_limit),
+        "notify_interval": seconds("KABINET_NOTIFY_INTERVAL", defaults.notify_interval),
     }
 
 

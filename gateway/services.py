@@ -39,6 +39,7 @@ def build_services(settings: Settings) -> Services:
             topup_max=to_minor_units(settings.topup_max, "RUB"),
             daily_per_payer=to_minor_units(settings.topup_daily_limit, "RUB"),
         ),
+        free_sms_daily_limit=settings.free_sms_daily_limit,
         secret_key=settings.secret_key,
         counters=counters,
         shared_networks=tuple(ip_network(n) for n in settings.rate_limit_shared_networks),

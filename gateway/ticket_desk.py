@@ -8,7 +8,7 @@ import getpass
 import os
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from gateway.config import Settings
@@ -142,9 +142,7 @@ def ticket_reply(settings: Settings, args: argparse.Namespace) -> int:
     if ticket_id is None:
         return 2
     text = _text(args) if args.text is not None else sys.stdin.read()
-    return _move(
-        settings, lambda services, now: desk.reply(services, ticket_id, text, _operator(args), now)
-    )
+    return _move(settings, lambda now: desk.reply(ticket_id, text, _operator(args), now))
 
 
 def ticket_resolve(settings: Settings, args: argparse.Namespace) -> int:
@@ -152,23 +150,16 @@ def ticket_resolve(settings: Settings, args: argparse.Namespace) -> int:
     if ticket_id is None:
         return 2
     text = _text(args)
-    return _move(
-        settings,
-        lambda services, now: desk.resolve(services, ticket_id, text, _operator(args), now),
-    )
+    return _move(settings, lambda now: desk.resolve(ticket_id, text, _operator(args), now))
 
 
-def _move(settings: Settings, work: Callable[[Any, datetime], Awaitable[Row]]) -> int:
-    from gateway.services import build_services, close_services
-
+def _move(settings: Settings, work: Callable[[datetime], Awaitable[Row]]) -> int:
     async def run() -> int:
-        services = build_services(settings)
-        try:
-            row = await work(services, services.clock())
-            await services.background.drain()
-        finally:
-            await close_services(services)
-        print(f"kabinet: ticket {row['id']} is {row['status']}; the subscriber is told")
+        row = await work(datetime.now(UTC))
+        print(
+            f"kabinet: ticket {row['id']} is {row['status']}; the subscriber's notice waits "
+            "in the outbox for the worker"
+        )
         return 0
 
     return _desk(settings, run)

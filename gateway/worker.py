@@ -1,5 +1,6 @@
 """The background worker: settles interrupted payments, runs autopay rules and switches
-tariff changes scheduled for the next period, every interval. Several workers may run at
+tariff changes scheduled for the next period, every interval; delivers the notification
+outbox every few seconds. Several workers may run at
 once (each rule's payment and each scheduled change is claimed, and idempotent)."""
 
 from __future__ import annotations
@@ -19,10 +20,15 @@ from gateway.metrics import JOB_FAILURES, JOB_RUNS
 from gateway.services import build_services, close_services
 from resolvers.money.autopay import run_due
 from resolvers.money.payments import reconcile_pending
+from resolvers.notifications.delivery import deliver_due
 from resolvers.operations.scheduled import switch_due_tariffs
 from resolvers.services import Services
 
 log = logging.getLogger("kabinet.worker")
+
+# Seconds between two looks at the notification outbox: a top-up's SMS should not wait for
+# the minute-long pass of the money jobs (KABINET_NOTIFY_INTERVAL).
+DELIVERY_INTERVAL = Settings.notify_interval
 
 
 def worker_in_process(asked: bool, workers: int) -> bool:
@@ -62,18 +68,64 @@ async def run_pass(services: Services) -> None:
         )
 
 
-async def run_passes(
+async def deliver_notifications(services: Services) -> None:
+    async with counted("notifications"):
+        outcomes = await deliver_due(services)
+    for outcome, how_many in outcomes.items():
+        JOB_RUNS.labels("notification", outcome).inc(how_many)
+
+
+async def deliver_every(
     services: Services, interval_seconds: float, stop: asyncio.Event, once: bool = False
 ) -> None:
+    """The outbox, delivered every interval until `stop` (a failed pass is logged)."""
+    while not stop.is_set():
+        try:
+            await deliver_notifications(services)
+        except Exception:
+            log.exception("notification delivery failed; retrying at the next interval")
+        if once:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval_seconds)
+
+
+async def run_passes(
+    services: Services,
+    interval_seconds: float,
+    stop: asyncio.Event,
+    once: bool = False,
+    delivery_interval: float = DELIVERY_INTERVAL,
+) -> None:
     """A pass every interval until `stop`; a pass that fails is logged and the next one
-    runs (inside a gateway, the worker must not take the process down with it)."""
+    runs (inside a gateway, the worker must not take the process down with it). The
+    notification outbox has its own, shorter, interval."""
+    if once:
+        await _money_passes(services, interval_seconds, _already_set())
+        await deliver_every(services, delivery_interval, asyncio.Event(), once=True)
+        return
+    deliveries = asyncio.create_task(
+        deliver_every(services, delivery_interval, stop), name="notifications"
+    )
+    try:
+        await _money_passes(services, interval_seconds, stop)
+    finally:
+        stop.set()
+        await deliveries  # a delivery in flight finishes: its row is marked
+
+
+def _already_set() -> asyncio.Event:
+    event = asyncio.Event()
+    event.set()
+    return event
+
+
+async def _money_passes(services: Services, interval_seconds: float, stop: asyncio.Event) -> None:
     while True:
         try:
             await run_pass(services)
         except Exception:
             log.exception("worker pass failed; retrying at the next interval")
-        if once:
-            return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval_seconds)
         if stop.is_set():
@@ -97,7 +149,9 @@ async def run_worker(
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     try:
-        await run_passes(services, interval_seconds, stop, once)
+        await run_passes(
+            services, interval_seconds, stop, once, delivery_interval=settings.notify_interval
+        )
     finally:
         await close_services(services)
         await close_database()

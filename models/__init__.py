@@ -24,6 +24,15 @@ from models.identity import (
     SignInMethod,
 )
 from models.ledger import Balance, LedgerEntry, LedgerKind
+from models.notifications import (
+    EmailConfirmation,
+    LowBalanceThreshold,
+    Notification,
+    NotificationChannel,
+    NotificationPreference,
+    NotificationStatus,
+    NotificationTopic,
+)
 from models.operations import ActorRole, Operation, OperationKind, OperationStatus
 from models.partners import PartnerApp
 from models.payments import (
@@ -64,9 +73,16 @@ __all__ = [
     "AutopayRun",
     "Balance",
     "CodePurpose",
+    "EmailConfirmation",
     "GrantSource",
     "LedgerEntry",
     "LedgerKind",
+    "LowBalanceThreshold",
+    "Notification",
+    "NotificationChannel",
+    "NotificationPreference",
+    "NotificationStatus",
+    "NotificationTopic",
     "Number",
     "NumberService",
     "NumberStatus",

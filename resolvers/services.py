@@ -195,6 +195,8 @@ class Services:
     email: EmailSender | None = None
     payments: PaymentProvider | None = None
     limits: MoneyLimits = field(default_factory=MoneyLimits)
+    # Free SMS a number may send from the cabinet a day (FREE_SMS_DAILY_LIMIT).
+    free_sms_daily_limit: int = 50
     background: BackgroundTasks = field(default_factory=BackgroundTasks)
     clock: Callable[[], datetime] = utc_now
     # None outside the gateway (scripts, benchmarks): nothing is published or followed.

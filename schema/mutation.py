@@ -3,6 +3,7 @@ from __future__ import annotations
 import strawberry
 
 from schema.mutations.access import AccessMutation
+from schema.mutations.care import CareMutation
 from schema.mutations.identity import IdentityMutation
 from schema.mutations.money import MoneyMutation
 from schema.mutations.support import SupportMutation
@@ -10,5 +11,7 @@ from schema.mutations.tariffs import TariffMutation
 
 
 @strawberry.type
-class Mutation(IdentityMutation, AccessMutation, MoneyMutation, TariffMutation, SupportMutation):
+class Mutation(
+    IdentityMutation, AccessMutation, MoneyMutation, TariffMutation, CareMutation, SupportMutation
+):
     pass

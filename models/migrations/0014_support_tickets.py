@@ -8,7 +8,7 @@ from tortoise.indexes import Index
 # The first ticket table (0001) was never written to: it is replaced, not altered, so
 # SQLite needs no table rebuild.
 class Migration(migrations.Migration):
-    dependencies = [('kabinet', '0008_sandbox_charges')]
+    dependencies = [('kabinet', '0013_notifications_profile')]
 
     initial = False
 

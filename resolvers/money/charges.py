@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 from models import LedgerKind, Number, UsageDirection, UsageKind, UsageRecord
 from resolvers.money import ledger
 from resolvers.money.amounts import to_minor_units
+from resolvers.notifications.money import balance_moved
 
 MAX_BATCH = 1000
 CURRENCY = "RUB"
@@ -142,7 +143,7 @@ async def _ingest_one(number_id: int, record: RatedRecord, now: datetime) -> boo
                 roaming_zone=record.roaming_zone,
             )
             if record.cost:
-                await ledger.post(
+                entry, created = await ledger.post(
                     ledger.Posting(
                         number_id=number_id,
                         kind=LedgerKind.CHARGE,
@@ -153,6 +154,8 @@ async def _ingest_one(number_id: int, record: RatedRecord, now: datetime) -> boo
                     ),
                     now,
                 )
+                if created:
+                    await balance_moved(entry)
     except IntegrityError:
         return False  # a concurrent batch carried the same record and won
     return True

@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 
 from models import LedgerKind, Number, NumberService, NumberStatus, Service, Tariff
 from resolvers.money import ledger
+from resolvers.notifications.money import balance_moved
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -49,7 +50,7 @@ async def charge_month(month: str, now: datetime) -> FeeRun:
                 continue
             key = f"fee:{month}:{number.id}:{what}"
             async with in_transaction():
-                _, created = await ledger.post(
+                entry, created = await ledger.post(
                     ledger.Posting(
                         number_id=number.id,
                         kind=LedgerKind.FEE,
@@ -60,6 +61,8 @@ async def charge_month(month: str, now: datetime) -> FeeRun:
                     ),
                     now,
                 )
+                if created:
+                    await balance_moved(entry)
             if created:
                 run.fees_posted += 1
                 run.charged_numbers.add(number.id)

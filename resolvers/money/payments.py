@@ -18,6 +18,7 @@ from resolvers.errors import BadUserInput, Conflict
 from resolvers.events import publish_balance_changed
 from resolvers.money import ledger, trust
 from resolvers.money.amounts import to_decimal
+from resolvers.notifications.money import balance_moved
 from resolvers.services import ChargeResult, Services
 from resolvers.sql import fetch_all, is_postgres
 
@@ -133,6 +134,7 @@ async def settle(services: Services, payment: Payment, result: ChargeResult) -> 
                     payment.number_id, payment.amount, f"payment:{payment.id}", now
                 )
                 await Payment.filter(id=payment.id).update(ledger_entry_id=entry.id)
+                await balance_moved(entry)  # the SMS / e-mail, sent after this commits
                 credited = True
         else:
             won = await Payment.filter(id=payment.id, status=PaymentStatus.PENDING).update(

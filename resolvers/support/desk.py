@@ -9,7 +9,6 @@ from datetime import datetime
 
 from models import SupportTicket, TicketEvent, TicketMessage, TicketSide, TicketStatus
 from resolvers.errors import NotFound
-from resolvers.services import Services
 from resolvers.support.store import NO_SUCH_TICKET, TICKET_COLUMNS, Mover, Row, move
 from resolvers.support.text import ticket_text
 from resolvers.support.transitions import Move
@@ -72,14 +71,11 @@ def _operator(login: str) -> Mover:
     return Mover(TicketSide.OPERATOR, operator=login[:64])
 
 
-async def reply(services: Services, ticket_id: int, text: str, operator: str, now: datetime) -> Row:
-    return await move(
-        ticket_id, Move.OPERATOR_REPLIES, _operator(operator), ticket_text(text), now, services
-    )
+async def reply(ticket_id: int, text: str, operator: str, now: datetime) -> Row:
+    said = ticket_text(text)
+    return await move(ticket_id, Move.OPERATOR_REPLIES, _operator(operator), said, now)
 
 
-async def resolve(
-    services: Services, ticket_id: int, text: str | None, operator: str, now: datetime
-) -> Row:
+async def resolve(ticket_id: int, text: str | None, operator: str, now: datetime) -> Row:
     said = ticket_text(text) if text is not None else None
-    return await move(ticket_id, Move.OPERATOR_RESOLVES, _operator(operator), said, now, services)
+    return await move(ticket_id, Move.OPERATOR_RESOLVES, _operator(operator), said, now)

@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 
 from models import SupportTicket, TicketEvent, TicketMessage, TicketSide, TicketStatus
 from resolvers.errors import Conflict, NotFound
-from resolvers.support.notices import deliver, notice_of
+from resolvers.support.notices import tell_subscriber
 from resolvers.support.transitions import Move, next_status
 
 Row = dict[str, Any]
@@ -63,10 +63,10 @@ async def move(
     mover: Mover,
     text: str | None,
     now: datetime,
-    services: Any = None,
 ) -> Row:
     """Applies a move: the message (if any), the status change (if any), the ticket's
-    times; then tells the subscriber of an operator's move. Returns the ticket's row."""
+    times, and what the subscriber is told of an operator's move. Returns the ticket's
+    row."""
     async with in_transaction():
         # The row lock orders concurrent moves on one ticket: each sees the status the
         # previous one left (SQLite has one writer at a time anyway).
@@ -98,9 +98,7 @@ async def move(
         if after is TicketStatus.RESOLVED:
             ticket.resolved_at = now
         await ticket.save(update_fields=["status", "updated_at", "resolved_at"])
-        notice = notice_of(ticket, how, text)
-    if notice is not None and services is not None:
-        await deliver(services, notice)
+        await tell_subscriber(ticket, how, text)
     found = await ticket_row(ticket_id)
     assert found is not None
     return found

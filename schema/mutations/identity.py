@@ -41,7 +41,10 @@ class IdentityMutation:
         )
         return await _auth_payload(info, pair)
 
-    @strawberry.mutation(description="Signs in with a password.")
+    @strawberry.mutation(
+        description="Signs in with a password. `phone` takes the phone number or the "
+        "subscriber's login alias (Subscriber.loginAlias)."
+    )
     async def sign_in_with_password(self, info: Info, phone: str, password: str) -> AuthPayload:
         ctx = info.context
         pair = await sign_in.sign_in_with_password(

@@ -7,21 +7,51 @@ import strawberry
 from permissions.viewer import Viewer as ViewerIdentity
 from resolvers.access import grants
 from resolvers.access import requests as access_requests
+from resolvers.access.common import subscriber_of
 from resolvers.context import RequestContext
 from resolvers.identity import sessions
+from resolvers.identity.profile import OwnProfile, own_profile
 from resolvers.money import cards
+from resolvers.notifications.settings import preferences_of
 from resolvers.reach import Reach
 from resolvers.support.tickets import tickets_of_viewer
+from schema.lookahead import selects_any
 from schema.types.access_request import AccessRequest
 from schema.types.account import Account
 from schema.types.grant import Grant
 from schema.types.identity import Session
+from schema.types.notifications import NotificationPreferences
 from schema.types.number import Number
 from schema.types.payments import PaymentCard
 from schema.types.subscriber import Subscriber
 from schema.types.support import SupportTicket, TicketStatus
 
 Info = strawberry.Info[RequestContext, None]
+
+
+_PROFILE_FIELDS = frozenset(
+    {"contactEmail", "contactEmailConfirmed", "contactEmailConfirmedAt", "loginAlias"}
+)
+
+
+async def own_subscriber(info: Info, subscriber_id: int) -> Subscriber | None:
+    """The viewer as a Subscriber whose settings fields answer (to no one else's)."""
+    loaders = info.context.loaders
+    row = await loaders.subscriber_by_id.load(subscriber_id)
+    if row is None:
+        return None
+    subscriber = Subscriber.from_row(row)
+    # The settings cost a statement: only when asked for.
+    subscriber.own = (
+        await own_profile(subscriber_id)
+        if selects_any(info, _PROFILE_FIELDS)
+        else OwnProfile(None, None, None)
+    )
+    reach = await loaders.reach()
+    subscriber.used_numbers = [
+        number.msisdn for number in reach.visible_numbers() if number.user_id == subscriber_id
+    ]
+    return subscriber
 
 
 @strawberry.enum(description="What kind of caller the viewer is.")
@@ -40,13 +70,20 @@ class Viewer:
     reach: strawberry.Private[Reach]
     who: strawberry.Private[ViewerIdentity]
 
-    @strawberry.field(description="The signed-in subscriber; null for a partner app.")
+    @strawberry.field(
+        description="The signed-in subscriber, with their settings; null for a partner app."
+    )
     async def subscriber(self, info: Info) -> Subscriber | None:
         subscriber_id = info.context.viewer.subscriber_id
         if subscriber_id is None:
             return None
-        row = await info.context.loaders.subscriber_by_id.load(subscriber_id)
-        return Subscriber.from_row(row) if row else None
+        return await own_subscriber(info, subscriber_id)
+
+    @strawberry.field(description="What the subscriber is told about, and how.")
+    async def notification_preferences(self, info: Info) -> NotificationPreferences:
+        subscriber_id = subscriber_of(info.context.viewer)
+        chosen = await preferences_of(subscriber_id)
+        return NotificationPreferences.of(chosen, self.reach, self.who)
 
     @strawberry.field(description="The subscriber's live sessions, most recently used first.")
     async def sessions(self, info: Info) -> list[Session]:

@@ -100,3 +100,37 @@ def test_a_developer_reads_the_last_sms_to_a_phone(tmp_path):
     nobody = kabinet("sms", "last", "+79990000009", env=env)
     assert nobody.returncode == 1
     assert "no message to +79990000009" in nobody.stderr
+
+
+def test_a_developer_reads_the_last_email_to_an_address(tmp_path):
+    mail = tmp_path / "mail"
+    mail.mkdir()
+    for name, to, subject in (
+        ("20260101T000000000000-aaaa.eml", "anna@example.org", "Первое"),
+        ("20260101T000100000000-bbbb.eml", "anna@example.org", "Пополнение баланса"),
+        ("20260101T000200000000-cccc.eml", "boris@example.org", "Чужое"),
+    ):
+        (mail / name).write_bytes(
+            f"From: k@kabinet.test\nTo: {to}\nSubject: {subject}\n"
+            "Content-Type: text/plain; charset=utf-8\n\nБаланс пополнен\n".encode()
+        )
+    env = {"EMAIL_OUTBOX_DIR": str(mail)}
+    result = kabinet("mail", "last", "Anna@Example.org", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Subject: Пополнение баланса" in result.stdout
+    assert "Баланс пополнен" in result.stdout
+    assert "Первое" not in result.stdout and "Чужое" not in result.stdout
+    nobody = kabinet("mail", "last", "nobody@example.org", env=env)
+    assert nobody.returncode == 1
+    assert "no e-mail to nobody@example.org" in nobody.stderr
+
+
+def test_an_operator_lists_failed_notifications_and_queues_them_again(tmp_path):
+    env = {"DATABASE_URL": f"sqlite://{tmp_path}/k.sqlite3"}
+    assert kabinet("migrate", env=env).returncode == 0
+    listing = kabinet("notifications", "failed", env=env)
+    assert listing.returncode == 0, listing.stderr
+    assert "no failed notifications" in listing.stderr
+    retry = kabinet("notifications", "retry", "41", env=env)
+    assert retry.returncode == 1
+    assert "0 notification(s) queued again" in retry.stdout

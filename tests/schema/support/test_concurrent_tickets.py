@@ -38,7 +38,7 @@ async def test_a_close_and_a_resolve_at_once_as_owner_and_operator_both_recorded
     pk = int(decode(ticket["id"]).node_id)
     closed, resolved = await asyncio.gather(
         gql(CLOSE, {"id": ticket["id"]}, token=world.tokens["owner"]),
-        desk.resolve(services, pk, None, "olga", NOW),
+        desk.resolve(pk, None, "olga", NOW),
         return_exceptions=True,
     )
     events = (

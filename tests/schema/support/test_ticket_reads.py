@@ -66,7 +66,7 @@ async def test_number_support_tickets_as_topup_delegate_stranger_anonymous(
 
 async def test_number_support_tickets_by_status(gql, world, tickets, services):
     owners = tickets["owner"]["id"]
-    await desk.reply(services, int(decode(owners).node_id), "Checking.", "olga", NOW)
+    await desk.reply(int(decode(owners).node_id), "Checking.", "olga", NOW)
     token = world.tokens["owner"]
     answered = await gql(
         NUMBER_TICKETS, {"m": world.number.msisdn, "s": "PENDING_CUSTOMER"}, token=token

@@ -1,0 +1,98 @@
+"""What a balance move tells the number's people, inside the move's transaction: a top-up
+(TOPUPS), a fee or usage charge (CHARGES), and a debit that takes the balance below
+someone's threshold (LOW_BALANCE).
+
+Who hears of a number's money: its user and the owner of its account, and anyone else who
+set a low-balance threshold on it while holding an active FULL grant (a delegate). The
+user and the owner have a default threshold until they set their own."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from models import LedgerEntry, LedgerKind, NotificationTopic
+from resolvers.money.amounts import to_decimal
+from resolvers.notifications.outbox import notify
+from resolvers.sql import fetch_all
+
+# 50.00 RUB: low enough not to nag, high enough to top up before calls stop.
+DEFAULT_LOW_BALANCE_THRESHOLD = 5000
+
+_TOPICS = {
+    LedgerKind.TOPUP: NotificationTopic.TOPUPS,
+    LedgerKind.FEE: NotificationTopic.CHARGES,
+    LedgerKind.CHARGE: NotificationTopic.CHARGES,
+}
+
+_NUMBER_SQL = (
+    "SELECT n.msisdn, n.user_id, a.owner_id FROM numbers n "
+    "JOIN accounts a ON a.id = n.account_id WHERE n.id = ?"
+)
+# Thresholds set on the number, each with whether its subscriber still holds FULL on it
+# through a grant (the user and the owner need none).
+_THRESHOLDS_SQL = """
+SELECT t.subscriber_id, t.amount,
+  EXISTS (SELECT 1 FROM access_grants g
+          WHERE g.number_id = t.number_id AND g.grantee_subscriber_id = t.subscriber_id
+            AND g.level = 'FULL' AND g.revoked_at IS NULL
+            AND (g.expires_at IS NULL OR g.expires_at > ?)) AS has_full_grant
+FROM low_balance_thresholds t WHERE t.number_id = ?
+"""
+
+
+def rubles(minor_units: int, currency: str) -> str:
+    return f"{to_decimal(minor_units, currency)} {'₽' if currency == 'RUB' else currency}"
+
+
+async def balance_moved(entry: LedgerEntry) -> None:
+    """Call right after `ledger.post` wrote `entry`, in the same transaction."""
+    topic = _TOPICS.get(entry.kind)
+    if topic is None and entry.amount >= 0:
+        return  # trust credits, refunds, adjustments: nothing to tell by default
+    rows = await fetch_all(_NUMBER_SQL, [entry.number_id])
+    if not rows:
+        return
+    msisdn, user_id, owner_id = rows[0]["msisdn"], rows[0]["user_id"], rows[0]["owner_id"]
+    people = [owner_id] + ([user_id] if user_id not in (None, owner_id) else [])
+    amount, balance = (
+        rubles(abs(entry.amount), entry.currency),
+        rubles(entry.balance_after, entry.currency),
+    )
+    if topic is NotificationTopic.TOPUPS:
+        for person in people:
+            await notify(
+                person,
+                topic,
+                f"Пополнение баланса {msisdn}",
+                f"Баланс номера {msisdn} пополнен на {amount}. Баланс: {balance}.",
+                number_id=entry.number_id,
+            )
+    elif topic is NotificationTopic.CHARGES:
+        for person in people:
+            await notify(
+                person,
+                topic,
+                f"Списание с номера {msisdn}",
+                f"С номера {msisdn} списано {amount}: {entry.reason}. Баланс: {balance}.",
+                number_id=entry.number_id,
+            )
+    if entry.amount < 0:
+        await _low_balance(entry, msisdn, people)
+
+
+async def _low_balance(entry: LedgerEntry, msisdn: str, people: list[int]) -> None:
+    before, after = entry.balance_after - entry.amount, entry.balance_after
+    thresholds = dict.fromkeys(people, DEFAULT_LOW_BALANCE_THRESHOLD)
+    for row in await fetch_all(_THRESHOLDS_SQL, [datetime.now(UTC), entry.number_id]):
+        if row["subscriber_id"] in thresholds or row["has_full_grant"]:
+            thresholds[row["subscriber_id"]] = int(row["amount"])
+    for person, threshold in thresholds.items():
+        if before >= threshold > after:  # crossed by this debit: once, not on every call
+            await notify(
+                person,
+                NotificationTopic.LOW_BALANCE,
+                f"Низкий баланс на {msisdn}",
+                f"Баланс номера {msisdn}: {rubles(after, entry.currency)}, ниже порога "
+                f"{rubles(threshold, entry.currency)}. Пополните счёт, чтобы связь не прервалась.",
+                number_id=entry.number_id,
+            )
