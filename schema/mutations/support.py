@@ -14,7 +14,7 @@ from resolvers.support.store import NO_SUCH_TICKET, Row
 from schema.directives import access_mutation
 from schema.ids import decode, pk_of
 from schema.mutations.locate import number_named
-from schema.support_nodes import visible_ticket
+from schema.support_nodes import ticket_object, visible_ticket
 from schema.types.access_level import AccessLevel
 from schema.types.support import SupportTicket, TicketTopic
 
@@ -48,7 +48,7 @@ async def ticket_named(info: Info, kwargs: dict[str, Any]) -> int | None:
 
 async def _answer(info: Info, row: Row) -> SupportTicket:
     reach = await info.context.loaders.reach()
-    return SupportTicket.from_row(row, reach.numbers[row["number_id"]].msisdn)
+    return await ticket_object(info, row, reach.numbers[row["number_id"]].msisdn)
 
 
 @strawberry.type

@@ -18,8 +18,13 @@ from resolvers.context import RequestContext
 from resolvers.money import history, trust
 from resolvers.reach import NumberRow, Reach
 from resolvers.recommendations import Recommendation
-from resolvers.support.loaders import SupportTicketsByNumberLoader
+from resolvers.support.loaders import (
+    THREAD_FIELDS,
+    SupportThreadsByNumberLoader,
+    SupportTicketsByNumberLoader,
+)
 from schema.directives import access_field
+from schema.lookahead import selects_any
 from schema.types.access_level import AccessLevel
 from schema.types.allowance import Allowance
 from schema.types.catalog import Service, Tariff
@@ -238,10 +243,13 @@ class Number(relay.Node):
     async def support_tickets(
         self, info: Info, status: TicketStatus | None = None
     ) -> list[SupportTicket] | None:
-        rows = await info.context.loaders.get(SupportTicketsByNumberLoader).load(self.row.id)
+        with_threads = selects_any(info, THREAD_FIELDS)
+        kind = SupportThreadsByNumberLoader if with_threads else SupportTicketsByNumberLoader
+        rows = await info.context.loaders.get(kind).load(self.row.id)
         wanted = status.value if status is not None else None
+        viewer = info.context.viewer
         return [
-            SupportTicket.from_row(row, self.row.msisdn)
+            SupportTicket.from_row(row, self.row.msisdn, viewer)
             for row in rows
             if wanted is None or row["status"] == wanted
         ]

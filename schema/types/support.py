@@ -8,12 +8,8 @@ from strawberry import relay
 
 import models.support as stored
 from permissions.viewer import Viewer
-from resolvers.context import RequestContext
-from resolvers.support.loaders import TicketEventsByTicketLoader, TicketMessagesByTicketLoader
 from resolvers.support.transitions import reopenable_until
 from schema.types.operation import _mirror
-
-Info = strawberry.Info[RequestContext, None]
 
 TicketTopic = _mirror(stored.TicketTopic, "What a support ticket is about.")
 TicketStatus = _mirror(
@@ -77,9 +73,19 @@ class SupportTicket(relay.Node):
     reopenable_until: datetime | None = strawberry.field(
         description="A RESOLVED ticket: writing to it before then reopens it."
     )
+    # Made with the ticket from its thread's rows (resolvers/support/loaders.py), so these
+    # are plain attributes: no resolver call per ticket.
+    messages: list[TicketMessage] = strawberry.field(
+        description="Both sides' messages, oldest first; the first is the ticket's text."
+    )
+    history: list[TicketStatusChange] = strawberry.field(
+        description="Every status change, oldest first, from the opening."
+    )
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], msisdn: str) -> SupportTicket:
+    def from_row(cls, row: dict[str, Any], msisdn: str, viewer: Viewer) -> SupportTicket:
+        """From a ticket's row; its `messages` and `events` when the thread was loaded
+        (a selection without `messages` or `history` does not load it)."""
         status = stored.TicketStatus(str(row["status"]))
         return cls(
             pk=row["id"],
@@ -90,16 +96,6 @@ class SupportTicket(relay.Node):
             updated_at=row["updated_at"],
             resolved_at=row["resolved_at"],
             reopenable_until=reopenable_until(status, row["resolved_at"]),
+            messages=[TicketMessage.from_row(m, viewer) for m in row.get("messages", ())],
+            history=[TicketStatusChange.from_row(e) for e in row.get("events", ())],
         )
-
-    @strawberry.field(
-        description="Both sides' messages, oldest first; the first is the ticket's text."
-    )
-    async def messages(self, info: Info) -> list[TicketMessage]:
-        rows = await info.context.loaders.get(TicketMessagesByTicketLoader).load(self.pk)
-        return [TicketMessage.from_row(row, info.context.viewer) for row in rows]
-
-    @strawberry.field(description="Every status change, oldest first, from the opening.")
-    async def history(self, info: Info) -> list[TicketStatusChange]:
-        rows = await info.context.loaders.get(TicketEventsByTicketLoader).load(self.pk)
-        return [TicketStatusChange.from_row(row) for row in rows]

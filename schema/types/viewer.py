@@ -14,6 +14,7 @@ from resolvers.identity.profile import OwnProfile, own_profile
 from resolvers.money import cards
 from resolvers.notifications.settings import preferences_of
 from resolvers.reach import Reach
+from resolvers.support.loaders import THREAD_FIELDS, attach_threads
 from resolvers.support.tickets import tickets_of_viewer
 from schema.lookahead import selects_any
 from schema.types.access_request import AccessRequest
@@ -140,5 +141,11 @@ class Viewer:
     ) -> list[SupportTicket]:
         reach = await info.context.loaders.reach()
         wanted = status.value if status is not None else None
-        rows = await tickets_of_viewer(info.context.viewer, reach, wanted)
-        return [SupportTicket.from_row(row, reach.numbers[row["number_id"]].msisdn) for row in rows]
+        viewer = info.context.viewer
+        rows = await tickets_of_viewer(viewer, reach, wanted)
+        if selects_any(info, THREAD_FIELDS):
+            rows = await attach_threads(rows)
+        return [
+            SupportTicket.from_row(row, reach.numbers[row["number_id"]].msisdn, viewer)
+            for row in rows
+        ]
