@@ -176,3 +176,22 @@ async def test_family_tree_with_tickets_costs_the_same_statements_for_5_and_500(
     )
     # the token; the reach; every number's tickets; their messages; their status changes
     assert sql.count == 5, sql.statements
+
+
+async def test_tickets_without_their_threads_skip_loading_them_and_a_fragment_still_loads(
+    gql, world, tickets
+):
+    token = world.tokens["owner"]
+    statuses = "query($m: String!) { number(msisdn: $m) { supportTickets { status } } }"
+    with count_queries() as sql:
+        answer = (await gql(statuses, {"m": world.number.msisdn}, token=token)).ok()
+    assert len(answer["number"]["supportTickets"]) == 3
+    assert sql.count == 3, sql.statements  # the token, the reach, the tickets
+    through_fragment = """query($m: String!) { number(msisdn: $m) { supportTickets { ...Thread } } }
+      fragment Thread on SupportTicket { messages { text } }"""
+    answer = (await gql(through_fragment, {"m": world.number.msisdn}, token=token)).ok()
+    assert [t["messages"] for t in answer["number"]["supportTickets"]] == [
+        [{"text": "from partner_with_manage"}],
+        [{"text": "from full_delegate"}],
+        [{"text": "from owner"}],
+    ]
