@@ -1,4 +1,4 @@
-"""`kabinet` command line: serve, migrate, seed, sms, mail, notifications, schema,
+"""`kabinet` command line: serve, migrate, seed, sms, mail, notifications, ticket, schema,
 makemigrations and more."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
+from gateway import ticket_desk
 from gateway.config import ConfigError, Settings, load_settings
 from gateway.db import DatabaseUnavailable
 
@@ -138,6 +139,8 @@ def _build_parser() -> argparse.ArgumentParser:
         "--metrics-port", type=int, help="serve the worker's metrics on 127.0.0.1:PORT/metrics"
     )
     worker.set_defaults(handler=_worker)
+
+    ticket_desk.add_commands(commands)
 
     schema = commands.add_parser("schema", help="print the GraphQL schema (SDL)")
     schema.set_defaults(handler=_print_schema)

@@ -53,15 +53,17 @@ from models.payments import (
     TrustPayment,
     TrustStatus,
 )
-from models.requests import (
-    RequestKind,
-    RequestStatus,
-    ServiceRequest,
-    SupportTicket,
-    TicketStatus,
-)
+from models.requests import RequestKind, RequestStatus, ServiceRequest
 from models.sandbox import SandboxCharge
 from models.subscribers import Subscriber
+from models.support import (
+    SupportTicket,
+    TicketEvent,
+    TicketMessage,
+    TicketSide,
+    TicketStatus,
+    TicketTopic,
+)
 from models.usage import UsageDirection, UsageKind, UsageRecord
 
 __all__ = [
@@ -123,7 +125,11 @@ __all__ = [
     "Subscriber",
     "SupportTicket",
     "Tariff",
+    "TicketEvent",
+    "TicketMessage",
+    "TicketSide",
     "TicketStatus",
+    "TicketTopic",
     "TrustPayment",
     "TrustStatus",
     "UsageDirection",

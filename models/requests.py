@@ -43,30 +43,3 @@ class ServiceRequest(Model):
     class Meta:
         table = "service_requests"
         indexes = (("number_id", "created_at"),)
-
-
-class TicketStatus(StrEnum):
-    OPEN = "OPEN"
-    ANSWERED = "ANSWERED"
-    CLOSED = "CLOSED"
-
-
-class SupportTicket(Model):
-    """A support ticket opened by a subscriber, optionally about one number."""
-
-    id = fields.IntField(primary_key=True)
-    subscriber = fields.ForeignKeyField(
-        "kabinet.Subscriber", related_name="support_tickets", on_delete=fields.CASCADE
-    )
-    number = fields.ForeignKeyField(
-        "kabinet.Number", related_name="support_tickets", null=True, on_delete=fields.SET_NULL
-    )
-    subject = fields.CharField(max_length=200)
-    body = fields.TextField()
-    status = fields.CharEnumField(TicketStatus, max_length=16, default=TicketStatus.OPEN)
-    created_at = fields.DatetimeField(auto_now_add=True)
-    updated_at = fields.DatetimeField(auto_now=True)
-
-    class Meta:
-        table = "support_tickets"
-        indexes = (("subscriber_id", "created_at"),)

@@ -8,6 +8,7 @@ from schema.mutations.exports import ExportMutation
 from schema.mutations.identity import IdentityMutation
 from schema.mutations.money import MoneyMutation
 from schema.mutations.settings import SettingsMutation
+from schema.mutations.support import SupportMutation
 from schema.mutations.tariffs import TariffMutation
 from schema.mutations.time_zone import TimeZoneMutation
 
@@ -19,6 +20,7 @@ class Mutation(
     MoneyMutation,
     TariffMutation,
     CareMutation,
+    SupportMutation,
     TimeZoneMutation,
     ExportMutation,
     SettingsMutation,

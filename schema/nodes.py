@@ -16,7 +16,7 @@ from resolvers.context import RequestContext
 from resolvers.errors import NotFound
 from resolvers.exports import reading as export_reading
 from resolvers.identity.sessions import list_sessions
-from schema import money_nodes, people_nodes
+from schema import money_nodes, people_nodes, support_nodes
 from schema.ids import NO_SUCH_ID, NOT_AN_ID, decode, pk_of
 from schema.types import (
     access_request,
@@ -136,4 +136,5 @@ _RESOLVERS = {
     "AccessRequest": _access_request,
     "Tariff": _tariff,
     "Service": _service,
+    "SupportTicket": support_nodes.support_ticket,
 }

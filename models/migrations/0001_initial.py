@@ -5,10 +5,20 @@ from json import dumps, loads
 from models.access import AccessLevel, AccessRequestStatus
 from models.accounts import NumberStatus
 from models.ledger import LedgerKind
-from models.requests import RequestKind, RequestStatus, TicketStatus
+from models.requests import RequestKind, RequestStatus
 from models.usage import UsageDirection, UsageKind
 from tortoise.fields.base import OnDelete
 from tortoise import fields
+from enum import StrEnum
+
+
+class TicketStatus(StrEnum):
+    # The first ticket table's statuses: models/support.py replaced it (0014).
+    OPEN = "OPEN"
+    ANSWERED = "ANSWERED"
+    CLOSED = "CLOSED"
+
+
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):

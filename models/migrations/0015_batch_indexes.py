@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('kabinet', '0013_notifications_profile')]
+    dependencies = [('kabinet', '0014_support_tickets')]
 
     initial = False
 

@@ -34,6 +34,7 @@ from models import (
     UsageRecord,
 )
 from resolvers.demo.catalog import SERVICE_EXCLUSIONS, SERVICE_TARIFFS, SERVICES, TARIFFS
+from resolvers.demo.support import seed_demo_ticket
 from resolvers.demo.usage import (
     MONTH,
     build_earlier_usage,
@@ -186,6 +187,7 @@ async def seed_demo(now: datetime | None = None) -> bool:
             earlier = build_earlier_usage(earlier_rng, number, tariff, now)
             low = LOW_BALANCE if key == "son" else None
             await _post_demo_ledger(number, tariff.monthly_fee, records, now, rng, low, earlier)
+        await seed_demo_ticket(people["owner"], numbers["owner"], now)
     return True
 
 

@@ -15,9 +15,15 @@ from resolvers.context import RequestContext
 from resolvers.money import history
 from resolvers.reach import NumberRow, Reach
 from resolvers.recommendations import Recommendation
+from resolvers.support.loaders import (
+    THREAD_FIELDS,
+    SupportThreadsByNumberLoader,
+    SupportTicketsByNumberLoader,
+)
 from resolvers.usage_detail import usage_page
 from resolvers.usage_detail.display import display_time_zone
 from schema.directives import access_field
+from schema.lookahead import selects_any
 from schema.types.access_level import AccessLevel
 from schema.types.allowance import Allowance
 from schema.types.care import CallForwardingRule, NumberBlock, NumberLimits
@@ -26,6 +32,7 @@ from schema.types.money import Money
 from schema.types.operation import Operation
 from schema.types.payments import LedgerEntryConnection, LedgerKind, PaymentConnection
 from schema.types.subscriber import Subscriber
+from schema.types.support import SupportTicket, TicketStatus
 from schema.types.trust_autopay import Autopay, TrustPaymentState
 from schema.types.usage import UsageFilterArgument, UsageRecordConnection
 
@@ -264,6 +271,26 @@ class Number(relay.Node):
     async def autopay(self, info: Info) -> Autopay | None:
         rule = await info.context.loaders.autopay_by_number.load(self.row.id)
         return Autopay.from_row(rule, rule["card_last4"]) if rule else None
+
+    @access_field(
+        FULL,
+        scope=SEE_NUMBERS,
+        description="Support tickets about the number, newest first: everyone's, whoever "
+        "opened them (the owner, the user, a delegate, a partner app).",
+    )
+    async def support_tickets(
+        self, info: Info, status: TicketStatus | None = None
+    ) -> list[SupportTicket] | None:
+        with_threads = selects_any(info, THREAD_FIELDS)
+        kind = SupportThreadsByNumberLoader if with_threads else SupportTicketsByNumberLoader
+        rows = await info.context.loaders.get(kind).load(self.row.id)
+        wanted = status.value if status is not None else None
+        viewer = info.context.viewer
+        return [
+            SupportTicket.from_row(row, self.row.msisdn, viewer)
+            for row in rows
+            if wanted is None or row["status"] == wanted
+        ]
 
     @access_field(OWNER, description="The account that holds the number.")
     async def account(

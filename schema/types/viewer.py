@@ -15,6 +15,8 @@ from resolvers.identity.profile import OwnProfile, own_profile
 from resolvers.money import cards
 from resolvers.notifications.settings import preferences_of
 from resolvers.reach import Reach
+from resolvers.support.loaders import THREAD_FIELDS, attach_threads
+from resolvers.support.tickets import tickets_of_viewer
 from schema.lookahead import selects_any
 from schema.types.access_request import AccessRequest
 from schema.types.account import Account
@@ -25,6 +27,7 @@ from schema.types.notifications import NotificationPreferences
 from schema.types.number import Number
 from schema.types.payments import PaymentCard
 from schema.types.subscriber import Subscriber
+from schema.types.support import SupportTicket, TicketStatus
 
 Info = strawberry.Info[RequestContext, None]
 
@@ -140,3 +143,21 @@ class Viewer:
         now = info.context.services.clock()
         rows = await access_requests.outgoing(info.context.viewer)
         return [AccessRequest.from_row(row, now) for row in rows]
+
+    @strawberry.field(
+        description="Support tickets the viewer opened (a subscriber: also those a partner "
+        "app opened for their numbers), newest first, on numbers they may still read them on."
+    )
+    async def support_tickets(
+        self, info: Info, status: TicketStatus | None = None
+    ) -> list[SupportTicket]:
+        reach = await info.context.loaders.reach()
+        wanted = status.value if status is not None else None
+        viewer = info.context.viewer
+        rows = await tickets_of_viewer(viewer, reach, wanted)
+        if selects_any(info, THREAD_FIELDS):
+            rows = await attach_threads(rows)
+        return [
+            SupportTicket.from_row(row, reach.numbers[row["number_id"]].msisdn, viewer)
+            for row in rows
+        ]
