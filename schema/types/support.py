@@ -9,16 +9,16 @@ from strawberry import relay
 import models.support as stored
 from permissions.viewer import Viewer
 from resolvers.support.transitions import reopenable_until
-from schema.types.operation import _mirror
+from schema.types.enums import mirror_enum
 
-TicketTopic = _mirror(stored.TicketTopic, "What a support ticket is about.")
-TicketStatus = _mirror(
+TicketTopic = mirror_enum(stored.TicketTopic, "What a support ticket is about.")
+TicketStatus = mirror_enum(
     stored.TicketStatus,
     "ACKNOWLEDGED: received; IN_PROGRESS: the operator's turn; PENDING_CUSTOMER: the "
     "operator answered, the subscriber's turn; RESOLVED: solved, may be reopened by writing "
     "to it for 7 days; CLOSED: final.",
 )
-TicketSide = _mirror(stored.TicketSide, "Who wrote a message or moved a ticket.")
+TicketSide = mirror_enum(stored.TicketSide, "Who wrote a message or moved a ticket.")
 
 
 @strawberry.type(description="One message of a support ticket. Plain text: show it as text.")
