@@ -13,9 +13,18 @@ from datetime import datetime, timedelta
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from models import Balance, LedgerEntry, LedgerKind, Number, TrustPayment, TrustStatus
+from models import (
+    Balance,
+    LedgerEntry,
+    LedgerKind,
+    Number,
+    OperationKind,
+    TrustPayment,
+    TrustStatus,
+)
 from resolvers.errors import BadUserInput, Conflict
 from resolvers.money import ledger
+from resolvers.operations.records import Actor, record, system_for
 
 MIN_ACTIVE_DAYS = 60
 BALANCE_BELOW = 10_000  # 100.00 RUB
@@ -71,8 +80,15 @@ async def eligibility(number: Number, now: datetime) -> Eligibility:
     return Eligibility(Offer(offered, fee_for(offered)), None)
 
 
-async def take(number: Number, amount: int, taken_by: int | None, now: datetime) -> TrustPayment:
-    """Credits the amount and charges the fee at once, in one transaction."""
+async def take(
+    number: Number,
+    amount: int,
+    taken_by: int | None,
+    now: datetime,
+    actor: Actor | None = None,
+) -> TrustPayment:
+    """Credits the amount and charges the fee at once, in one transaction, with its
+    operation record (by `actor`; without one, the gateway for `taken_by`)."""
     async with in_transaction():
         # Serialises takes on this number (the balance row's lock) before checking.
         await ledger.lock_balance(number.id, now)
@@ -110,6 +126,10 @@ async def take(number: Number, amount: int, taken_by: int | None, now: datetime)
                 ),
                 now,
             )
+        details = {"amount": amount, "fee": fee, "currency": "RUB", "trust_payment_id": trust.id}
+        await record(
+            number.id, OperationKind.TRUST_PAYMENT, actor or system_for(taken_by), now, details
+        )
     return trust
 
 

@@ -15,6 +15,7 @@ from resolvers.identity.phones import normalise_phone
 from resolvers.money import autopay, cards, topups, trust
 from resolvers.money.amounts import to_minor_units
 from resolvers.money.payments import announce_balance
+from resolvers.operations.records import actor_on
 from resolvers.reach import NumberRow
 from schema.directives import access_mutation
 from schema.ids import pk_of
@@ -133,7 +134,10 @@ class MoneyMutation:
         except ValueError as exc:
             raise BadUserInput(str(exc), field="amount") from exc
         number = await NumberModel.get(id=row.id)
-        taken = await trust.take(number, minor, ctx.viewer.subscriber_id, ctx.services.clock())
+        level = (await ctx.loaders.reach()).level(row.id)
+        actor = await actor_on(ctx.viewer, row, level)
+        now = ctx.services.clock()
+        taken = await trust.take(number, minor, ctx.viewer.subscriber_id, now, actor)
         await announce_balance(ctx.services, row.id)
         ctx.loaders.forget_reach()
         return TrustPayment.from_row(taken, ctx.services.clock())
