@@ -23,6 +23,7 @@ from models import (
 from permissions.viewer import Viewer
 from resolvers.catalog import Catalogue, load_catalogue
 from resolvers.dataloader import DataLoader
+from resolvers.operations.history import RequestsByNumberLoader
 from resolvers.reach import Reach, load_reach
 from resolvers.services import Services
 from resolvers.sql import as_datetime, fetch_rows, in_keys, keys_param
@@ -188,6 +189,10 @@ class Loaders:
     @property
     def pending_tariff_change_by_number(self) -> PendingTariffChangeByNumberLoader:
         return self.get(PendingTariffChangeByNumberLoader)
+
+    @property
+    def requests_by_number(self) -> RequestsByNumberLoader:
+        return self.get(RequestsByNumberLoader)
 
     @property
     def subscriber_by_id(self) -> SubscriberByIdLoader:

@@ -16,6 +16,7 @@ from permissions.levels import SEE_NUMBERS, Level, can_top_up
 from permissions.viewer import Viewer
 from resolvers.context import RequestContext
 from resolvers.money import history, trust
+from resolvers.operations import history as requests_history
 from resolvers.reach import NumberRow, Reach
 from resolvers.recommendations import Recommendation
 from schema.directives import access_field
@@ -23,7 +24,12 @@ from schema.types.access_level import AccessLevel
 from schema.types.allowance import Allowance
 from schema.types.catalog import Service, Tariff
 from schema.types.money import Money
-from schema.types.operation import Operation
+from schema.types.operation import (
+    Operation,
+    OperationConnection,
+    RequestFilter,
+    request_filter,
+)
 from schema.types.payments import LedgerEntryConnection, LedgerKind, PaymentConnection
 from schema.types.subscriber import Subscriber
 from schema.types.trust_autopay import (
@@ -173,6 +179,29 @@ class Number(relay.Node):
     async def pending_tariff_change(self, info: Info) -> Operation | None:
         row = await info.context.loaders.pending_tariff_change_by_number.load(self.row.id)
         return Operation.from_row(row) if row else None
+
+    @access_field(
+        FULL,
+        scope=requests_history.HISTORY_SCOPE,
+        description="The request history (история заявок): every operation on the number, "
+        "newest first, with who acted on whose behalf. Pages of at most 100.",
+    )
+    async def requests(
+        self,
+        info: Info,
+        filter: RequestFilter | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> OperationConnection | None:
+        loaders = info.context.loaders
+        under = request_filter(filter)
+        if after is not None:
+            page = await requests_history.page([self.row.id], under, first, after)
+        else:
+            requests_history.check_first(first)
+            key = requests_history.PageKey(self.row.id, under, first)
+            page = await loaders.requests_by_number.load(key)
+        return OperationConnection.from_page(page)
 
     @access_field(FULL, scope="balance:read", description="Top-ups, newest first.")
     async def payments(

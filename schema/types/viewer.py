@@ -10,12 +10,14 @@ from resolvers.access import requests as access_requests
 from resolvers.context import RequestContext
 from resolvers.identity import sessions
 from resolvers.money import cards
+from resolvers.operations import history as requests_history
 from resolvers.reach import Reach
 from schema.types.access_request import AccessRequest
 from schema.types.account import Account
 from schema.types.grant import Grant
 from schema.types.identity import Session
 from schema.types.number import Number
+from schema.types.operation import OperationConnection, RequestFilter, request_filter
 from schema.types.payments import PaymentCard
 from schema.types.subscriber import Subscriber
 
@@ -64,6 +66,21 @@ class Viewer:
     )
     def numbers(self) -> list[Number]:
         return [Number.of(row, self.reach, self.who) for row in self.reach.visible_numbers()]
+
+    @strawberry.field(
+        description="The request history of every number the viewer sees at FULL (apps: "
+        "with `balance:read`), newest first, in one list. Pages of at most 100."
+    )
+    async def requests(
+        self,
+        info: Info,
+        filter: RequestFilter | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> OperationConnection:
+        numbers = requests_history.numbers_with_history(self.reach, self.who)
+        page = await requests_history.page(numbers, request_filter(filter), first, after)
+        return OperationConnection.from_page(page)
 
     @strawberry.field(description="Access given to others on the viewer's numbers.")
     async def grants_given(self, info: Info) -> list[Grant]:
