@@ -78,7 +78,8 @@ class Viewer:
         first: int = 20,
         after: str | None = None,
     ) -> OperationConnection:
-        numbers = requests_history.numbers_with_history(self.reach, self.who)
+        reach = await info.context.loaders.reach()  # memoised: loaded once per request
+        numbers = requests_history.numbers_with_history(reach, self.who)
         page = await requests_history.page(numbers, request_filter(filter), first, after)
         return OperationConnection.from_page(page)
 
