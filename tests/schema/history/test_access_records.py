@@ -29,7 +29,7 @@ async def history(gql, number, token):
 async def test_access_requests_as_owner_show_asked_approved_denied_withdrawn(
     gql, viewers, services
 ):
-    owner, number, asker, owner_token, asker_token = await setup(viewers)
+    _, number, _, owner_token, asker_token = await setup(viewers)
     first = await ask(gql, services, asker_token, number.msisdn, "FULL")
     (await gql(APPROVE, {"id": first["id"], "l": "TOPUP"}, token=owner_token)).ok()
     second = await ask(gql, services, asker_token, number.msisdn, "FULL")
@@ -63,7 +63,7 @@ async def test_access_requests_as_owner_show_asked_approved_denied_withdrawn(
 
 
 async def test_blocked_asker_leaves_no_trace_and_the_policy_is_recorded(gql, viewers, services):
-    owner, number, asker, owner_token, asker_token = await setup(viewers)
+    _, number, _, owner_token, asker_token = await setup(viewers)
     closed = (await gql(POLICY, {"m": number.msisdn, "a": False}, token=owner_token)).ok()
     assert closed["setAccessRequestPolicy"]["acceptsAccessRequests"] is False
     await ask(gql, services, asker_token, number.msisdn)  # stopped: the number forbids them
