@@ -26,6 +26,7 @@ from models import (
     UsageRecord,
 )
 from resolvers.demo.catalog import SERVICE_EXCLUSIONS, SERVICE_TARIFFS, SERVICES, TARIFFS
+from resolvers.demo.history import record_demo_history
 from resolvers.demo.usage import build_usage_records
 from resolvers.identity.passwords import hash_password
 
@@ -117,14 +118,14 @@ async def seed_demo(now: datetime | None = None) -> bool:
             secret_hash=partner_secret_hash,
             allowed_scopes=DEMO_PARTNER_SCOPES,
         )
-        await AccessGrant.create(
+        mother_grant = await AccessGrant.create(
             number=numbers["mother"],
             granted_by=people["mother"],
             grantee_subscriber=people["owner"],
             level=AccessLevel.TOPUP,
             topup_monthly_limit=300000,
         )
-        await AccessGrant.create(
+        partner_grant = await AccessGrant.create(
             number=numbers["daughter"],
             granted_by=people["owner"],
             grantee_partner=partner,
@@ -138,6 +139,8 @@ async def seed_demo(now: datetime | None = None) -> bool:
             records = build_usage_records(rng, number, tariff, now)
             low = LOW_BALANCE if key == "son" else None
             await _post_demo_ledger(number, tariff.monthly_fee, records, now, rng, low)
+        grants = [mother_grant, partner_grant]
+        await record_demo_history(numbers, people, grants, tariffs, services, now)
     return True
 
 
