@@ -3,7 +3,9 @@ and the refusals."""
 
 import pytest
 
-from tests.schema.history.world import build_history, world_of
+from models import ActorRole, Operation, OperationKind, OperationStatus
+from tests.schema.history.world import NOW, build_history, world_of
+from tests.support import family
 
 HISTORY = """
 query($m: String!) { number(msisdn: $m) { requests {
@@ -81,3 +83,35 @@ async def test_requests_as_topup_delegate_partner_without_scope_stranger_anonymo
 ):
     result = await gql(HISTORY, {"m": world.number.msisdn}, token=world.tokens[kind])
     assert result.error_codes == [code]
+
+
+async def test_requests_as_owner_of_a_sub_account_do_not_name_the_owner_above(gql, viewers):
+    grandma = await family.subscriber("Grandma")
+    dad = await family.subscriber("Dad")
+    kid = await family.subscriber("Kid")
+    top = await family.account(grandma)
+    number = await family.number(await family.account(dad, parent=top), user=kid)
+    for who, role in [
+        (grandma, ActorRole.OWNER),
+        (dad, ActorRole.OWNER),
+        (kid, ActorRole.NUMBER_USER),
+    ]:
+        await Operation.create(
+            number_id=number.id,
+            kind=OperationKind.TOPUP,
+            status=OperationStatus.COMPLETED,
+            details={"amount": 10_000},
+            actor_role=role,
+            actor_subscriber_id=who.id,
+            created_at=NOW,
+        )
+    actors = {}
+    for who in (grandma, dad, kid):
+        data = (await gql(HISTORY, {"m": number.msisdn}, token=await viewers.token_for(who))).ok()
+        actors[who.full_name] = [n["actor"] and n["actor"]["fullName"] for n in nodes(data)]
+    # Newest first: the kid's, dad's, grandma's top-ups.
+    assert actors == {
+        "Grandma": ["Kid", "Dad", "Grandma"],
+        "Dad": ["Kid", "Dad", None],  # the owner above him is no one his paths show
+        "Kid": ["Kid", None, None],
+    }
