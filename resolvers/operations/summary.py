@@ -25,9 +25,18 @@ def rubles(minor: int | None) -> str:
     return f"{sign}{whole:,}".replace(",", " ") + f",{kopecks:02d} ₽"
 
 
-def summary(kind: str, details: Details, catalogue: Catalogue) -> str:
+def needs_catalogue(kind: str) -> bool:
+    """Only tariff and service names come from the catalogue: other records are told
+    without loading it."""
+    return kind in _NAMED_FROM_CATALOGUE
+
+
+def summary(kind: str, details: Details, catalogue: Catalogue | None) -> str:
     write = _WRITERS.get(kind)
-    return write(details, catalogue) if write else _TITLES.get(kind, f"Операция {kind}")
+    if write is None:
+        return _TITLES.get(kind, f"Операция {kind}")
+    assert catalogue is not None or not needs_catalogue(kind), "load the catalogue first"
+    return write(details, catalogue)  # type: ignore[arg-type]
 
 
 def _name(rows: Mapping[int, dict[str, Any]], row_id: Any, what: str) -> str:
@@ -115,6 +124,7 @@ _WRITERS: dict[str, Callable[[Details, Catalogue], str]] = {
     "ACCESS_REQUEST_DENY": _denied,
     "ACCESS_REQUEST_WITHDRAW": _asked("Запрос доступа отозван"),
 }
+_NAMED_FROM_CATALOGUE = frozenset({"TARIFF_CHANGE", "SERVICE_CONNECT", "SERVICE_DISCONNECT"})
 # Kinds whose words need no details (blocks and the rest are written by other parts).
 _TITLES = {
     "BLOCK": "Блокировка номера",

@@ -101,8 +101,10 @@ class Operation(relay.Node):
         description="What was done, in words (Russian), e.g. «Смена тарифа: Семейный → Смарт»."
     )
     async def summary(self, info: Info) -> str:
-        catalogue = await info.context.loaders.catalogue()
-        return summary.summary(self.kind.value, self.details, catalogue)
+        kind = self.kind.value
+        needed = summary.needs_catalogue(kind)
+        catalogue = await info.context.loaders.catalogue() if needed else None
+        return summary.summary(kind, self.details, catalogue)
 
     @strawberry.field(description="The number it was made on (null if no longer visible).")
     async def number(
