@@ -18,6 +18,12 @@ class OperationKind(StrEnum):
     ROAMING = "ROAMING"
     CALL_FORWARDING = "CALL_FORWARDING"
     LIMITS = "LIMITS"
+    ACCESS_REQUEST = "ACCESS_REQUEST"  # someone asked the owner for access
+    ACCESS_REQUEST_APPROVE = "ACCESS_REQUEST_APPROVE"  # the owner approved: a grant given
+    ACCESS_REQUEST_DENY = "ACCESS_REQUEST_DENY"  # the owner denied (and maybe blocked the asker)
+    ACCESS_REQUEST_WITHDRAW = "ACCESS_REQUEST_WITHDRAW"  # the asker took it back
+    ACCESS_REQUESTS_FORBID = "ACCESS_REQUESTS_FORBID"  # the owner closed the number to requests
+    ACCESS_REQUESTS_ALLOW = "ACCESS_REQUESTS_ALLOW"  # and opened it again
 
 
 class OperationStatus(StrEnum):
@@ -34,7 +40,11 @@ class ActorRole(StrEnum):
     OWNER = "OWNER"
     DELEGATE = "DELEGATE"  # a subscriber with a grant
     PARTNER_APP = "PARTNER_APP"  # through its grant
-    SYSTEM = "SYSTEM"  # the worker, the operator
+    SYSTEM = "SYSTEM"  # the worker: autopay, scheduled switches (for the subscriber it names)
+    # A person at the operator's support desk (the command line): accountable, unlike the
+    # worker, so a subscriber asking "who blocked my number?" gets a different answer.
+    OPERATOR = "OPERATOR"
+    REQUESTER = "REQUESTER"  # someone with no access yet, asking the owner for it
 
 
 class Operation(Model):
@@ -64,6 +74,14 @@ class Operation(Model):
     )
     ledger_entry = fields.ForeignKeyField(
         "kabinet.LedgerEntry", related_name="operations", null=True, on_delete=fields.SET_NULL
+    )
+    # A top-up or autopay run: the payment it settles with (CREATED until it does).
+    payment = fields.ForeignKeyField(
+        "kabinet.Payment",
+        related_name="operations",
+        null=True,
+        unique=True,
+        on_delete=fields.SET_NULL,
     )
     # The client's key scoped to the actor; a replay finds the first operation.
     idempotency_key = fields.CharField(max_length=160, null=True, unique=True)

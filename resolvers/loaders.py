@@ -26,6 +26,7 @@ from resolvers.catalog import Catalogue, load_catalogue
 from resolvers.dataloader import ByNumberRowLoader, DataLoader
 from resolvers.exports.loaders import MonthlyDetailEmailByNumberLoader
 from resolvers.money.loaders import AutopayByNumberLoader, TrustByNumberLoader
+from resolvers.operations.history import RequestsByNumberLoader
 from resolvers.reach import Reach, load_reach
 from resolvers.services import Services
 from resolvers.sql import as_datetime, fetch_rows, in_keys, keys_param
@@ -210,6 +211,10 @@ class Loaders:
     @property
     def care_by_number(self) -> CareByNumberLoader:
         return self.get(CareByNumberLoader)
+
+    @property
+    def requests_by_number(self) -> RequestsByNumberLoader:
+        return self.get(RequestsByNumberLoader)
 
     @property
     def subscriber_by_id(self) -> SubscriberByIdLoader:

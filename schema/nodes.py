@@ -9,13 +9,15 @@ import strawberry
 from strawberry import relay
 
 from models import AccessGrant, AccessRequest, Operation, Service, Tariff
-from permissions.levels import SEE_NUMBERS, Level, allows
+from permissions.levels import Level, allows
 from resolvers.access.common import GRANT_COLUMNS
 from resolvers.access.requests import REQUEST_COLUMNS
 from resolvers.context import RequestContext
 from resolvers.errors import NotFound
 from resolvers.exports import reading as export_reading
 from resolvers.identity.sessions import list_sessions
+from resolvers.operations.history import COLUMNS as OPERATION_COLUMNS
+from resolvers.operations.history import HISTORY_SCOPE
 from schema import money_nodes, people_nodes, support_nodes
 from schema.ids import NO_SUCH_ID, NOT_AN_ID, decode, pk_of
 from schema.types import (
@@ -103,12 +105,12 @@ async def _service(info: Info, pk: int) -> Any:
 
 
 async def _operation(info: Info, pk: int) -> Any:
-    rows = await Operation.filter(id=pk).values(*operation.COLUMNS)
+    rows = await Operation.filter(id=pk).values(*OPERATION_COLUMNS)
     if not rows:
         return None
     reach = await info.context.loaders.reach()
     level = reach.level(rows[0]["number_id"])
-    if not allows(info.context.viewer, level, Level.FULL, SEE_NUMBERS):
+    if not allows(info.context.viewer, level, Level.FULL, HISTORY_SCOPE):
         return None
     return operation.Operation.from_row(rows[0])
 

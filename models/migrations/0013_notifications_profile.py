@@ -6,7 +6,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('kabinet', '0011_number_care')]
+    dependencies = [('kabinet', '0012_request_history')]
 
     initial = False
 

@@ -6,12 +6,14 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from models import AccessGrant, ActorRole, OperationKind
 from permissions.levels import Level
 from permissions.viewer import Viewer
 from resolvers.errors import BadUserInput, Forbidden, NotFound, Unauthenticated
 from resolvers.identity.phones import normalise_phone
 from resolvers.loaders import GRANT_COLUMNS, Loaders
 from resolvers.money.amounts import to_minor_units
+from resolvers.operations.records import Actor, record
 from resolvers.reach import NumberRow
 
 
@@ -62,3 +64,23 @@ def positive_limit(amount: Decimal | None, currency: str = "RUB") -> int | None:
     if minor <= 0:
         raise BadUserInput("topUpMonthlyLimit must be positive.", field="topUpMonthlyLimit")
     return minor
+
+
+async def record_grant(
+    kind: OperationKind, grant: AccessGrant, actor: Actor, now: datetime, **extra: Any
+) -> None:
+    """The grant's record in the number's history, inside the grant's own transaction. The
+    grantee is kept as a kind and an id only: the summary names no one."""
+    details = {
+        "grant_id": grant.id,
+        "level": str(grant.level),
+        "source": str(grant.source),
+        "grantee": "partner" if grant.grantee_partner_id is not None else "subscriber",
+        "topup_monthly_limit": grant.topup_monthly_limit,
+        **extra,
+    }
+    await record(grant.number_id, kind, actor, now, details)
+
+
+def owner_actor(owner_id: int) -> Actor:
+    return Actor(ActorRole.OWNER, subscriber_id=owner_id)

@@ -8,7 +8,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from models import AccessGrant, AccessLevel, GrantSource, Subscriber
+from models import AccessGrant, AccessLevel, GrantSource, OperationKind, Subscriber
 from permissions.levels import Level
 from permissions.viewer import Viewer
 from resolvers import audit
@@ -16,7 +16,9 @@ from resolvers.access.common import (
     future_expiry,
     grant_rows,
     number_at_level,
+    owner_actor,
     positive_limit,
+    record_grant,
     subscriber_of,
 )
 from resolvers.errors import BadUserInput, NotFound
@@ -93,6 +95,7 @@ async def grant_access(
             source=GrantSource.DIRECT,
             **grantee,
         )
+        await record_grant(OperationKind.GRANT, grant, owner_actor(owner_id), now)
         if grant.grantee_subscriber_id is not None:
             await notify(
                 grant.grantee_subscriber_id,
@@ -119,10 +122,15 @@ async def number_of_grant(grant_id: int) -> int | None:
 async def revoke_access(
     services: Services, loaders: Loaders, viewer: Viewer, grant_id: int
 ) -> dict[str, Any]:
-    """Revokes at once; the grantee's next request, on any process, no longer has it."""
+    """Revokes at once; the grantee's next request, on any process, no longer has it.
+    Only an owner gets here (the mutation's @access)."""
     now = services.clock()
     async with in_transaction():
         revoked = await AccessGrant.filter(id=grant_id, revoked_at=None).update(revoked_at=now)
+        if revoked:
+            grant = await AccessGrant.get(id=grant_id)
+            actor = owner_actor(subscriber_of(viewer))
+            await record_grant(OperationKind.GRANT_REVOKE, grant, actor, now)
         rows = await grant_rows(AccessGrant.filter(id=grant_id))
         if not rows:
             raise NotFound("No such grant.")

@@ -5,24 +5,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from tortoise.transactions import in_transaction
+
 from models import (
     AccessGrant,
     AccessLevel,
     Account,
+    ActorRole,
     CodePurpose,
     GrantSource,
     Number,
     NumberStatus,
+    OperationKind,
     Subscriber,
 )
 from permissions.viewer import Viewer
 from resolvers import audit
-from resolvers.access.common import grant_rows, subscriber_of
+from resolvers.access.common import grant_rows, record_grant, subscriber_of
 from resolvers.errors import BadUserInput, NotFound
 from resolvers.identity import lockout
 from resolvers.identity.codes import CodeRequest, consume_code, issue_code
 from resolvers.identity.phones import normalise_phone
 from resolvers.loaders import Loaders
+from resolvers.operations.records import Actor
 from resolvers.services import Services
 
 LINK_SMS = (
@@ -65,20 +70,24 @@ async def confirm_link_number(
         raise BadUserInput("Wrong or expired code.", field="code")
     account = await Account.get(id=number.account_id)
     now = services.clock()
-    await AccessGrant.filter(
-        number_id=number.id,
-        grantee_subscriber_id=asker_id,
-        source=GrantSource.LINK,
-        revoked_at=None,
-    ).update(revoked_at=now)
-    grant = await AccessGrant.create(
-        number_id=number.id,
-        # The holder consented; the grant sits on the owner's number on their behalf.
-        granted_by_id=number.user_id or account.owner_id,
-        grantee_subscriber_id=asker_id,
-        level=AccessLevel.FULL,
-        source=GrantSource.LINK,
-    )
+    async with in_transaction():
+        await AccessGrant.filter(
+            number_id=number.id,
+            grantee_subscriber_id=asker_id,
+            source=GrantSource.LINK,
+            revoked_at=None,
+        ).update(revoked_at=now)
+        grant = await AccessGrant.create(
+            number_id=number.id,
+            # The holder consented; the grant sits on the owner's number on their behalf.
+            granted_by_id=number.user_id or account.owner_id,
+            grantee_subscriber_id=asker_id,
+            level=AccessLevel.FULL,
+            source=GrantSource.LINK,
+        )
+        # The asker acts, through the grant the holder's code gave them.
+        actor = Actor(ActorRole.DELEGATE, subscriber_id=asker_id, grant_id=grant.id)
+        await record_grant(OperationKind.GRANT, grant, actor, now)
     await audit.record(
         "number_linked",
         "ok",
@@ -98,13 +107,21 @@ async def unlink_number(
     msisdn = normalise_phone(raw_msisdn)
     number_id = await Number.filter(msisdn=msisdn).first().values_list("id", flat=True)
     revoked = 0
+    now = services.clock()
     if number_id is not None:
-        revoked = await AccessGrant.filter(
-            number_id=number_id,
-            grantee_subscriber_id=asker_id,
-            source=GrantSource.LINK,
-            revoked_at=None,
-        ).update(revoked_at=services.clock())
+        async with in_transaction():
+            linked = await AccessGrant.filter(
+                number_id=number_id,
+                grantee_subscriber_id=asker_id,
+                source=GrantSource.LINK,
+                revoked_at=None,
+            )
+            revoked = await AccessGrant.filter(
+                id__in=[grant.id for grant in linked], revoked_at=None
+            ).update(revoked_at=now)
+            for grant in linked if revoked else []:
+                actor = Actor(ActorRole.DELEGATE, subscriber_id=asker_id, grant_id=grant.id)
+                await record_grant(OperationKind.GRANT_REVOKE, grant, actor, now)
     if not revoked:
         raise NotFound("No linked number with this msisdn.")
     loaders.forget_reach()

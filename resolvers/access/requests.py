@@ -19,19 +19,28 @@ from models import (
     AccessRequestBlock,
     AccessRequestStatus,
     Account,
+    ActorRole,
     GrantSource,
     Number,
     NumberStatus,
+    OperationKind,
     Subscriber,
 )
 from permissions.levels import Level
 from permissions.viewer import Viewer
 from resolvers import audit
-from resolvers.access.common import future_expiry, number_at_level, subscriber_of
+from resolvers.access.common import (
+    future_expiry,
+    number_at_level,
+    owner_actor,
+    record_grant,
+    subscriber_of,
+)
 from resolvers.errors import BadUserInput, Conflict, Forbidden, NotFound, RateLimited
 from resolvers.identity.phones import normalise_phone
 from resolvers.loaders import Loaders
 from resolvers.notifications import NotificationTopic, notify
+from resolvers.operations.records import Actor, record
 from resolvers.services import Services
 from resolvers.sql import fetch_all
 
@@ -113,8 +122,17 @@ async def _deliver(
         return
     asker = await Subscriber.get(id=requester_id)
     text = OWNER_SMS.format(asker=asker.phone, level=level.value, msisdn=msisdn)
+    # Only a request that reaches an owner is linked to the number, so only it enters the
+    # number's history: one that was stopped leaves no trace there.
     async with in_transaction():
         await AccessRequest.filter(id=request_id).update(number_id=number.id)
+        await record(
+            number.id,
+            OperationKind.ACCESS_REQUEST,
+            _requester(requester_id),
+            services.clock(),
+            {"request_id": request_id, "level": str(level)},
+        )
         # By the owner's ACCESS channels (SMS unless they chose otherwise).
         await notify(
             owner.id, NotificationTopic.ACCESS, "Запрос доступа", text, number_id=number.id
@@ -212,6 +230,14 @@ async def approve(
             source=GrantSource.REQUEST,
         )
         await AccessRequest.filter(id=request.id).update(grant_id=grant.id)
+        await record_grant(
+            OperationKind.ACCESS_REQUEST_APPROVE,
+            grant,
+            owner_actor(owner_id),
+            now,
+            request_id=request.id,
+            requested_level=str(request.level),
+        )
         await notify(
             request.requester_id,
             NotificationTopic.ACCESS,
@@ -235,10 +261,11 @@ async def deny(
 ) -> dict[str, Any]:
     owner_id = subscriber_of(viewer)
     request = await _decidable(services, viewer, request_id)
+    now = services.clock()
     async with in_transaction():
         denied = await AccessRequest.filter(
             id=request.id, status=AccessRequestStatus.PENDING
-        ).update(status=AccessRequestStatus.DENIED, decided_at=services.clock())
+        ).update(status=AccessRequestStatus.DENIED, decided_at=now)
         if denied:
             await notify(
                 request.requester_id,
@@ -251,14 +278,25 @@ async def deny(
             await AccessRequestBlock.get_or_create(
                 owner_id=owner_id, requester_id=request.requester_id
             )
+        if denied and request.number_id is not None:
+            details = {"request_id": request.id, "level": str(request.level), "blocked": block}
+            kind = OperationKind.ACCESS_REQUEST_DENY
+            await record(request.number_id, kind, owner_actor(owner_id), now, details)
     return (await request_rows(AccessRequest.filter(id=request.id)))[0]
 
 
 async def withdraw(services: Services, viewer: Viewer, request_id: int) -> dict[str, Any]:
     requester_id = subscriber_of(viewer)
-    withdrawn = await AccessRequest.filter(
-        id=request_id, requester_id=requester_id, status=AccessRequestStatus.PENDING
-    ).update(status=AccessRequestStatus.WITHDRAWN, decided_at=services.clock())
+    now = services.clock()
+    async with in_transaction():
+        withdrawn = await AccessRequest.filter(
+            id=request_id, requester_id=requester_id, status=AccessRequestStatus.PENDING
+        ).update(status=AccessRequestStatus.WITHDRAWN, decided_at=now)
+        request = await AccessRequest.get_or_none(id=request_id)
+        if withdrawn and request is not None and request.number_id is not None:
+            details = {"request_id": request_id, "level": str(request.level)}
+            kind = OperationKind.ACCESS_REQUEST_WITHDRAW
+            await record(request.number_id, kind, _requester(requester_id), now, details)
     rows = await request_rows(AccessRequest.filter(id=request_id, requester_id=requester_id))
     if not rows:
         raise NotFound(NO_SUCH_REQUEST)
@@ -268,12 +306,29 @@ async def withdraw(services: Services, viewer: Viewer, request_id: int) -> dict[
 
 
 async def set_policy(
-    loaders: Loaders, viewer: Viewer, raw_msisdn: str | None, accept: bool
+    loaders: Loaders, viewer: Viewer, raw_msisdn: str | None, accept: bool, now: datetime
 ) -> None:
+    """A number's change is recorded in its history; the subscriber-wide switch is not
+    (it is no operation on any one number)."""
     if raw_msisdn is not None:
         number = await number_at_level(loaders, raw_msisdn, Level.OWNER)
-        await Number.filter(id=number.id).update(accepts_access_requests=accept)
+        owner = owner_actor(subscriber_of(viewer))
+        async with in_transaction():
+            changed = await Number.filter(id=number.id, accepts_access_requests=not accept).update(
+                accepts_access_requests=accept
+            )
+            if changed:
+                kind = (
+                    OperationKind.ACCESS_REQUESTS_ALLOW
+                    if accept
+                    else OperationKind.ACCESS_REQUESTS_FORBID
+                )
+                await record(number.id, kind, owner, now)
     else:
         owner_id = subscriber_of(viewer)
         await Subscriber.filter(id=owner_id).update(accepts_access_requests=accept)
     loaders.forget_reach()
+
+
+def _requester(subscriber_id: int) -> Actor:
+    return Actor(ActorRole.REQUESTER, subscriber_id=subscriber_id)

@@ -34,6 +34,7 @@ from models import (
     UsageRecord,
 )
 from resolvers.demo.catalog import SERVICE_EXCLUSIONS, SERVICE_TARIFFS, SERVICES, TARIFFS
+from resolvers.demo.history import record_demo_history
 from resolvers.demo.support import seed_demo_ticket
 from resolvers.demo.usage import (
     MONTH,
@@ -142,14 +143,14 @@ async def seed_demo(now: datetime | None = None) -> bool:
             secret_hash=partner_secret_hash,
             allowed_scopes=DEMO_PARTNER_SCOPES,
         )
-        await AccessGrant.create(
+        mother_grant = await AccessGrant.create(
             number=numbers["mother"],
             granted_by=people["mother"],
             grantee_subscriber=people["owner"],
             level=AccessLevel.TOPUP,
             topup_monthly_limit=300000,
         )
-        await AccessGrant.create(
+        partner_grant = await AccessGrant.create(
             number=numbers["daughter"],
             granted_by=people["owner"],
             grantee_partner=partner,
@@ -188,6 +189,8 @@ async def seed_demo(now: datetime | None = None) -> bool:
             low = LOW_BALANCE if key == "son" else None
             await _post_demo_ledger(number, tariff.monthly_fee, records, now, rng, low, earlier)
         await seed_demo_ticket(people["owner"], numbers["owner"], now)
+        grants = [mother_grant, partner_grant]
+        await record_demo_history(numbers, people, grants, tariffs, services, now)
     return True
 
 

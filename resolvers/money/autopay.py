@@ -18,6 +18,8 @@ from models import (
     AutopayRun,
     Balance,
     Number,
+    OperationKind,
+    OperationStatus,
     Payment,
     PaymentCard,
     PaymentStatus,
@@ -28,6 +30,7 @@ from permissions.viewer import Viewer
 from resolvers.errors import BadUserInput, ClientError, NotFound
 from resolvers.money.amounts import to_minor_units
 from resolvers.money.payments import Payer, Target, pay
+from resolvers.operations.records import record, system_for
 from resolvers.reach import load_reach
 from resolvers.services import Services
 
@@ -171,14 +174,29 @@ async def _drop_if_stale(rule: AutopayRule, now: datetime) -> AutopayRun | None:
         return None
     outcome = "CARD_REMOVED" if card is None else "ACCESS_LOST"
     async with in_transaction():
-        run = await AutopayRun.create(
-            rule_id=rule.id,
-            number_id=rule.number_id,
-            outcome=outcome,
-            detail="rule dropped",
-            at=now,
-        )
+        run = await _run_without_payment(rule, outcome, "rule dropped", now)
         await AutopayRule.filter(id=rule.id).delete()
+    return run
+
+
+async def _run_without_payment(
+    rule: AutopayRule, outcome: str, detail: str, now: datetime
+) -> AutopayRun:
+    """A run that paid nothing, and its FAILED record in the number's history (a run that
+    paid is recorded with its payment)."""
+    async with in_transaction():
+        run = await AutopayRun.create(
+            rule_id=rule.id, number_id=rule.number_id, outcome=outcome, detail=detail, at=now
+        )
+        await record(
+            rule.number_id,
+            OperationKind.AUTOPAY,
+            system_for(rule.subscriber_id),
+            now,
+            {"amount": rule.amount, "currency": "RUB", "outcome": outcome, "rule_id": rule.id},
+            status=OperationStatus.FAILED,
+            failure_reason=detail,
+        )
     return run
 
 
@@ -193,13 +211,8 @@ async def _pay(
             created_at__gte=now.replace(day=1, hour=0, minute=0, second=0, microsecond=0),
         ).values_list("amount", flat=True)
         if sum(paid) + rule.amount > rule.monthly_cap:
-            return await AutopayRun.create(
-                rule_id=rule.id,
-                number_id=rule.number_id,
-                outcome="CAP_REACHED",
-                detail=f"monthly cap {rule.monthly_cap} reached in {month}",
-                at=now,
-            )
+            detail = f"monthly cap {rule.monthly_cap} reached in {month}"
+            return await _run_without_payment(rule, "CAP_REACHED", detail, now)
     card = await PaymentCard.get(id=rule.card_id)  # checked live by _drop_if_stale
     try:
         payment = await pay(
@@ -210,15 +223,19 @@ async def _pay(
             token=card.provider_token,
             card_id=card.id,
             key=f"autopay:{occasion}",
+            actor=system_for(rule.subscriber_id),
+            kind=OperationKind.AUTOPAY,
         )
         outcome = str(payment.status)
         detail = payment.failure_code or ""
-    except ClientError as exc:  # e.g. the payer's daily limit
-        payment, outcome, detail = None, "FAILED", exc.message
+    except ClientError as exc:  # e.g. the payer's daily limit: no payment, so no record yet
+        run = await _run_without_payment(rule, "FAILED", exc.message[:200], now)
+        await _tell_owner(services, rule, exc.message)
+        return run
     run = await AutopayRun.create(
         rule_id=rule.id,
         number_id=rule.number_id,
-        payment_id=payment.id if payment else None,
+        payment_id=payment.id,
         outcome=outcome,
         detail=detail[:200],
         at=now,

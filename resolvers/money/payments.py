@@ -13,12 +13,13 @@ from datetime import datetime, timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from models import LedgerKind, Payment, PaymentStatus
+from models import LedgerKind, OperationKind, OperationStatus, Payment, PaymentStatus
 from resolvers.errors import BadUserInput, Conflict
 from resolvers.events import publish_balance_changed
 from resolvers.money import ledger, trust
 from resolvers.money.amounts import to_decimal
 from resolvers.notifications.money import balance_moved
+from resolvers.operations.records import Actor, finish_payment_record, record, system_for
 from resolvers.services import ChargeResult, Services
 from resolvers.sql import fetch_all, is_postgres
 
@@ -70,13 +71,18 @@ async def pay(
     token: str,
     card_id: int | None,
     key: str,
+    actor: Actor | None = None,
+    kind: OperationKind = OperationKind.TOPUP,
 ) -> Payment:
-    """`key` is the client's key; it is scoped to the payer here."""
+    """`key` is the client's key; it is scoped to the payer here. The payment's operation
+    record (`kind`, by `actor`; without one the gateway acting for the payer) is written
+    CREATED with the payment and moved to its outcome by `settle`."""
     scoped_key = f"{payer.key_prefix}:{key}"
     fingerprint = request_hash(target, amount, card_id, token)
+    opened = _Opened(actor or system_for(payer.subscriber_id), kind)
     try:
         payment = await _open_payment(
-            services, payer, target, amount, card_id, scoped_key, fingerprint
+            services, payer, target, amount, card_id, scoped_key, fingerprint, opened
         )
     except IntegrityError:
         # Another request with this key got in first: answer as its replay.
@@ -134,12 +140,19 @@ async def settle(services: Services, payment: Payment, result: ChargeResult) -> 
                     payment.number_id, payment.amount, f"payment:{payment.id}", now
                 )
                 await Payment.filter(id=payment.id).update(ledger_entry_id=entry.id)
+                await finish_payment_record(
+                    payment.id, OperationStatus.COMPLETED, now, ledger_entry_id=entry.id
+                )
                 await balance_moved(entry)  # the SMS / e-mail, sent after this commits
                 credited = True
         else:
             won = await Payment.filter(id=payment.id, status=PaymentStatus.PENDING).update(
                 status=PaymentStatus.FAILED, failure_code=result.failure_code, updated_at=now
             )
+            if won:
+                await finish_payment_record(
+                    payment.id, OperationStatus.FAILED, now, failure_reason=result.failure_code
+                )
     if result.succeeded and not credited:
         current = await Payment.get(id=payment.id)
         if current.status is PaymentStatus.FAILED:
@@ -172,6 +185,14 @@ async def announce_balance(services: Services, number_id: int) -> None:
     await publish_balance_changed(services, number_id)
 
 
+@dataclass(frozen=True)
+class _Opened:
+    """The operation record a payment opens with."""
+
+    actor: Actor
+    kind: OperationKind
+
+
 async def _open_payment(
     services: Services,
     payer: Payer,
@@ -180,6 +201,7 @@ async def _open_payment(
     card_id: int | None,
     key: str,
     request_hash: str,
+    opened: _Opened,
 ) -> Payment:
     """Records the PENDING payment and checks the running limits in one transaction,
     serialised per payer so two concurrent top-ups cannot both slip under a limit.
@@ -227,6 +249,16 @@ async def _open_payment(
                     field="amount",
                     limit="GRANT_MONTHLY",
                 )
+        # After the limits, so a refused top-up leaves no record (it rolls back with them).
+        await record(
+            target.number_id,
+            opened.kind,
+            opened.actor,
+            now,
+            {"amount": amount, "currency": CURRENCY, "payment_id": payment.id},
+            status=OperationStatus.CREATED,
+            payment_id=payment.id,
+        )
         return payment
 
 

@@ -13,11 +13,13 @@ from tortoise.expressions import Q
 
 from models import (
     AccessGrant,
+    ActorRole,
     Number,
     NumberStatus,
     Payment,
     PaymentCard,
 )
+from permissions.acting import actor_role
 from permissions.levels import TOP_UP, TOP_UP_ANY, Level, allows
 from permissions.viewer import Viewer
 from resolvers.errors import BadUserInput, Forbidden, NotFound, Unauthenticated
@@ -25,6 +27,7 @@ from resolvers.identity.phones import normalise_phone
 from resolvers.loaders import Loaders
 from resolvers.money.amounts import to_decimal, to_minor_units
 from resolvers.money.payments import Payer, Target, pay
+from resolvers.operations.records import Actor, actor_on
 from resolvers.services import Services
 
 CURRENCY = "RUB"
@@ -55,21 +58,31 @@ async def top_up(
         )
     if key.startswith(RESERVED_KEY_PREFIXES):
         raise BadUserInput("idempotencyKey may not start with a reserved prefix (autopay:).")
-    target = await _target(loaders, viewer, normalise_phone(request.msisdn), services.clock())
+    target, actor = await _target(
+        loaders, viewer, normalise_phone(request.msisdn), services.clock()
+    )
     amount = _amount(services, request.amount)
     token, card_id = await _payment_method(viewer, request)
     payer = Payer(subscriber_id=viewer.subscriber_id, partner_app_id=viewer.partner_app_id)
-    payment = await pay(services, payer, target, amount, token=token, card_id=card_id, key=key)
+    payment = await pay(
+        services, payer, target, amount, token=token, card_id=card_id, key=key, actor=actor
+    )
     loaders.forget_reach()  # the payload's number shows the new balance
     return payment
 
 
-async def _target(loaders: Loaders, viewer: Viewer, msisdn: str, now: datetime) -> Target:
+async def _target(
+    loaders: Loaders, viewer: Viewer, msisdn: str, now: datetime
+) -> tuple[Target, Actor]:
+    """Where the money goes, and who pays it on whose behalf (for the number's history)."""
     if viewer.is_partner and TOP_UP_ANY in viewer.scopes:
         number = await Number.get_or_none(msisdn=msisdn)
         if number is None or number.status is not NumberStatus.ACTIVE:
             raise NotFound("No such active number.")
-        return Target(number.id, None, None)
+        # A payment agent: no grant, only its own app.
+        return Target(number.id, None, None), Actor(
+            ActorRole.PARTNER_APP, partner_id=viewer.partner_app_id
+        )
     reach = await loaders.reach()
     row = reach.by_msisdn.get(msisdn)
     level = reach.base_levels.get(row.id, Level.NONE) if row else Level.NONE
@@ -83,7 +96,7 @@ async def _target(loaders: Loaders, viewer: Viewer, msisdn: str, now: datetime) 
     if row.status == NumberStatus.CLOSED:
         raise BadUserInput("This number is closed and cannot be topped up.")
     if level is not Level.TOPUP:
-        return Target(row.id, None, None)
+        return Target(row.id, None, None), await actor_on(viewer, row, level)
     grantee = (
         {"grantee_subscriber_id": viewer.subscriber_id}
         if viewer.subscriber_id is not None
@@ -97,7 +110,10 @@ async def _target(loaders: Loaders, viewer: Viewer, msisdn: str, now: datetime) 
         .first()
     )
     assert grant is not None, "a TOPUP level comes from a live TOPUP grant"
-    return Target(row.id, grant.id, grant.topup_monthly_limit)
+    is_user = viewer.subscriber_id is not None and row.user_id == viewer.subscriber_id
+    role = actor_role(viewer, level, is_user)
+    actor = Actor(role, viewer.subscriber_id, viewer.partner_app_id, grant.id)
+    return Target(row.id, grant.id, grant.topup_monthly_limit), actor
 
 
 def _amount(services: Services, raw: Decimal) -> int:

@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from models import Balance, LedgerKind, Number, TrustPayment, TrustStatus
+from models import Balance, LedgerKind, Number, OperationKind, TrustPayment, TrustStatus
 from resolvers.care import limits
 from resolvers.errors import BadUserInput, Conflict
 from resolvers.money import ledger
-from resolvers.operations.records import SYSTEM, Actor
+from resolvers.operations.records import Actor, record, system_for
 from resolvers.sql import fetch_rows, in_keys, keys_param, time_param
 
 MIN_ACTIVE_DAYS = 60
@@ -99,12 +99,17 @@ async def spent_by_number(number_ids: list[int], now: datetime) -> dict[int, int
 
 
 async def take(
-    number_id: int, amount: int, taken_by: int | None, now: datetime, actor: Actor = SYSTEM
+    number_id: int,
+    amount: int,
+    taken_by: int | None,
+    now: datetime,
+    actor: Actor | None = None,
 ) -> TrustPayment:
-    """Credits the amount and charges the fee at once, in one transaction. The fee is a
+    """Credits the amount and charges the fee at once, in one transaction, with its
+    operation record (by `actor`; without one, the gateway for `taken_by`). The fee is a
     debit the taker starts: a number's user under a monthly spend cap is held to it."""
     async with limits.owner_told_of_refusals(number_id, "a trust payment"):
-        return await _take(number_id, amount, taken_by, now, actor)
+        return await _take(number_id, amount, taken_by, now, actor or system_for(taken_by))
 
 
 async def _take(
@@ -149,6 +154,8 @@ async def _take(
                 ),
                 now,
             )
+        details = {"amount": amount, "fee": fee, "currency": "RUB", "trust_payment_id": trust.id}
+        await record(number.id, OperationKind.TRUST_PAYMENT, actor, now, details)
     return trust
 
 

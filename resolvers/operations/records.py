@@ -1,5 +1,10 @@
 """Writing operation records: who acts, and running an operation once per idempotency key.
 
+Every operation on a number writes its record here, inside the operation's own transaction
+(`record`, or `once` around the work): the record and the operation commit or roll back
+together, so no operation completes without its record and no record says COMPLETED for an
+operation that rolled back. The request history (`history.py`) reads these rows.
+
 A key is scoped to the actor (two people may pick the same key). The same key with the
 same input answers with the first operation; with another input it is CONFLICT. Refusals
 write nothing, so asking again after fixing the cause works with the same key.
@@ -16,7 +21,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from models import AccessGrant, ActorRole, Balance, Operation
+from models import AccessGrant, ActorRole, Balance, Operation, OperationKind, OperationStatus
 from permissions.acting import actor_role
 from permissions.levels import Level
 from permissions.viewer import Viewer
@@ -53,6 +58,58 @@ class Actor:
 
 
 SYSTEM = Actor(ActorRole.SYSTEM)
+OPERATOR = Actor(ActorRole.OPERATOR)
+
+
+def system_for(subscriber_id: int | None) -> Actor:
+    """The worker acting for a subscriber (their autopay rule): SYSTEM, naming them."""
+    return Actor(ActorRole.SYSTEM, subscriber_id=subscriber_id)
+
+
+async def record(
+    number_id: int,
+    kind: OperationKind,
+    actor: Actor,
+    now: datetime,
+    details: dict[str, Any] | None = None,
+    *,
+    status: OperationStatus = OperationStatus.COMPLETED,
+    failure_reason: str | None = None,
+    payment_id: int | None = None,
+    ledger_entry_id: int | None = None,
+) -> Operation:
+    """Writes one record; call it inside the operation's transaction, after its write."""
+    final = status is not OperationStatus.CREATED
+    return await Operation.create(
+        number_id=number_id,
+        kind=kind,
+        status=status,
+        details=details or {},
+        failure_reason=failure_reason[:300] if failure_reason else None,
+        payment_id=payment_id,
+        ledger_entry_id=ledger_entry_id,
+        created_at=now,
+        finished_at=now if final else None,
+        **actor.columns,
+    )
+
+
+async def finish_payment_record(
+    payment_id: int,
+    status: OperationStatus,
+    now: datetime,
+    *,
+    ledger_entry_id: int | None = None,
+    failure_reason: str | None = None,
+) -> int:
+    """CREATED -> the payment's outcome, inside the transaction that settles the payment
+    (guarded by the old status, as the payment's own change is). Returns rows changed."""
+    return await Operation.filter(payment_id=payment_id, status=OperationStatus.CREATED).update(
+        status=status,
+        finished_at=now,
+        ledger_entry_id=ledger_entry_id,
+        failure_reason=failure_reason[:300] if failure_reason else None,
+    )
 
 
 async def actor_on(viewer: Viewer, row: NumberRow, level: Level) -> Actor:

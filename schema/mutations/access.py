@@ -189,7 +189,9 @@ class AccessMutation:
         self, info: Info, accept: bool, msisdn: str | None = None
     ) -> AccessRequestPolicy:
         ctx = info.context
-        await access_requests.set_policy(ctx.loaders, ctx.viewer, msisdn, accept)
+        await access_requests.set_policy(
+            ctx.loaders, ctx.viewer, msisdn, accept, ctx.services.clock()
+        )
         return AccessRequestPolicy(
             msisdn=normalise_phone(msisdn) if msisdn else None, accepts_access_requests=accept
         )

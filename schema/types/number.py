@@ -13,6 +13,7 @@ from permissions.levels import SEE_NUMBERS, Level, can_top_up
 from permissions.viewer import Viewer
 from resolvers.context import RequestContext
 from resolvers.money import history
+from resolvers.operations import history as requests_history
 from resolvers.reach import NumberRow, Reach
 from resolvers.recommendations import Recommendation
 from resolvers.support.loaders import (
@@ -29,7 +30,12 @@ from schema.types.allowance import Allowance
 from schema.types.care import CallForwardingRule, NumberBlock, NumberLimits
 from schema.types.catalog import Service, Tariff
 from schema.types.money import Money
-from schema.types.operation import Operation
+from schema.types.operation import (
+    Operation,
+    OperationConnection,
+    RequestFilter,
+    request_filter,
+)
 from schema.types.payments import LedgerEntryConnection, LedgerKind, PaymentConnection
 from schema.types.subscriber import Subscriber
 from schema.types.support import SupportTicket, TicketStatus
@@ -232,6 +238,29 @@ class Number(relay.Node):
     async def monthly_detail_email(self, info: Info) -> bool | None:
         address = await info.context.loaders.monthly_detail_email_by_number.load(self.row.id)
         return address is not None
+
+    @access_field(
+        FULL,
+        scope=requests_history.HISTORY_SCOPE,
+        description="The request history (история заявок): every operation on the number, "
+        "newest first, with who acted on whose behalf. Pages of at most 100.",
+    )
+    async def requests(
+        self,
+        info: Info,
+        filter: RequestFilter | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> OperationConnection | None:
+        loaders = info.context.loaders
+        under = request_filter(filter)
+        if after is not None:
+            page = await requests_history.page([self.row.id], under, first, after)
+        else:
+            requests_history.check_first(first)
+            key = requests_history.PageKey(self.row.id, under, first)
+            page = await loaders.requests_by_number.load(key)
+        return OperationConnection.from_page(page)
 
     @access_field(FULL, scope="balance:read", description="Top-ups, newest first.")
     async def payments(

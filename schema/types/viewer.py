@@ -14,6 +14,7 @@ from resolvers.identity import sessions
 from resolvers.identity.profile import OwnProfile, own_profile
 from resolvers.money import cards
 from resolvers.notifications.settings import preferences_of
+from resolvers.operations import history as requests_history
 from resolvers.reach import Reach
 from resolvers.support.loaders import THREAD_FIELDS, attach_threads
 from resolvers.support.tickets import tickets_of_viewer
@@ -25,6 +26,7 @@ from schema.types.grant import Grant
 from schema.types.identity import Session
 from schema.types.notifications import NotificationPreferences
 from schema.types.number import Number
+from schema.types.operation import OperationConnection, RequestFilter, request_filter
 from schema.types.payments import PaymentCard
 from schema.types.subscriber import Subscriber
 from schema.types.support import SupportTicket, TicketStatus
@@ -106,6 +108,22 @@ class Viewer:
     )
     def numbers(self) -> list[Number]:
         return [Number.of(row, self.reach, self.who) for row in self.reach.visible_numbers()]
+
+    @strawberry.field(
+        description="The request history of every number the viewer sees at FULL (apps: "
+        "with `balance:read`), newest first, in one list. Pages of at most 100."
+    )
+    async def requests(
+        self,
+        info: Info,
+        filter: RequestFilter | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> OperationConnection:
+        reach = await info.context.loaders.reach()  # memoised: loaded once per request
+        numbers = requests_history.numbers_with_history(reach, self.who)
+        page = await requests_history.page(numbers, request_filter(filter), first, after)
+        return OperationConnection.from_page(page)
 
     @strawberry.field(description="Access given to others on the viewer's numbers.")
     async def grants_given(self, info: Info) -> list[Grant]:

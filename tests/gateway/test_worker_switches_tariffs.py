@@ -21,7 +21,7 @@ FROM numbers n, tariffs t WHERE n.msisdn = '+79990000001' AND t.code = 'smart'
 """
 STATE = f"""
 SELECT o.status, t.code FROM operations o JOIN numbers n ON n.id = o.number_id
-JOIN tariffs t ON t.id = n.tariff_id WHERE n.msisdn = '{PHONE}'
+JOIN tariffs t ON t.id = n.tariff_id WHERE n.msisdn = '{PHONE}' AND o.kind = 'TARIFF_CHANGE'
 """
 
 
