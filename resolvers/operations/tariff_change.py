@@ -21,6 +21,7 @@ from resolvers.billing_period import period_containing, pro_rata
 from resolvers.catalog import Catalogue
 from resolvers.errors import NotFound
 from resolvers.money import ledger
+from resolvers.notifications.money import balance_moved
 from resolvers.operations import refusals
 from resolvers.operations.records import Actor, balance_of, fingerprint, once, scoped_key
 
@@ -129,6 +130,7 @@ async def _change(
             now,
             known_new=True,
         )
+        await balance_moved(entry)  # CHARGES, LOW_BALANCE: sent after this commits
         operation.ledger_entry_id = entry.id
         details["fee"] = fee
         operation.details = details
