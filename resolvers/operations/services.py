@@ -19,6 +19,7 @@ from resolvers.care import limits
 from resolvers.catalog import Catalogue
 from resolvers.errors import NotFound
 from resolvers.money import ledger
+from resolvers.notifications.money import balance_moved
 from resolvers.operations import refusals
 from resolvers.operations.records import Actor, balance_of, fingerprint, once, scoped_key
 
@@ -99,6 +100,7 @@ async def _connect(
             now,
             known_new=True,
         )
+        await balance_moved(entry)  # CHARGES, LOW_BALANCE: sent after this commits
         operation.ledger_entry_id = entry.id
         await operation.save(update_fields=["ledger_entry_id"])
     return operation

@@ -22,6 +22,7 @@ from resolvers.care import limits
 from resolvers.catalog import Catalogue
 from resolvers.errors import NotFound
 from resolvers.money import ledger
+from resolvers.notifications.money import balance_moved
 from resolvers.operations import refusals
 from resolvers.operations.records import SYSTEM, Actor, balance_of, fingerprint, once, scoped_key
 
@@ -134,6 +135,7 @@ async def _change(
             now,
             known_new=True,
         )
+        await balance_moved(entry)  # CHARGES, LOW_BALANCE: sent after this commits
         operation.ledger_entry_id = entry.id
         details["fee"] = fee
         operation.details = details

@@ -180,3 +180,24 @@ async def test_a_monthly_fee_run_tells_each_fee_once(services, settings, househo
         f"С номера {number.msisdn} списано 300.00 ₽: Monthly fee 2026-11: Базовый. "
         "Баланс: -200.00 ₽."
     ]
+
+
+async def test_a_connection_fee_that_crosses_the_threshold_warns_the_user(
+    gql, viewers, services, settings
+):
+    from models import Account, Number
+    from tests.schema.operations.test_services import CONNECT, service_input
+    from tests.schema.operations.world import NOW, build_world
+
+    services.clock = lambda: NOW
+    world = await build_world(viewers, balance=9000)  # 90.00; «Гудок-мелодия» costs 50.00
+    result = await gql(CONNECT, service_input(world), token=world.tokens["full_delegate"])
+    assert result.ok()["connectService"]["operation"]["status"] == "COMPLETED"
+
+    number = await Number.get(id=world.number.id)
+    owner_id = (await Account.get(id=number.account_id)).owner_id
+    texts = await Notification.filter(topic=NotificationTopic.LOW_BALANCE).values_list(
+        "subscriber_id", "text"
+    )
+    assert sorted(subscriber for subscriber, _ in texts) == sorted([owner_id, number.user_id])
+    assert texts[0][1].startswith(f"Баланс номера {number.msisdn}: 40.00 ₽, ниже порога 50.00 ₽.")
