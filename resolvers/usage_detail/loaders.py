@@ -3,10 +3,12 @@ records of each child's number, and gets them in two statements whatever the fam
 
 A first page (no `after`) is read with the same first page of every other number asked
 with the same filter and size (`UsagePageByNumberLoader`: `first_pages` over `USAGE`,
-LATERAL on PostgreSQL down each number's (number_id, started_at, id) index); a page after
-a cursor is read alone (`usage_page`). Both are in the same order and end on the same
-cursor, so `after:` goes on from either the same way. Totals are summed for every number
-under one filter in one statement (`UsageTotalsByNumberLoader`).
+LATERAL on PostgreSQL down each number's (number_id, started_at, id) index; on SQLite
+`ROW_NUMBER()`, which ranks every record of the numbers in the filter's window, fine at an
+embedded database's sizes). A page after a cursor, or the first page of a number asked
+alone, is read by itself (`usage_page`): one LIMIT over the index. Both are in the same
+order and end on the same cursor, so `after:` goes on from either the same way. Totals are
+summed for every number under one filter in one statement (`UsageTotalsByNumberLoader`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,10 @@ class UsagePageByNumberLoader(ByNumberAndAskLoader[tuple[UsageFilter, int], Usag
         self, number_ids: list[int], ask: tuple[UsageFilter, int]
     ) -> list[UsagePage]:
         usage_filter, first = ask
+        if len(number_ids) == 1:
+            # One number (`number(msisdn:)`): its LIMIT over the index, which SQLite's
+            # ROW_NUMBER would not stop early on, reading the whole window to rank it.
+            return [await usage_page(number_ids[0], usage_filter, first, None)]
         condition, params = filter_condition(usage_filter)
         pages = await first_pages(USAGE, number_ids, first, condition, params)
         return [

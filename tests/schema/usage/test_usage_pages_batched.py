@@ -127,3 +127,18 @@ async def test_a_partner_app_sees_each_number_in_its_users_zone_for_one_statemen
     assert sql.count == 5, sql.statements
     shown = {n["msisdn"]: n["usage"]["timeZone"] for n in answer.ok()["viewer"]["numbers"]}
     assert shown == {n.msisdn: z for (n, _, _), z in zip(numbers, zones, strict=True)}
+
+
+async def test_a_number_asked_alone_reads_its_first_page_by_itself(gql, viewers):
+    owner, numbers = await _family(2, 3)
+    number, _, records = numbers[1]
+    variables = {"m": number.msisdn, "filter": FILTER, "first": 2}
+    with count_queries() as sql:
+        usage = (await gql(USAGE, variables, token=await viewers.token_for(owner))).ok()
+    assert [e["node"]["id"] for e in usage["number"]["usage"]["edges"]] == _newest_first(records)[
+        :2
+    ]
+    # One LIMIT over the number's index, not a ranking of its whole window (SQLite's
+    # ROW_NUMBER has no early stop).
+    (page,) = [s for s in sql.statements if "FROM usage_records" in s]
+    assert "ROW_NUMBER" not in page and "LATERAL" not in page and "LIMIT" in page, page
