@@ -10,7 +10,8 @@ the others."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections import defaultdict
+from collections.abc import Awaitable, Hashable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 K = TypeVar("K")
 V = TypeVar("V")
+A = TypeVar("A", bound=Hashable)
 
 
 class DataLoader(aiodataloader.DataLoader[K, V]):
@@ -47,3 +49,23 @@ class ByNumberRowLoader(DataLoader[int, V]):
     def now(self) -> datetime:
         assert self.loaders.services is not None
         return self.loaders.services.clock()
+
+
+class ByNumberAndAskLoader(DataLoader[tuple[int, A], V]):
+    """A loader of something about numbers that depends on arguments too (a page's size
+    and filter): keys are (number id, the arguments), and each distinct set of arguments
+    is one `load_numbers` for all the numbers asked with it."""
+
+    async def batch_load_fn(self, keys: list[tuple[int, A]]) -> list[V]:
+        by_ask: dict[A, list[int]] = defaultdict(list)
+        for number_id, ask in keys:
+            by_ask[ask].append(number_id)
+        found: dict[tuple[int, A], V] = {}
+        for ask, number_ids in by_ask.items():
+            values = await self.load_numbers(number_ids, ask)
+            found.update(((n, ask), value) for n, value in zip(number_ids, values, strict=True))
+        return [found[key] for key in keys]
+
+    async def load_numbers(self, number_ids: list[int], ask: A) -> list[V]:
+        """Each number's value under these arguments, in the numbers' order."""
+        raise NotImplementedError

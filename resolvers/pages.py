@@ -1,6 +1,7 @@
 """Pages of rows by opaque cursor, and the first page of many keys in one statement.
 
-A page is newest first by id, and its cursor is the id of its last row: the first page of a
+A page is newest first by id (or by its listing's order), and its cursor here is the id of
+its last row (a listing in another order has its own cursor): the first page of a
 number's payments read with every other number's (`first_pages`) ends on the same cursor as
 the same page read alone, so `after:` goes on from either the same way.
 
@@ -51,16 +52,23 @@ def decode_cursor(cursor: str | None) -> int | None:
 
 @dataclass(frozen=True)
 class Listing:
-    """What a page lists: rows of `table` belonging to a key (`key_column`), newest (highest
-    `id`) first. `times` are the timestamp columns, read back as aware datetimes."""
+    """What a page lists: rows of `table` belonging to a key (`key_column`), newest first
+    by `order` (each column descending: the highest `id` first unless told otherwise; an
+    index on (key, *order) serves each key's page). `times` are the timestamp columns, read
+    back as aware datetimes."""
 
     table: str
     key_column: str
     columns: tuple[str, ...]
     times: tuple[str, ...] = ()
+    order: tuple[str, ...] = ("id",)
 
     def __post_init__(self) -> None:
         assert "id" in self.columns and self.key_column in self.columns
+        assert set(self.order) <= set(self.columns)
+
+    def _order_by(self, prefix: str = "") -> str:
+        return ", ".join(f"{prefix}{column} DESC" for column in self.order)
 
     def sql(self, condition: str) -> str:
         """The statement for all keys: keys, then the condition's parameters, then the
@@ -71,13 +79,14 @@ class Listing:
             return (
                 f"SELECT page.* FROM unnest(?::bigint[]) AS k(key) CROSS JOIN LATERAL ("  # noqa: S608 (our constants)
                 f"SELECT {columns} FROM {self.table} WHERE {self.key_column} = k.key{extra} "
-                f"ORDER BY id DESC LIMIT ?) AS page ORDER BY page.{self.key_column}, page.id DESC"
+                f"ORDER BY {self._order_by()} LIMIT ?) AS page "
+                f"ORDER BY page.{self.key_column}, {self._order_by('page.')}"
             )
         return (
             f"SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER ("  # noqa: S608
-            f"PARTITION BY {self.key_column} ORDER BY id DESC) AS row_in_key "
+            f"PARTITION BY {self.key_column} ORDER BY {self._order_by()}) AS row_in_key "
             f"FROM {self.table} WHERE {in_keys(self.key_column)}{extra}) AS ranked "
-            f"WHERE row_in_key <= ? ORDER BY {self.key_column}, id DESC"
+            f"WHERE row_in_key <= ? ORDER BY {self.key_column}, {self._order_by()}"
         )
 
     def row(self, found: Mapping[str, Any]) -> Row:
@@ -94,9 +103,10 @@ async def first_pages(
     condition: str = "",
     params: Sequence[Any] = (),
 ) -> list[Page]:
-    """The first `first` rows of each key (newest first), in one statement, in the keys'
-    order; `condition` (SQL over the listing's columns, `?` for each of `params`) narrows
-    the rows of every key alike. `first + 1` are fetched, so each page knows if more follow."""
+    """The first `first` rows of each key (newest first by the listing's order), in one
+    statement, in the keys' order; `condition` (SQL over the listing's columns, `?` for each
+    of `params`) narrows the rows of every key alike. `first + 1` are fetched, so each page
+    knows if more follow."""
     if not keys:
         return []
     sql = listing.sql(condition)

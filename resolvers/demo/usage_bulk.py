@@ -16,21 +16,9 @@ from typing import Any
 from tortoise import connections
 
 from models import UsageRecord
-from resolvers.usage_detail.rows import time_param
+from resolvers.usage_detail.rows import RECORD_COLUMNS, time_param
 
-COLUMNS = (
-    "external_id",
-    "number_id",
-    "kind",
-    "direction",
-    "counterpart",
-    "started_at",
-    "duration_seconds",
-    "bytes",
-    "cost",
-    "currency",
-    "roaming_zone",
-)
+COLUMNS = ("external_id", *RECORD_COLUMNS)
 _INSERT = (
     f"INSERT INTO usage_records ({', '.join(COLUMNS)}) "  # noqa: S608 (names are ours)
     f"VALUES ({', '.join('?' for _ in COLUMNS)})"

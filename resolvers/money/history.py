@@ -7,13 +7,12 @@ the same cursor (resolvers/pages.py)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from models import LedgerEntry, LedgerKind, Payment
-from resolvers.dataloader import DataLoader
+from resolvers.dataloader import ByNumberAndAskLoader
 from resolvers.errors import BadUserInput
 from resolvers.pages import Listing, Page, decode_cursor, encode_cursor, first_pages
 from resolvers.sql import in_keys, keys_param, time_param
@@ -107,21 +106,14 @@ async def ledger_page(number_id: int, window: Window, after: str | None) -> Page
     return await _page(LedgerEntry.filter(number_id=number_id), window, after)
 
 
-class _FirstPagesByNumber(DataLoader[tuple[int, Window], Page]):
+class _FirstPagesByNumber(ByNumberAndAskLoader[Window, Page]):
     """Keys are (number id, window): one statement per distinct window asked for."""
 
     listing: Listing
 
-    async def batch_load_fn(self, keys: list[tuple[int, Window]]) -> list[Page]:
-        by_window: dict[Window, list[int]] = defaultdict(list)
-        for number_id, window in keys:
-            by_window[window].append(number_id)
-        found: dict[tuple[int, Window], Page] = {}
-        for window, number_ids in by_window.items():
-            condition, params = window.condition()
-            pages = await first_pages(self.listing, number_ids, window.first, condition, params)
-            found.update(((n, window), page) for n, page in zip(number_ids, pages, strict=True))
-        return [found[key] for key in keys]
+    async def load_numbers(self, number_ids: list[int], window: Window) -> list[Page]:
+        condition, params = window.condition()
+        return await first_pages(self.listing, number_ids, window.first, condition, params)
 
 
 class PaymentsPageByNumberLoader(_FirstPagesByNumber):

@@ -59,12 +59,16 @@ def decode_cursor(cursor: str, usage_filter: UsageFilter) -> Key:
     return key
 
 
+def check_first(first: int) -> None:
+    if not 0 < first <= MAX_PAGE:
+        raise BadUserInput(f"`first` must be from 1 to {MAX_PAGE}.", field="first")
+
+
 async def usage_page(
     number_id: int, usage_filter: UsageFilter, first: int, after: str | None
 ) -> UsagePage:
     """`first` records after the cursor (from the newest without one), newest first."""
-    if not 0 < first <= MAX_PAGE:
-        raise BadUserInput(f"`first` must be from 1 to {MAX_PAGE}.", field="first")
+    check_first(first)
     key = decode_cursor(after, usage_filter) if after is not None else None
     rows = await read_batch(number_id, usage_filter, key, first + 1)
     return UsagePage(rows[:first], len(rows) > first, usage_filter)

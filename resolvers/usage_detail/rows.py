@@ -13,13 +13,33 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from models import UsageDirection, UsageKind
+from resolvers.pages import Listing
 from resolvers.sql import as_datetime, fetch_rows, in_keys, is_postgres, keys_param
 from resolvers.usage_detail.filter import ALL_KINDS, UsageFilter
 
-_COLUMNS = (
-    "id, kind, direction, counterpart, started_at, duration_seconds, bytes, cost, currency, "
-    "roaming_zone"
+# What a record says (the demo's bulk insert writes these, with its external id).
+RECORD_COLUMNS = (
+    "number_id",
+    "kind",
+    "direction",
+    "counterpart",
+    "started_at",
+    "duration_seconds",
+    "bytes",
+    "cost",
+    "currency",
+    "roaming_zone",
 )
+# A number's records as `first_pages` reads them for many numbers at once: in the order of
+# the single-number reads, and by the same index on PostgreSQL.
+USAGE = Listing(
+    "usage_records",
+    "number_id",
+    ("id", *RECORD_COLUMNS),
+    times=("started_at",),
+    order=("started_at", "id"),
+)
+_COLUMNS = ", ".join(USAGE.columns)
 
 
 class UsageRow(NamedTuple):
@@ -50,10 +70,17 @@ def time_param(at: datetime) -> Any:
 def where(
     number_id: int, usage_filter: UsageFilter, after: Key | None = None
 ) -> tuple[str, list[Any]]:
-    """The filter as a WHERE condition on `usage_records` and its parameters; with `after`,
-    only the records after that key in the order."""
-    conditions = ["number_id = ?", "started_at >= ?"]
-    params: list[Any] = [number_id, time_param(usage_filter.from_)]
+    """The filter on one number's records as a WHERE condition on `usage_records` and its
+    parameters; with `after`, only the records after that key in the order."""
+    condition, params = filter_condition(usage_filter, after)
+    return f"number_id = ? AND {condition}", [number_id, *params]
+
+
+def filter_condition(usage_filter: UsageFilter, after: Key | None = None) -> tuple[str, list[Any]]:
+    """The filter alone, on any number's records: `where` adds the one number, the batched
+    reads (`resolvers/usage_detail/loaders.py`) the numbers of the request."""
+    conditions = ["started_at >= ?"]
+    params: list[Any] = [time_param(usage_filter.from_)]
     if after is not None and after.started_at < usage_filter.to:
         # (started_at, id) < (?, ?) spelt out, and as the only upper bound on started_at:
         # SQLite ends its index range on one bound only (and never on a row value after
@@ -78,7 +105,7 @@ def where(
     return " AND ".join(conditions), params
 
 
-def _row(row: Mapping[str, Any]) -> UsageRow:
+def usage_row(row: Mapping[str, Any]) -> UsageRow:
     started_at = as_datetime(row["started_at"])
     assert started_at is not None
     return UsageRow(
@@ -112,7 +139,7 @@ async def read_batch(
 ) -> list[UsageRow]:
     """Up to `limit` records after `after` (from the newest when None), newest first."""
     sql, params = batch_query(number_id, usage_filter, after, limit)
-    return [_row(row) for row in await fetch_rows(sql, params)]
+    return [usage_row(row) for row in await fetch_rows(sql, params)]
 
 
 def key_of(row: UsageRow) -> Key:

@@ -1,21 +1,23 @@
 """Totals of a number's usage under a filter, per kind, over the whole filter in one
-statement (the database sums; nothing is held per record)."""
+statement (the database sums; nothing is held per record); the same statement sums many
+numbers at once (a family page's usage, through `UsageTotalsByNumberLoader`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from models import UsageKind
-from resolvers.sql import fetch_rows
+from resolvers.sql import fetch_rows, in_keys, keys_param
 from resolvers.usage_detail.filter import UsageFilter
-from resolvers.usage_detail.rows import where
+from resolvers.usage_detail.rows import filter_condition
 
 DEFAULT_CURRENCY = "RUB"
 _TOTALS = """
-SELECT kind, currency, COUNT(*) AS n, COALESCE(SUM(duration_seconds), 0) AS seconds,
+SELECT number_id, kind, currency, COUNT(*) AS n, COALESCE(SUM(duration_seconds), 0) AS seconds,
        COALESCE(SUM(bytes), 0) AS bytes, COALESCE(SUM(cost), 0) AS cost
-FROM usage_records WHERE {condition}
-GROUP BY kind, currency ORDER BY kind, currency
+FROM usage_records WHERE {keys} AND {condition}
+GROUP BY number_id, kind, currency ORDER BY number_id, kind, currency
 """
 
 
@@ -32,12 +34,19 @@ class KindTotal:
 async def usage_totals(number_id: int, usage_filter: UsageFilter) -> list[KindTotal]:
     """One total per kind the filter asks for, in its order, zero where nothing was used;
     a kind charged in two currencies has one total per currency."""
-    condition, params = where(number_id, usage_filter)
-    sql = _TOTALS.format(condition=condition)
-    found: dict[UsageKind, list[KindTotal]] = {}
-    for row in await fetch_rows(sql, params):
+    return (await totals_by_number([number_id], usage_filter))[0]
+
+
+async def totals_by_number(
+    number_ids: Sequence[int], usage_filter: UsageFilter
+) -> list[list[KindTotal]]:
+    """Each number's `usage_totals`, in the numbers' order, in one statement."""
+    condition, params = filter_condition(usage_filter)
+    sql = _TOTALS.format(keys=in_keys("number_id"), condition=condition)
+    found: dict[int, dict[UsageKind, list[KindTotal]]] = {}
+    for row in await fetch_rows(sql, [keys_param(number_ids), *params]):
         kind = UsageKind(row["kind"])
-        found.setdefault(kind, []).append(
+        found.setdefault(int(row["number_id"]), {}).setdefault(kind, []).append(
             KindTotal(
                 kind=kind,
                 count=int(row["n"]),
@@ -48,7 +57,11 @@ async def usage_totals(number_id: int, usage_filter: UsageFilter) -> list[KindTo
             )
         )
     return [
-        total
-        for kind in usage_filter.kinds
-        for total in found.get(kind) or [KindTotal(kind, 0, 0, 0, 0, DEFAULT_CURRENCY)]
+        [
+            total
+            for kind in usage_filter.kinds
+            for total in found.get(number_id, {}).get(kind)
+            or [KindTotal(kind, 0, 0, 0, 0, DEFAULT_CURRENCY)]
+        ]
+        for number_id in number_ids
     ]

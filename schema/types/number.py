@@ -21,8 +21,8 @@ from resolvers.support.loaders import (
     SupportThreadsByNumberLoader,
     SupportTicketsByNumberLoader,
 )
-from resolvers.usage_detail import usage_page
 from resolvers.usage_detail.display import display_time_zone
+from resolvers.usage_detail.loaders import usage_of
 from schema.directives import access_field
 from schema.lookahead import selects_any
 from schema.types.access_level import AccessLevel
@@ -224,7 +224,7 @@ class Number(relay.Node):
     ) -> UsageRecordConnection | None:
         checked = usage_filter.checked()
         page, zone_name = await asyncio.gather(
-            usage_page(self.row.id, checked, first, after),
+            usage_of(info.context.loaders, self.row.id, checked, first, after),
             display_time_zone(info.context.loaders, self.row),
         )
         return UsageRecordConnection.of(self.row.id, page, zone_name)

@@ -16,8 +16,8 @@ from resolvers.usage_detail import (
     UsageRow,
     checked_filter,
     local_time,
-    usage_totals,
 )
+from resolvers.usage_detail.loaders import totals_of
 from schema.types.enums import mirror_enum
 from schema.types.money import Money
 from schema.types.payments import PageInfo
@@ -118,8 +118,8 @@ class UsageRecordConnection:
         description="Per kind asked for, over the whole filter (not only this page); a kind "
         "charged in two currencies has a total per currency."
     )
-    async def totals(self) -> list[UsageTotal]:
-        found = await usage_totals(self.number_id, self.usage_filter)
+    async def totals(self, info: Info) -> list[UsageTotal]:
+        found = await totals_of(info.context.loaders, self.number_id, self.usage_filter)
         return [
             UsageTotal(
                 kind=UsageKind(total.kind.value),

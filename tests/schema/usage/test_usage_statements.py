@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from resolvers.demo.usage_bulk import busy_number_usage, insert_usage
-from resolvers.sql import fetch_all, is_postgres
+from resolvers.sql import fetch_all, is_postgres, keys_param
 from resolvers.usage_detail import checked_filter
-from resolvers.usage_detail.rows import Key, batch_query
+from resolvers.usage_detail.rows import USAGE, Key, batch_query, filter_condition
 from tests.schema.usage.world import build_world, window
 from tests.support.queries import count_queries
 
@@ -46,16 +46,15 @@ async def test_a_page_and_its_totals_cost_the_same_statements_for_10_and_10000_r
     assert sql.count == 5, sql.statements
 
 
-async def test_the_page_query_reads_the_index_in_order_on_postgresql():
-    if not is_postgres():
-        pytest.skip("the plan is PostgreSQL's; SQLite's planner is another")
+async def _two_busy_numbers() -> list[int]:
+    """Two numbers of 50,000 records each, inserted in one statement each, with fresh
+    statistics for the planner (PostgreSQL only)."""
     from tests.support import family
 
     owner = await family.subscriber("Owner")
     account = await family.account(owner)
     busy, other = await family.number(account), await family.number(account)
     for number in (busy, other):
-        # 50,000 records each, in one statement, then fresh statistics for the planner
         await fetch_all(
             "INSERT INTO usage_records (external_id, number_id, kind, direction, counterpart, "
             "started_at, duration_seconds, cost, currency) "
@@ -65,12 +64,39 @@ async def test_the_page_query_reads_the_index_in_order_on_postgresql():
             [str(number.id), number.id, NOW],
         )
     await fetch_all("ANALYZE usage_records")
+    return [busy.id, other.id]
+
+
+async def _plan(sql: str, params: list) -> str:
+    return "\n".join(row["QUERY PLAN"] for row in await fetch_all(f"EXPLAIN {sql}", params))
+
+
+async def test_the_page_query_reads_the_index_in_order_on_postgresql():
+    if not is_postgres():
+        pytest.skip("the plan is PostgreSQL's; SQLite's planner is another")
+    busy, _ = await _two_busy_numbers()
     usage_filter = checked_filter(NOW - timedelta(days=364), NOW)
     for after in (None, Key(NOW - timedelta(days=200), 10**9)):
-        sql, params = batch_query(busy.id, usage_filter, after, 101)
-        plan = "\n".join(row["QUERY PLAN"] for row in await fetch_all(f"EXPLAIN {sql}", params))
+        sql, params = batch_query(busy, usage_filter, after, 101)
+        plan = await _plan(sql, params)
         assert "Index Scan Backward using" in plan, plan
         assert "Seq Scan" not in plan and "Sort" not in plan, plan
         if after is not None:  # the cursor bounds the scan itself, not a filter after it
             condition = plan.split("Index Cond:")[1].split("\n")[0]
             assert "started_at <=" in condition, plan
+
+
+async def test_the_first_pages_of_many_numbers_read_each_numbers_index_on_postgresql():
+    if not is_postgres():
+        pytest.skip("the plan is PostgreSQL's; SQLite's planner is another")
+    numbers = await _two_busy_numbers()
+    usage_filter = checked_filter(NOW - timedelta(days=364), NOW)
+    condition, params = filter_condition(usage_filter)
+    plan = await _plan(USAGE.sql(condition), [keys_param(numbers), *params, 4])
+    # Each number's page is a LIMIT over a backward scan of its (number_id, started_at, id)
+    # index: the 100,000 records are never read, nor sorted (only the pages are, at the end).
+    scan = plan.split("Limit")[1]
+    assert "Index Scan Backward using" in scan, plan
+    index_condition = scan.split("Index Cond:")[1].split("\n")[0]
+    assert "number_id = k.key" in index_condition and "started_at >=" in index_condition, plan
+    assert "Seq Scan" not in plan and "Sort" not in scan, plan
