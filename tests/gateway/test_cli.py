@@ -1,5 +1,7 @@
 """The `kabinet` command as an operator runs it, in a subprocess."""
 
+import sqlite3
+
 from tests.support.processes import run_kabinet as kabinet
 
 
@@ -100,3 +102,30 @@ def test_a_developer_reads_the_last_sms_to_a_phone(tmp_path):
     nobody = kabinet("sms", "last", "+79990000009", env=env)
     assert nobody.returncode == 1
     assert "no message to +79990000009" in nobody.stderr
+
+
+def test_ledger_verify_names_exactly_the_balance_moved_by_hand(tmp_path):
+    database = tmp_path / "k.sqlite3"
+    env = {"DATABASE_URL": f"sqlite://{database}"}
+    assert kabinet("migrate", env=env).returncode == 0
+    assert kabinet("seed", "--demo", env=env).returncode == 0
+    clean = kabinet("ledger", "verify", env=env)
+    assert clean.returncode == 0, clean.stderr
+    checked = int(clean.stdout.split()[1])
+    assert clean.stdout.strip() == f"kabinet: {checked} balances checked, 0 mismatched"
+    with sqlite3.connect(database) as connection:
+        msisdn, amount = connection.execute(
+            "SELECT n.msisdn, b.amount FROM numbers n JOIN balances b ON b.number_id = n.id"
+            " ORDER BY n.id LIMIT 1"
+        ).fetchone()
+        connection.execute(
+            "UPDATE balances SET amount = amount + 101"
+            " WHERE number_id = (SELECT id FROM numbers WHERE msisdn = ?)",
+            [msisdn],
+        )
+    moved = kabinet("ledger", "verify", env=env)
+    assert moved.returncode == 1
+    assert moved.stderr.strip().splitlines() == [
+        f"MISMATCH {msisdn}: balance {amount + 101} != ledger sum {amount}"
+    ]
+    assert moved.stdout.strip() == f"kabinet: {checked} balances checked, 1 mismatched"
