@@ -65,7 +65,9 @@ async def test_reconciler_settles_from_the_providers_record_of_the_charge(servic
     assert await balance_of(number) == 10000
 
 
-async def test_one_payment_the_reconciler_cannot_settle_does_not_stop_the_others(services, owned):
+async def test_one_payment_the_reconciler_cannot_settle_does_not_stop_the_others(
+    services, owned, caplog
+):
     owner, number = owned
     broken = await pending(services, owner, number, age=timedelta(minutes=5), key="a")
     sound = await pending(services, owner, number, age=timedelta(minutes=5), key="b")
@@ -80,7 +82,9 @@ async def test_one_payment_the_reconciler_cannot_settle_does_not_stop_the_others
             return await real.lookup(key)
 
     services.payments = LookupFailsForOne()
-    assert await reconcile_pending(services) == 1
+    with caplog.at_level(logging.ERROR, logger="kabinet.payments"):
+        assert await reconcile_pending(services) == 1
+    assert [r.getMessage() for r in caplog.records] == [f"could not settle payment {broken.id}"]
     assert (await Payment.get(id=broken.id)).status == PaymentStatus.PENDING
     assert (await Payment.get(id=sound.id)).status == PaymentStatus.FAILED
 
@@ -143,3 +147,64 @@ async def test_replay_of_a_request_stuck_in_flight_is_a_conflict(
     assert replay.errors[0]["message"] == (
         "A top-up with this idempotency key is still in progress. Retry later."
     )
+
+
+@pytest.mark.parametrize(
+    ("token", "status", "failure_code", "referenced"),
+    [("tok_visa", "SUCCEEDED", None, True), ("tok_declined", "FAILED", "card_declined", False)],
+)
+async def test_pay_answers_with_what_it_settled(
+    services, owned, token, status, failure_code, referenced
+):
+    owner, number = owned
+    payment = await payments.pay(
+        services,
+        Payer(subscriber_id=owner.id),
+        Target(number.id),
+        10000,
+        token=token,
+        card_id=None,
+        key="k",
+    )
+    stored = await Payment.get(id=payment.id)
+    assert (payment.status, payment.failure_code) == (status, failure_code)
+    assert payment.provider_reference == stored.provider_reference
+    assert (payment.provider_reference is not None) == referenced
+    assert (stored.status, stored.failure_code) == (status, failure_code)
+
+
+async def test_unknown_outcome_is_logged_and_left_pending(services, owned, caplog):
+    owner, number = owned
+    real = services.payments
+
+    class NoAnswer:
+        name = real.name
+
+        async def charge(self, token, amount, currency, idempotency_key):
+            raise TimeoutError("no answer from the acquirer")
+
+    services.payments = NoAnswer()
+    with caplog.at_level(logging.ERROR, logger="kabinet.payments"):
+        payment = await payments.pay(
+            services,
+            Payer(subscriber_id=owner.id),
+            Target(number.id),
+            10000,
+            token="tok_visa",
+            card_id=None,
+            key="k",
+        )
+    assert payment.status == PaymentStatus.PENDING
+    assert [r.getMessage() for r in caplog.records] == [
+        f"payment {payment.id}: provider call failed, left PENDING"
+    ]
+
+
+async def test_same_key_with_another_card_token_is_a_conflict(gql, viewers, owned):
+    owner, number = owned
+    token = await viewers.token_for(owner)
+    first = TOP_UP.replace("tok_visa", "tok_mastercard")
+    assert (await gql(first, {"m": number.msisdn, "k": "k"}, token=token)).ok()
+    again = await gql(TOP_UP, {"m": number.msisdn, "k": "k"}, token=token)
+    assert again.error_codes == ["CONFLICT"]
+    assert again.errors[0]["message"] == "This idempotency key was used for a different top-up."

@@ -4,11 +4,16 @@ limits lie, the limits' windows, and what the provider is asked to charge."""
 import asyncio
 import json
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
-from models import AccessLevel, LedgerEntry, Payment, PaymentStatus
+from models import AccessLevel, LedgerEntry, NumberStatus, Payment, PaymentStatus
+from permissions.viewer import Viewer
+from resolvers.errors import BadUserInput
 from resolvers.events import balance_channel
+from resolvers.loaders import Loaders
+from resolvers.money.topups import TopUpRequest, top_up
 from resolvers.services import MoneyLimits
 from tests.support import family
 
@@ -127,7 +132,11 @@ async def test_topup_delegate_is_capped_by_a_grant_that_expires_later(gql, viewe
     )
     token = await viewers.token_for(relative)
     over = await gql(TOP_UP, top_up_input(number.msisdn, amount="200.01"), token=token)
-    assert over.errors[0]["extensions"]["limit"] == "GRANT_MONTHLY"
+    assert over.errors[0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "field": "amount",
+        "limit": "GRANT_MONTHLY",
+    }
     assert over.errors[0]["message"] == (
         "This would exceed the grant's monthly top-up limit of 200.00 RUB."
     )
@@ -342,3 +351,114 @@ async def test_successful_top_up_announces_the_new_balance(gql, viewers, owned, 
         assert result.ok()["topUp"]["payment"]["status"] == "SUCCEEDED"
         message = await asyncio.wait_for(anext(stream), timeout=5)
     assert "at" in json.loads(message)
+
+
+# --- who may top up, and what each refusal says ------------------------------------------
+
+TOP_UP_SHOWING_BALANCE = """
+mutation($input: TopUpInput!) { topUp(input: $input) {
+  payment { status } number { balance { amount } }
+} }
+"""
+
+
+async def test_the_payload_shows_the_balance_after_the_top_up(gql, viewers, owned):
+    owner, number = owned
+    token = await viewers.token_for(owner)
+    result = await gql(TOP_UP_SHOWING_BALANCE, top_up_input(number.msisdn, key="k"), token=token)
+    assert result.ok()["topUp"] == {
+        "payment": {"status": "SUCCEEDED"},
+        "number": {"balance": {"amount": "150.00"}},
+    }
+    assert (await Payment.get()).grant_id is None
+
+
+async def test_one_character_key_is_enough(gql, viewers, owned):
+    owner, number = owned
+    result = await gql(
+        TOP_UP, top_up_input(number.msisdn, key="k"), token=await viewers.token_for(owner)
+    )
+    assert result.ok()["topUp"]["payment"]["status"] == "SUCCEEDED"
+
+
+@pytest.mark.parametrize(
+    "method",
+    [{}, {"cardToken": "tok_visa", "paymentMethodId": "UGF5bWVudENhcmQ6MQ=="}],
+    ids=["neither", "both"],
+)
+async def test_exactly_one_payment_method_is_named_in_the_refusal(gql, viewers, owned, method):
+    owner, number = owned
+    payload = top_up_input(number.msisdn)
+    payload["input"] = {k: v for k, v in payload["input"].items() if k != "cardToken"} | method
+    result = await gql(TOP_UP, payload, token=await viewers.token_for(owner))
+    assert result.errors[0]["message"] == "Give exactly one of paymentMethodId and cardToken."
+
+
+async def test_anonymous_is_told_to_sign_in(gql, owned):
+    _, number = owned
+    result = await gql(TOP_UP, top_up_input(number.msisdn))
+    assert result.errors[0]["message"] == "Sign in, or use a partner token, to top up."
+
+
+async def test_closed_number_cannot_be_topped_up(gql, viewers, owned):
+    owner, number = owned
+    number.status = NumberStatus.CLOSED
+    await number.save()
+    result = await gql(TOP_UP, top_up_input(number.msisdn), token=await viewers.token_for(owner))
+    assert result.error_codes == ["BAD_USER_INPUT"]
+    assert result.errors[0]["message"] == "This number is closed and cannot be topped up."
+    assert not await Payment.exists()
+
+
+@pytest.mark.parametrize(
+    ("scopes", "code", "message"),
+    [
+        (["numbers:read"], "FORBIDDEN", "This token may not top up (it needs the `topup` scope)."),
+        (["manage"], "NOT_FOUND", "No such number."),
+    ],
+)
+async def test_app_with_a_grant_but_without_the_topup_scope(
+    gql, viewers, owned, scopes, code, message
+):
+    """Without `numbers:read` the app cannot even know the number: NOT_FOUND, not FORBIDDEN."""
+    owner, number = owned
+    app = await family.partner_app(scopes)
+    await family.grant(number, app, AccessLevel.FULL, by=owner)
+    result = await gql(
+        TOP_UP, top_up_input(number.msisdn), token=await viewers.partner_token(app, scopes)
+    )
+    assert [(e["extensions"]["code"], e["message"]) for e in result.errors] == [(code, message)]
+
+
+async def test_stranger_and_payment_agent_are_told_no_such_number(gql, viewers, owned):
+    _, number = owned
+    stranger = await family.subscriber("Stranger")
+    as_stranger = await gql(
+        TOP_UP, top_up_input(number.msisdn), token=await viewers.token_for(stranger)
+    )
+    assert as_stranger.errors[0]["message"] == "No such number."
+    agent = await family.partner_app(["topup:any"])
+    missing = await gql(
+        TOP_UP,
+        top_up_input("+79995550000"),
+        token=await viewers.partner_token(agent, ["topup:any"]),
+    )
+    assert missing.errors[0]["message"] == "No such active number."
+
+
+async def test_amount_with_more_decimals_than_the_currency_is_refused_by_the_resolver_too(
+    services, owned
+):
+    """The API's Decimal scalar refuses it first; autopay and scripts call the resolver."""
+    owner, number = owned
+    request = TopUpRequest(number.msisdn, Decimal("10.001"), "k", card_token="tok_visa")
+    with pytest.raises(BadUserInput) as refused:
+        await top_up(
+            services,
+            Loaders(Viewer(subscriber_id=owner.id), services),
+            Viewer(subscriber_id=owner.id),
+            request,
+        )
+    assert str(refused.value) == (
+        "The amount must have at most 2 decimal places: RUB amounts have at most 2 decimal places"
+    )
