@@ -53,7 +53,7 @@ MUTANTS ?=
 MUTATE_CHILDREN ?= 1
 mutate: $(STAMP)
 	rm -rf mutants
-	nice -n 15 $(BIN)/mutmut run --max-children $(MUTATE_CHILDREN) $(MUTANTS)
+	KABINET_TEST_REQUEST_TIMEOUT=60 nice -n 15 $(BIN)/mutmut run --max-children $(MUTATE_CHILDREN) $(MUTANTS)
 	$(BIN)/mutmut results --all true | $(BIN)/python -m bench.mutation_scores
 
 lint: $(STAMP)
