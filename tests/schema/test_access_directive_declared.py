@@ -20,42 +20,47 @@ OWNER_ID, PARTNER_ID = 1, 2
 NUMBER_ID = 7
 
 
-@strawberry.type
-class Line:
-    level: strawberry.Private[Level]
-
-    @access_field(AccessLevel.FULL, scope="balance:read", description="Needs FULL and a scope.")
-    def balance(self) -> int | None:
-        return 100
-
-    @access_field(AccessLevel.OWNER, name="ownerNote")
-    async def note(self) -> str | None:
-        return "owner's"
-
-
-@strawberry.type
-class Query:
-    @strawberry.field
-    def line(self, level: str) -> Line:
-        return Line(level=Level[level])
-
-
 async def _number_named(info: strawberry.Info, arguments: dict[str, Any]) -> int | None:
     return NUMBER_ID if arguments["msisdn"] == "+70000000007" else None
 
 
-@strawberry.type
-class Mutation:
-    @access_mutation(AccessLevel.FULL, _number_named, scope="manage", name="renameLine")
-    async def rename(self, msisdn: str) -> str:
-        return "renamed"
+def declared_schema() -> strawberry.Schema:
+    """Built when a test runs, so the field declarations are made under test too."""
 
-    @access_mutation(AccessLevel.OWNER, _number_named, hidden_as="No such request.")
-    async def approve(self, msisdn: str) -> str:
-        return "approved"
+    @strawberry.type
+    class Line:
+        level: strawberry.Private[Level]
+
+        @access_field(AccessLevel.FULL, scope="balance:read", description="Needs FULL and a scope.")
+        def balance(self) -> int | None:
+            return 100
+
+        @access_field(AccessLevel.OWNER, name="ownerNote")
+        async def note(self) -> str | None:
+            return "owner's"
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def line(self, level: str) -> Line:
+            return Line(level=Level[level])
+
+    @strawberry.type
+    class Mutation:
+        @access_mutation(AccessLevel.FULL, _number_named, scope="manage", name="renameLine")
+        async def rename(self, msisdn: str) -> str:
+            return "renamed"
+
+        @access_mutation(AccessLevel.OWNER, _number_named, hidden_as="No such request.")
+        async def approve(self, msisdn: str) -> str:
+            return "approved"
+
+    return strawberry.Schema(query=Query, mutation=Mutation)
 
 
-schema = strawberry.Schema(query=Query, mutation=Mutation)
+@pytest.fixture
+def schema() -> strawberry.Schema:
+    return declared_schema()
 
 
 @dataclass
@@ -85,7 +90,9 @@ SCOPED_APP = Viewer(partner_app_id=PARTNER_ID, scopes=frozenset({"balance:read",
 BARE_APP = Viewer(partner_app_id=PARTNER_ID, scopes=frozenset())
 
 
-async def run(document: str, viewer: Viewer, level: Level = Level.NONE) -> dict[str, Any]:
+async def run(
+    schema: strawberry.Schema, document: str, viewer: Viewer, level: Level = Level.NONE
+) -> dict[str, Any]:
     result = await schema.execute(document, context_value=Context(viewer, Loaders(level)))
     errors = [
         {"message": e.message, **(e.extensions or {}), "path": e.path} for e in result.errors or []
@@ -93,7 +100,7 @@ async def run(document: str, viewer: Viewer, level: Level = Level.NONE) -> dict[
     return {"data": result.data, "errors": errors}
 
 
-def test_the_sdl_shows_each_fields_level_and_scope():
+def test_the_sdl_shows_each_fields_level_and_scope(schema):
     sdl = schema.as_str()
     assert 'balance: Int @access(level: FULL, scope: "balance:read")' in sdl
     assert "ownerNote: String @access(level: OWNER)\n" in sdl
@@ -112,8 +119,10 @@ def test_the_sdl_shows_each_fields_level_and_scope():
         (SUBSCRIBER, "TOPUP", None, None),
     ],
 )
-async def test_fields_answer_at_their_level_and_refuse_below_it(viewer, level, balance, note):
-    answer = await run(f'{{ line(level: "{level}") {{ balance ownerNote }} }}', viewer)
+async def test_fields_answer_at_their_level_and_refuse_below_it(
+    schema, viewer, level, balance, note
+):
+    answer = await run(schema, f'{{ line(level: "{level}") {{ balance ownerNote }} }}', viewer)
     assert answer["data"] == {"line": {"balance": balance, "ownerNote": note}}
     refused = {tuple(e["path"]): e for e in answer["errors"]}
     if balance is None:
@@ -123,8 +132,8 @@ async def test_fields_answer_at_their_level_and_refuse_below_it(viewer, level, b
     assert len(refused) == (balance is None) + (note is None)
 
 
-async def test_an_app_at_the_level_without_the_scope_is_told_the_scope():
-    answer = await run('{ line(level: "FULL") { balance } }', BARE_APP)
+async def test_an_app_at_the_level_without_the_scope_is_told_the_scope(schema):
+    answer = await run(schema, '{ line(level: "FULL") { balance } }', BARE_APP)
     (error,) = answer["errors"]
     assert error["message"] == "This needs the balance:read scope on the app's token."
     assert (error["requiredLevel"], error["requiredScope"]) == ("FULL", "balance:read")
@@ -144,21 +153,25 @@ RENAME = 'mutation { renameLine(msisdn: "+70000000007") }'
         (Viewer(), Level.OWNER, None, "UNAUTHENTICATED"),
     ],
 )
-async def test_mutation_checks_the_level_on_the_number_it_names(viewer, level, answer, code):
-    result = await run(RENAME, viewer, level)
+async def test_mutation_checks_the_level_on_the_number_it_names(
+    schema, viewer, level, answer, code
+):
+    result = await run(schema, RENAME, viewer, level)
     assert (result["data"] or {}).get("renameLine") == answer
     assert [e["code"] for e in result["errors"]] == ([code] if code else [])
 
 
-async def test_mutation_on_a_number_it_cannot_name_is_not_found():
-    result = await run('mutation { renameLine(msisdn: "+79999999999") }', SUBSCRIBER, Level.OWNER)
+async def test_mutation_on_a_number_it_cannot_name_is_not_found(schema):
+    result = await run(
+        schema, 'mutation { renameLine(msisdn: "+79999999999") }', SUBSCRIBER, Level.OWNER
+    )
     assert [(e["code"], e["message"]) for e in result["errors"]] == [
         ("NOT_FOUND", "No such number.")
     ]
 
 
-async def test_mutation_below_the_level_tells_the_level_it_needs():
-    result = await run(RENAME, SUBSCRIBER, Level.TOPUP)
+async def test_mutation_below_the_level_tells_the_level_it_needs(schema):
+    result = await run(schema, RENAME, SUBSCRIBER, Level.TOPUP)
     (error,) = result["errors"]
     assert (error["message"], error["requiredLevel"]) == (
         "This needs FULL access to the number.",
@@ -167,13 +180,15 @@ async def test_mutation_below_the_level_tells_the_level_it_needs():
 
 
 @pytest.mark.parametrize("level", [Level.FULL, Level.TOPUP, Level.NONE])
-async def test_a_hidden_argument_below_the_level_answers_as_missing(level):
-    result = await run('mutation { approve(msisdn: "+70000000007") }', SUBSCRIBER, level)
+async def test_a_hidden_argument_below_the_level_answers_as_missing(schema, level):
+    result = await run(schema, 'mutation { approve(msisdn: "+70000000007") }', SUBSCRIBER, level)
     assert [(e["code"], e["message"]) for e in result["errors"]] == [
         ("NOT_FOUND", "No such request.")
     ]
 
 
-async def test_a_hidden_argument_at_the_level_is_used():
-    result = await run('mutation { approve(msisdn: "+70000000007") }', SUBSCRIBER, Level.OWNER)
+async def test_a_hidden_argument_at_the_level_is_used(schema):
+    result = await run(
+        schema, 'mutation { approve(msisdn: "+70000000007") }', SUBSCRIBER, Level.OWNER
+    )
     assert result == {"data": {"approve": "approved"}, "errors": []}
