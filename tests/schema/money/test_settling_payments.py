@@ -49,10 +49,12 @@ async def test_reconciler_leaves_payments_still_within_the_grace_period(services
     owner, number = owned
     fresh = await pending(services, owner, number, age=timedelta(minutes=1, seconds=50), key="a")
     stale = await pending(services, owner, number, age=timedelta(minutes=2, seconds=10), key="b")
-    assert await reconcile_pending(services) == 1
+    older = await pending(services, owner, number, age=timedelta(hours=1), key="c")
+    assert await reconcile_pending(services) == 2
     assert (await Payment.get(id=fresh.id)).status == PaymentStatus.PENDING
-    settled = await Payment.get(id=stale.id)
-    assert (settled.status, settled.failure_code) == (PaymentStatus.FAILED, "abandoned")
+    for payment in (stale, older):
+        settled = await Payment.get(id=payment.id)
+        assert (settled.status, settled.failure_code) == (PaymentStatus.FAILED, "abandoned")
 
 
 async def test_reconciler_settles_from_the_providers_record_of_the_charge(services, owned):
