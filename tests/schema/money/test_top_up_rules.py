@@ -124,6 +124,19 @@ async def test_topup_delegate_is_capped_by_its_own_live_grant_only(gql, viewers,
     assert result.ok()["topUp"]["payment"]["status"] == "SUCCEEDED"
 
 
+async def test_topup_delegate_with_two_live_grants_is_capped_by_the_newest(gql, viewers, owned):
+    owner, number = owned
+    relative = await family.subscriber("Relative")
+    await capped_grant(number, relative, owner, 1000)
+    await capped_grant(number, relative, owner, 50000)
+    result = await gql(
+        TOP_UP,
+        top_up_input(number.msisdn, amount="400.00"),
+        token=await viewers.token_for(relative),
+    )
+    assert result.ok()["topUp"]["payment"]["status"] == "SUCCEEDED"
+
+
 async def test_topup_delegate_is_capped_by_a_grant_that_expires_later(gql, viewers, owned):
     owner, number = owned
     relative = await family.subscriber("Relative")
