@@ -111,11 +111,14 @@ async def test_charge_after_the_payment_failed_credits_nothing_and_asks_for_a_re
 ):
     owner, number = owned
     payment = await pending(services, owner, number)
+    given_up_at = services.clock() + timedelta(minutes=3)
+    services.clock = lambda: given_up_at
     assert await settle(services, payment, ChargeResult(False, failure_code="timeout")) is True
     with caplog.at_level(logging.ERROR, logger="kabinet.payments"):
         assert await settle(services, payment, ChargeResult(True, reference="r1")) is False
     settled = await Payment.get(id=payment.id)
     assert (settled.status, settled.failure_code) == (PaymentStatus.FAILED, "timeout")
+    assert settled.updated_at == given_up_at
     assert await balance_of(number) == 0
     assert [r.getMessage() for r in caplog.records] == [
         f"payment {payment.id} charged after it was marked FAILED: refund it"
@@ -210,3 +213,19 @@ async def test_same_key_with_another_card_token_is_a_conflict(gql, viewers, owne
     again = await gql(TOP_UP, {"m": number.msisdn, "k": "k"}, token=token)
     assert again.error_codes == ["CONFLICT"]
     assert again.errors[0]["message"] == "This idempotency key was used for a different top-up."
+
+
+async def test_same_key_with_a_saved_card_after_its_raw_token_is_a_conflict(gql, viewers, owned):
+    owner, number = owned
+    token = await viewers.token_for(owner)
+    card = await gql('mutation { addPaymentCard(token: "tok_visa") { id } }', token=token)
+    assert (await gql(TOP_UP, {"m": number.msisdn, "k": "k"}, token=token)).ok()
+    with_card = TOP_UP.replace('cardToken: "tok_visa"', "paymentMethodId: $c").replace(
+        "$k: String!)", "$k: String!, $c: ID!)"
+    )
+    again = await gql(
+        with_card,
+        {"m": number.msisdn, "k": "k", "c": card.ok()["addPaymentCard"]["id"]},
+        token=token,
+    )
+    assert again.error_codes == ["CONFLICT"]
