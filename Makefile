@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 LOCK := requirements.lock
 LOCK_VENV := var/lock-venv
 
-.PHONY: run test lint schema documents migrations bench clean lock reset worker
+.PHONY: run test lint schema documents migrations bench clean lock reset worker mutate
 
 $(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,16 @@ worker: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Mutation testing of the access policy and the money core ([tool.mutmut] in pyproject.toml;
+# docs/mutation.md): slow (about an hour on two busy cores), so not in .ci/run. One module:
+# `make mutate MUTANTS='resolvers.money.ledger*'`. Gentle on a shared machine by default.
+MUTANTS ?=
+MUTATE_CHILDREN ?= 1
+mutate: $(STAMP)
+	rm -rf mutants
+	KABINET_TEST_REQUEST_TIMEOUT=60 nice -n 15 $(BIN)/mutmut run --max-children $(MUTATE_CHILDREN) $(MUTANTS)
+	$(BIN)/mutmut results --all true | $(BIN)/python -m bench.mutation_scores
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

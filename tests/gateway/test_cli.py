@@ -175,3 +175,30 @@ def test_an_operator_lists_failed_notifications_and_queues_them_again(tmp_path):
     retry = kabinet("notifications", "retry", "41", env=env)
     assert retry.returncode == 1
     assert "0 notification(s) queued again" in retry.stdout
+
+
+def test_ledger_verify_names_exactly_the_balance_moved_by_hand(tmp_path):
+    database = tmp_path / "k.sqlite3"
+    env = {"DATABASE_URL": f"sqlite://{database}"}
+    assert kabinet("migrate", env=env).returncode == 0
+    assert kabinet("seed", "--demo", env=env).returncode == 0
+    clean = kabinet("ledger", "verify", env=env)
+    assert clean.returncode == 0, clean.stderr
+    checked = int(clean.stdout.split()[1])
+    assert clean.stdout.strip() == f"kabinet: {checked} balances checked, 0 mismatched"
+    with sqlite3.connect(database) as connection:
+        msisdn, amount = connection.execute(
+            "SELECT n.msisdn, b.amount FROM numbers n JOIN balances b ON b.number_id = n.id"
+            " ORDER BY n.id LIMIT 1"
+        ).fetchone()
+        connection.execute(
+            "UPDATE balances SET amount = amount + 101"
+            " WHERE number_id = (SELECT id FROM numbers WHERE msisdn = ?)",
+            [msisdn],
+        )
+    moved = kabinet("ledger", "verify", env=env)
+    assert moved.returncode == 1
+    assert moved.stderr.strip().splitlines() == [
+        f"MISMATCH {msisdn}: balance {amount + 101} != ledger sum {amount}"
+    ]
+    assert moved.stdout.strip() == f"kabinet: {checked} balances checked, 1 mismatched"
