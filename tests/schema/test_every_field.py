@@ -48,7 +48,11 @@ async def test_every_field_as_demo_owner_answers_without_internal_error(
     walk = SchemaWalk(schema._schema, await walk_arguments())
     documents = walk.root_documents()
     assert walk.covered == walk.every_field()
-    async with gateway_with(settings, document_limits=WALK_LIMITS, **UNLIMITED_RATES) as big:
+    # One document selects every field of the lived-in demo: seconds of work on a busy
+    # machine, far past what a client may ask; the deadline is not what is tested here.
+    async with gateway_with(
+        settings, document_limits=WALK_LIMITS, request_timeout=120.0, **UNLIMITED_RATES
+    ) as big:
         for root, document in documents.items():
             result = await big(document, token=demo.owner_token)
             assert result.status_code == 200, (root, result.body)

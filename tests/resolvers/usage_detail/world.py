@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -40,7 +41,8 @@ def record(
     tag: str = "",
 ) -> UsageRecord:
     return UsageRecord(
-        external_id=f"t-{number.id}-{started_at.isoformat()}-{tag}-{random.random()}",
+        # Unique, and within the column's 64 characters (the tag second to last: tests find it).
+        external_id=f"t-{number.id}-{tag}-{uuid.uuid4().hex[:20]}",
         number=number,
         kind=kind,
         direction=direction,
