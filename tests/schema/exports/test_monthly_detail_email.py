@@ -14,6 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from models import MonthlyDetailEmail, MonthlyDetailSend, Subscriber
+from resolvers.demo.seed import DEMO_EMAIL, seed_demo
 from resolvers.exports.monthly import LEASE, send_monthly_details
 from resolvers.notifications.delivery import deliver_due
 from resolvers.services import EmailDeliveryError
@@ -250,3 +251,28 @@ async def test_family_tree_with_monthly_detail_email_costs_the_same_for_5_and_50
     flags = [n["monthlyDetailEmail"] for n in top["numbers"] + top["children"][0]["numbers"]]
     assert sorted(flags) == [False] * (size - 1) + [True]
     assert sql.count == 3, sql.statements  # the token, the reach, the wishes of every number
+
+
+async def test_on_the_demo_data_anna_gets_the_detail_at_her_confirmed_address(
+    gql, viewers, services, settings
+):
+    """The README's walk-through: Анна switches on Маша's number's monthly detail, which
+    goes to her confirmed anna@example.org; Маша, with no contact e-mail, is refused."""
+    await seed_demo()
+    anna = await Subscriber.get(contact_email=DEMO_EMAIL)
+    on = await gql(
+        SET, {"msisdn": "+79990000002", "enabled": True}, token=await viewers.token_for(anna)
+    )
+    assert on.ok()["setMonthlyDetailEmail"] == {
+        "enabled": True,
+        "email": DEMO_EMAIL,
+        "number": {"monthlyDetailEmail": True},
+    }
+    masha = await viewers.token_for(await Subscriber.get(phone="+79990000002"))
+    refused = await gql(SET, {"msisdn": "+79990000002", "enabled": True}, token=masha)
+    assert refused.error_codes == ["CONFLICT"]
+    assert refused.errors[0]["extensions"]["reason"] == "EMAIL_NOT_CONFIRMED"
+    [sent] = await send_monthly_details(services, services.clock() + timedelta(days=32))
+    assert sent.status == "sent"
+    [mail] = mails(settings)
+    assert mail["To"] == DEMO_EMAIL
