@@ -64,7 +64,8 @@ class ExportJob(Model):
 
 class MonthlyDetailEmail(Model):
     """A subscriber's wish to get a number's previous month of usage detail as a PDF by
-    e-mail, at the address they gave"""
+    e-mail, at their confirmed contact e-mail as it is when sending (no address of its own:
+    personal data goes only where the subscriber proved they read)"""
 
     id = fields.IntField(primary_key=True)
     subscriber = fields.ForeignKeyField(
@@ -73,7 +74,6 @@ class MonthlyDetailEmail(Model):
     number = fields.ForeignKeyField(
         "kabinet.Number", related_name="monthly_detail_emails", on_delete=fields.CASCADE
     )
-    email = fields.CharField(max_length=254)
     created_at = fields.DatetimeField()
 
     class Meta:

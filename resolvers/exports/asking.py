@@ -1,23 +1,20 @@
 """The rules of asking: for an export (a few at a time per viewer) and for the monthly
-e-mail (a subscriber's own wish, at an address that looks like one)."""
+e-mail (a subscriber's own wish, only once they have a confirmed contact e-mail)."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 from tortoise.exceptions import IntegrityError
 
-from models import ExportFormat, ExportJob, ExportStatus, MonthlyDetailEmail
+from models import ExportFormat, ExportJob, ExportStatus, MonthlyDetailEmail, Subscriber
 from permissions.viewer import Viewer
-from resolvers.errors import BadUserInput, Conflict, Forbidden
+from resolvers.errors import Conflict, Forbidden
 from resolvers.exports.jobs import enqueue
 from resolvers.exports.reading import COLUMNS, Row
 from resolvers.usage_detail import UsageFilter
 
 MAX_IN_PROGRESS = 5  # exports QUEUED or RUNNING per viewer
-MAX_EMAIL = 254
-_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+")
 
 
 async def ask_for_export(
@@ -46,27 +43,38 @@ async def ask_for_export(
     return (await ExportJob.filter(id=job.id).values(*COLUMNS))[0]
 
 
-def checked_email(email: str | None) -> str:
-    text = (email or "").strip()
-    if len(text) > MAX_EMAIL or not _EMAIL.fullmatch(text):
-        raise BadUserInput("Give an e-mail address such as anna@example.ru.", field="email")
-    return text
+async def confirmed_contact_email(subscriber_id: int) -> str | None:
+    """The subscriber's contact e-mail if they entered the code sent to it; None otherwise."""
+    row = (
+        await Subscriber.filter(id=subscriber_id, contact_email_confirmed_at__isnull=False)
+        .first()
+        .values("contact_email")
+    )
+    return row["contact_email"] if row else None
 
 
 async def set_monthly_detail_email(
-    viewer: Viewer, number_id: int, email: str | None, enabled: bool, now: datetime
+    viewer: Viewer, number_id: int, enabled: bool, now: datetime
 ) -> str | None:
-    """The address the monthly detail now goes to; None when switched off."""
+    """The confirmed contact e-mail the monthly detail now goes to; None when switched off.
+    CONFLICT when switching on without a confirmed contact e-mail: the detail is personal
+    data, and an address nobody proved to read could be a stranger's."""
     if viewer.subscriber_id is None:
         raise Forbidden("Only a subscriber can get the monthly detail by e-mail.")
     wish = {"subscriber_id": viewer.subscriber_id, "number_id": number_id}
     if not enabled:
         await MonthlyDetailEmail.filter(**wish).delete()
         return None
-    address = checked_email(email)
-    if not await MonthlyDetailEmail.filter(**wish).update(email=address):
+    address = await confirmed_contact_email(viewer.subscriber_id)
+    if address is None:
+        raise Conflict(
+            "Confirm a contact e-mail first (requestEmailConfirmation, then confirmEmail): "
+            "the monthly detail goes only to a confirmed address.",
+            reason="EMAIL_NOT_CONFIRMED",
+        )
+    if not await MonthlyDetailEmail.exists(**wish):
         try:
-            await MonthlyDetailEmail.create(**wish, email=address, created_at=now)
+            await MonthlyDetailEmail.create(**wish, created_at=now)
         except IntegrityError:  # the same wish sent twice at once: the other one made it
-            await MonthlyDetailEmail.filter(**wish).update(email=address)
+            pass
     return address

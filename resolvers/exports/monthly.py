@@ -1,5 +1,5 @@
 """The monthly detail by e-mail: a subscriber who asked for it (setMonthlyDetailEmail) gets
-the previous month's detail of the number as a PDF, once a month, at the address they gave.
+the previous month's detail of the number as a PDF, once a month, at their contact e-mail.
 
 Once means once per (number, subscriber, month), whatever the number of workers and
 however often the job runs: a worker first inserts that key into `monthly_detail_sends`,
@@ -7,8 +7,11 @@ and the unique constraint lets exactly one insert through; the others skip it. T
 holds a lease: a worker that dies before sending leaves it to be taken over once the
 lease has run out (a death after the server accepted the message and before it was marked
 sent would send it twice: mail has no transactions, and sending again beats never).
-Access is checked again when sending: a number the subscriber no longer sees at FULL is
-not sent.
+Access and the address are checked again when sending: a number the subscriber no longer
+sees at FULL is not sent, nor is anything to a subscriber whose contact e-mail is not
+confirmed then (changed, or never confirmed): the address is read at that moment, never
+kept with the wish. Either is recorded as that month's outcome, not retried; the next month
+is tried afresh.
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ SENDS_PER_PASS = 50
 
 @dataclass(frozen=True)
 class MonthlySent:
-    status: str  # "sent", "skipped" (access ended), "retry" (the mail server refused)
+    # "sent", "skipped" (access ended, no confirmed address), "retry" (the server refused)
+    status: str
     detail: str
 
 
@@ -82,9 +86,7 @@ async def send_monthly_details(services: Services, now: datetime) -> list[Monthl
     wishes = (
         await MonthlyDetailEmail.all()
         .order_by("id")
-        .values(
-            "subscriber_id", "number_id", "email", "created_at", zone_name="subscriber__time_zone"
-        )
+        .values("subscriber_id", "number_id", "created_at", zone_name="subscriber__time_zone")
     )
     if not wishes:
         return []
@@ -126,6 +128,12 @@ async def _send_one(
         return MonthlySent(
             "skipped", f"number {number_id}: subscriber {subscriber_id} no longer sees it"
         )
+    subscriber = await Subscriber.get(id=subscriber_id)
+    if subscriber.contact_email is None or subscriber.contact_email_confirmed_at is None:
+        await _done(wish, month, locked_until=None, outcome="no confirmed contact e-mail: not sent")
+        return MonthlySent(
+            "skipped", f"number {number_id}: subscriber {subscriber_id} has no confirmed e-mail"
+        )
     number = await Number.get(id=number_id)
     usage_filter = UsageFilter(from_=since, to=until)
     spool = services.exports.spool / f"monthly-{number_id}-{subscriber_id}-{month}.pdf"
@@ -133,9 +141,9 @@ async def _send_one(
     written = await write_detail(ExportFormat.PDF, spool, number_id, usage_filter, heading)
     data = await asyncio.to_thread(spool.read_bytes)
     await asyncio.to_thread(spool.unlink)
-    name = (await Subscriber.get(id=subscriber_id)).full_name
+    name = subscriber.full_name
     message = EmailMessage(
-        to=wish["email"],
+        to=subscriber.contact_email,
         subject=f"Детализация номера {number.msisdn} за {since:%m.%Y}",
         text=(
             f"Здравствуйте{', ' + name if name else ''}!\n\n"

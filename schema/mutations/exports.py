@@ -36,7 +36,9 @@ class ExportUsageInput:
 @strawberry.type
 class MonthlyDetailEmailPayload:
     enabled: bool
-    email: str | None = strawberry.field(description="Where the detail goes; null when off.")
+    email: str | None = strawberry.field(
+        description="The confirmed contact e-mail the detail goes to; null when off."
+    )
     number: Number | None
 
 
@@ -73,17 +75,19 @@ class ExportMutation:
         AccessLevel.FULL,
         number_named,
         scope=READ_USAGE,
-        description="Turns on (with the address to send to) or off the previous month's "
-        "detail of this number as a PDF by e-mail, early each month. Subscribers only.",
+        description="Turns on or off the previous month's detail of this number as a PDF by "
+        "e-mail, early each month, to the viewer's confirmed contact e-mail as it is then. "
+        "Subscribers only; turning on without a confirmed contact e-mail is a CONFLICT "
+        "(reason EMAIL_NOT_CONFIRMED).",
     )
     async def set_monthly_detail_email(
-        self, info: Info, msisdn: str, enabled: bool, email: str | None = None
+        self, info: Info, msisdn: str, enabled: bool
     ) -> MonthlyDetailEmailPayload:
         ctx = info.context
         reach = await ctx.loaders.reach()
         row = reach.by_msisdn[normalise_phone(msisdn)]
         address = await asking.set_monthly_detail_email(
-            ctx.viewer, row.id, email, enabled, ctx.services.clock()
+            ctx.viewer, row.id, enabled, ctx.services.clock()
         )
         return MonthlyDetailEmailPayload(
             enabled=address is not None, email=address, number=Number.of(row, reach, ctx.viewer)

@@ -232,12 +232,12 @@ class Number(relay.Node):
     @access_field(
         FULL,
         scope="usage:read",
-        description="Whether the viewer gets this number's previous month of usage detail "
-        "as a PDF by e-mail (setMonthlyDetailEmail).",
+        description="Whether the viewer asked for this number's previous month of usage "
+        "detail as a PDF by e-mail (setMonthlyDetailEmail); it is sent only while their "
+        "contact e-mail is confirmed.",
     )
     async def monthly_detail_email(self, info: Info) -> bool | None:
-        address = await info.context.loaders.monthly_detail_email_by_number.load(self.row.id)
-        return address is not None
+        return await info.context.loaders.monthly_detail_email_by_number.load(self.row.id)
 
     @access_field(
         FULL,

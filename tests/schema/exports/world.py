@@ -3,10 +3,18 @@ export concerns; helpers to run the worker's pass and to download a job's file."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from models import AccessGrant, AccessLevel, Number, UsageDirection, UsageKind, UsageRecord
+from models import (
+    AccessGrant,
+    AccessLevel,
+    Number,
+    Subscriber,
+    UsageDirection,
+    UsageKind,
+    UsageRecord,
+)
 from resolvers.exports.jobs import run_due_exports
 from resolvers.services import Services
 from tests.support import family
@@ -43,6 +51,7 @@ class World:
     number: Number
     tokens: dict[str, str]
     full_grant: AccessGrant
+    subscribers: dict[str, Subscriber] = field(default_factory=dict)  # by viewer kind
 
 
 def usage(
@@ -92,7 +101,8 @@ async def build_world(viewers: Viewers) -> World:
         "partner_without_usage": await viewers.partner_token(app, ["numbers:read"]),
         "stranger": await viewers.token_for(stranger),
     }
-    return World(number, tokens, full_grant)
+    subscribers = {"owner": owner, "full_delegate": full_delegate}
+    return World(number, tokens, full_grant, subscribers)
 
 
 def export_input(world: World, format: str, **extra: object) -> dict:
