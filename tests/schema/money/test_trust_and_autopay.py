@@ -2,10 +2,21 @@ from datetime import timedelta
 
 import pytest
 
-from models import AutopayRun, Balance, LedgerEntry, LedgerKind, Payment, TrustPayment
+from models import (
+    AutopayRun,
+    Balance,
+    LedgerEntry,
+    LedgerKind,
+    Notification,
+    NotificationPreference,
+    NotificationTopic,
+    Payment,
+    TrustPayment,
+)
 from resolvers.money.autopay import run_due
 from resolvers.money.ledger import verify
 from tests.support import family
+from tests.support.outbox import sent_messages
 
 TRUST = """
 query($m: String!) { number(msisdn: $m) { trustPayment {
@@ -212,9 +223,34 @@ async def test_failed_autopay_is_recorded_and_the_owner_told(gql, viewers, servi
     runs = await run_due(services, services.clock())
     assert [(r.outcome, r.detail) for r in runs] == [("FAILED", "card_declined")]
     assert await AutopayRun.filter(outcome="FAILED").count() == 1
-    await services.background.drain()
-    sms = settings.sms_outbox_path.read_text(encoding="utf-8")
-    assert owner.phone in sms and "card_declined" in sms
+    # Told through the outbox, written with the run (topic TOPUPS: SMS by default).
+    [notice] = await Notification.filter(subscriber_id=owner.id).values("topic", "text")
+    assert notice["topic"] == NotificationTopic.TOPUPS and "card_declined" in notice["text"]
+    sms = await sent_messages(services, settings.sms_outbox_path)
+    assert [m["to"] for m in sms if "card_declined" in m["text"]] == [owner.phone]
+
+
+async def test_an_owner_who_chose_no_top_up_sms_is_not_texted_of_a_failed_autopay(
+    gql, viewers, services, settings
+):
+    owner = await family.subscriber()
+    number = await family.number(await family.account(owner), user=owner, balance=0)
+    await NotificationPreference.create(
+        subscriber=owner, topic=NotificationTopic.TOPUPS, sms=False, email=False
+    )
+    await autopay_for(
+        gql,
+        viewers,
+        number,
+        owner,
+        kind="THRESHOLD",
+        amount="50.00",
+        threshold="100.00",
+        card_query=ADD_DECLINED,
+    )
+    assert [r.outcome for r in await run_due(services, services.clock())] == ["FAILED"]
+    sms = await sent_messages(services, settings.sms_outbox_path)
+    assert not [m for m in sms if "card_declined" in m["text"]]
 
 
 @pytest.mark.parametrize(
