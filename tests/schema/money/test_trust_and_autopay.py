@@ -207,7 +207,8 @@ def _next_day_d(now, day):
     return candidate
 
 
-async def test_failed_autopay_is_recorded_and_the_owner_told(gql, viewers, services, settings):
+async def _declined_autopay(gql, viewers):
+    """An owner with a rule on a number at a zero balance, its card declining: due now."""
     owner = await family.subscriber()
     number = await family.number(await family.account(owner), user=owner, balance=0)
     await autopay_for(
@@ -220,6 +221,11 @@ async def test_failed_autopay_is_recorded_and_the_owner_told(gql, viewers, servi
         threshold="100.00",
         card_query=ADD_DECLINED,
     )
+    return owner
+
+
+async def test_failed_autopay_is_recorded_and_the_owner_told(gql, viewers, services, settings):
+    owner = await _declined_autopay(gql, viewers)
     runs = await run_due(services, services.clock())
     assert [(r.outcome, r.detail) for r in runs] == [("FAILED", "card_declined")]
     assert await AutopayRun.filter(outcome="FAILED").count() == 1
@@ -233,20 +239,9 @@ async def test_failed_autopay_is_recorded_and_the_owner_told(gql, viewers, servi
 async def test_an_owner_who_chose_no_top_up_sms_is_not_texted_of_a_failed_autopay(
     gql, viewers, services, settings
 ):
-    owner = await family.subscriber()
-    number = await family.number(await family.account(owner), user=owner, balance=0)
+    owner = await _declined_autopay(gql, viewers)
     await NotificationPreference.create(
         subscriber=owner, topic=NotificationTopic.TOPUPS, sms=False, email=False
-    )
-    await autopay_for(
-        gql,
-        viewers,
-        number,
-        owner,
-        kind="THRESHOLD",
-        amount="50.00",
-        threshold="100.00",
-        card_query=ADD_DECLINED,
     )
     assert [r.outcome for r in await run_due(services, services.clock())] == ["FAILED"]
     sms = await sent_messages(services, settings.sms_outbox_path)
