@@ -12,7 +12,6 @@ page), a page after a cursor of one number, and a page across a set of numbers
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,11 +24,10 @@ from permissions.viewer import Viewer
 from resolvers import pages
 from resolvers.dataloader import DataLoader
 from resolvers.errors import BadUserInput
-from resolvers.pages import Listing
+from resolvers.pages import Listing, check_first
 from resolvers.reach import Reach
 from resolvers.sql import as_json, fetch_rows, in_keys, is_postgres, keys_param
 
-MAX_PAGE = 100
 # A partner app reads a history with this scope (and `numbers:read`, as for any number).
 HISTORY_SCOPE = "balance:read"
 Row = dict[str, Any]
@@ -116,30 +114,11 @@ class Page:
 
 
 def encode_cursor(under: RequestFilter, created_at: datetime, row_id: int) -> str:
-    text = f"r:{under.fingerprint}:{row_id}:{created_at.astimezone(UTC).isoformat()}"
-    return base64.urlsafe_b64encode(text.encode()).decode()
+    return pages.encode_keyset_cursor("r", under.fingerprint, created_at, row_id)
 
 
 def decode_cursor(under: RequestFilter, cursor: str) -> tuple[datetime, int]:
-    try:
-        prefix, fingerprint, row_id, moment = (
-            base64.urlsafe_b64decode(cursor.encode()).decode().split(":", 3)
-        )
-        if prefix == "r" and row_id.isdigit():
-            if fingerprint != under.fingerprint:
-                raise BadUserInput(
-                    "This cursor was made for another filter: ask for the first page again.",
-                    field="after",
-                )
-            return datetime.fromisoformat(moment), int(row_id)
-    except (ValueError, UnicodeDecodeError):
-        pass
-    raise BadUserInput("This cursor is not valid.", field="after")
-
-
-def check_first(first: int) -> None:
-    if not 0 < first <= MAX_PAGE:
-        raise BadUserInput(f"first must be from 1 to {MAX_PAGE}.", field="first")
+    return pages.decode_keyset_cursor("r", under.fingerprint, cursor)
 
 
 def _utc(moment: datetime | None, field: str) -> datetime | None:
