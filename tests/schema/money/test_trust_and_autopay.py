@@ -91,6 +91,22 @@ async def test_trust_payment_offered_taken_and_repaid_by_the_next_top_up(gql, vi
     assert (await verify())[1] == []
 
 
+async def test_a_trust_payments_fee_tells_charges_to_whom_chose_them(
+    gql, viewers, services, settings
+):
+    owner, number = await low_balance_number()
+    await NotificationPreference.create(
+        subscriber=owner, topic=NotificationTopic.CHARGES, sms=True, email=False
+    )
+    token = await viewers.token_for(owner)
+    (await gql(TAKE, {"m": number.msisdn, "a": "500.00"}, token=token)).ok()
+    [notice] = await Notification.filter(subscriber_id=owner.id).values("topic", "text")
+    assert notice["topic"] == NotificationTopic.CHARGES
+    assert "25.00" in notice["text"] and "Trust payment fee" in notice["text"]
+    sms = await sent_messages(services, settings.sms_outbox_path)
+    assert [m["to"] for m in sms] == [owner.phone]
+
+
 async def test_trust_payment_more_than_offered_is_bad_input(gql, viewers):
     owner, number = await low_balance_number()
     result = await gql(
