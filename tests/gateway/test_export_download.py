@@ -175,9 +175,7 @@ async def test_download_as_partner_checks_the_scopes_it_asked_with(gql, http, se
     assert (await http.get(job["url"])).status_code == 200
 
 
-async def test_download_after_the_partner_app_was_disabled_is_not_found(
-    gql, http, services, world
-):
+async def test_download_after_the_partner_app_was_disabled_is_not_found(gql, http, services, world):
     job = await made(gql, services, world, "CSV", kind="partner_with_usage")
     row = await ExportJob.get()
     assert await disable_partner_app((await PartnerApp.get(id=row.partner_app_id)).client_id)
