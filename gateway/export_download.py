@@ -1,7 +1,7 @@
 """GET /exports/{id}?expires=...&signature=...: the file of a finished export, streamed from
 the export storage. No bearer token (a browser opens the link): the signature is the
 permission, and the access of the viewer who asked is checked again, now, so a link made
-before their grant was revoked no longer opens.
+before their grant was revoked (or their partner app disabled) no longer opens.
 
 403 (JSON, `INVALID_SIGNATURE` or `LINK_EXPIRED`) for a link that is not ours or has
 expired, never a byte of the file; 404 (`NOT_FOUND`) for a job that has no file (not made
@@ -16,9 +16,8 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from models import ExportJob, Number
 from resolvers.exports.links import LinkRefusal, check_link
-from resolvers.exports.reading import COLUMNS, asker_of, may_read
+from resolvers.exports.reading import COLUMNS, asker_still_reads
 from resolvers.exports.writers import CONTENT_TYPES, EXTENSIONS
-from resolvers.reach import load_reach
 from resolvers.services import Services
 
 _MESSAGES = {
@@ -60,8 +59,7 @@ def download_endpoint(services: Services) -> Any:
         row = rows[0] if rows else None
         if exports is None or row is None or not row["storage_key"]:
             return _error(404, "NOT_FOUND", NO_FILE)
-        asker = asker_of(row)
-        if not may_read(asker, await load_reach(asker, now), row):
+        if not await asker_still_reads(row, now):
             return _error(404, "NOT_FOUND", NO_FILE)
         size = await exports.storage.size(row["storage_key"])
         if size is None:

@@ -9,19 +9,33 @@ the same page read alone, so `after:` goes on from either the same way.
 key's `first + 1` rows straight off an index on (key, id), however long its history), on
 SQLite, which has no LATERAL, `ROW_NUMBER() OVER (PARTITION BY key ...)`, which reads every
 row of the keys (fine for an embedded database's sizes).
+
+Listings ordered by a time then id under a filter (the request history, the usage detail)
+use a keyset cursor instead (`encode_keyset_cursor`): the last row's time and id and the
+digest of the filter it was made under, so that a cursor used under another filter is
+refused rather than silently continuing another list.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from resolvers.errors import BadUserInput
 from resolvers.sql import as_datetime, fetch_rows, in_keys, is_postgres, keys_param
 
 Row = dict[str, Any]
+MAX_PAGE = 100  # `first` of every connection
+_INVALID = "This cursor is not valid."
+
+
+def check_first(first: int) -> None:
+    if not 0 < first <= MAX_PAGE:
+        raise BadUserInput(f"`first` must be from 1 to {MAX_PAGE}.", field="first")
 
 
 @dataclass(frozen=True)
@@ -47,7 +61,33 @@ def decode_cursor(cursor: str | None) -> int | None:
             return int(value)
     except (ValueError, UnicodeDecodeError):
         pass
-    raise BadUserInput("This cursor is not valid.", field="after")
+    raise BadUserInput(_INVALID, field="after")
+
+
+def encode_keyset_cursor(listing: str, filter_digest: str, at: datetime, row_id: int) -> str:
+    """The position right after the row at (`at`, `row_id`) of `listing` (a short name that
+    tells listings apart) read under the filter whose digest is `filter_digest`."""
+    text = f"{listing}|{filter_digest}|{row_id}|{at.astimezone(UTC).isoformat()}"
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+def decode_keyset_cursor(listing: str, filter_digest: str, cursor: str) -> tuple[datetime, int]:
+    """(time, id) of an `encode_keyset_cursor` cursor; BAD_USER_INPUT for one that is not
+    one of this listing's, or was made under another filter."""
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode("ascii")).decode()
+        prefix, digest, row_id, moment = text.split("|")
+        at = datetime.fromisoformat(moment)
+        if prefix != listing or not row_id.isdigit() or at.tzinfo is None:
+            raise ValueError(text)
+    except (ValueError, UnicodeError, binascii.Error):
+        raise BadUserInput(_INVALID, field="after") from None
+    if digest != filter_digest:
+        raise BadUserInput(
+            "This cursor was made for another filter: ask for the first page again.",
+            field="after",
+        )
+    return at, int(row_id)
 
 
 @dataclass(frozen=True)

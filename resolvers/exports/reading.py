@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from models import ExportJob, ExportStatus
+from models import ExportJob, ExportStatus, PartnerApp
 from permissions.levels import Level, allows
 from permissions.viewer import Viewer
 from resolvers.exports.links import signed_path
 from resolvers.exports.storage import Exports
-from resolvers.reach import Reach
+from resolvers.reach import Reach, load_reach
 
 READ_USAGE = "usage:read"
 LISTED = 50  # viewer.exports: the newest
@@ -55,6 +55,18 @@ def asker_of(row: Row) -> Viewer:
     if row["subscriber_id"] is not None:
         return Viewer(subscriber_id=row["subscriber_id"])
     return Viewer(partner_app_id=row["partner_app_id"], scopes=frozenset(row["scopes"] or ()))
+
+
+async def asker_still_reads(row: Row, now: datetime) -> bool:
+    """The download route's question, without a signed-in viewer: may the viewer who asked
+    for the export still read it now? A partner app disabled since (its tokens gone) no
+    longer may, whatever links it was handed."""
+    asker = asker_of(row)
+    if asker.partner_app_id is not None and not await PartnerApp.exists(
+        id=asker.partner_app_id, is_active=True
+    ):
+        return False
+    return may_read(asker, await load_reach(asker, now), row)
 
 
 async def viewer_exports(viewer: Viewer, reach: Reach) -> list[Row]:

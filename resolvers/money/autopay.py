@@ -17,19 +17,20 @@ from models import (
     AutopayRule,
     AutopayRun,
     Balance,
+    NotificationTopic,
     Number,
     OperationKind,
     OperationStatus,
     Payment,
     PaymentCard,
     PaymentStatus,
-    Subscriber,
 )
 from permissions.levels import Level
 from permissions.viewer import Viewer
 from resolvers.errors import BadUserInput, ClientError, NotFound
 from resolvers.money.amounts import to_minor_units
 from resolvers.money.payments import Payer, Target, pay
+from resolvers.notifications.outbox import notify
 from resolvers.operations.records import record, system_for
 from resolvers.reach import load_reach
 from resolvers.services import Services
@@ -229,25 +230,36 @@ async def _pay(
         outcome = str(payment.status)
         detail = payment.failure_code or ""
     except ClientError as exc:  # e.g. the payer's daily limit: no payment, so no record yet
-        run = await _run_without_payment(rule, "FAILED", exc.message[:200], now)
-        await _tell_owner(services, rule, exc.message)
+        async with in_transaction():
+            run = await _run_without_payment(rule, "FAILED", exc.message[:200], now)
+            await _tell_owner(rule, exc.message)
         return run
-    run = await AutopayRun.create(
-        rule_id=rule.id,
-        number_id=rule.number_id,
-        payment_id=payment.id,
-        outcome=outcome,
-        detail=detail[:200],
-        at=now,
-    )
-    if outcome != "SUCCEEDED":
-        await _tell_owner(services, rule, detail or outcome)
+    # The run and the owner's notice commit together: a notice never tells of a run that
+    # was not recorded, and a recorded failure is never left untold.
+    async with in_transaction():
+        run = await AutopayRun.create(
+            rule_id=rule.id,
+            number_id=rule.number_id,
+            payment_id=payment.id,
+            outcome=outcome,
+            detail=detail[:200],
+            at=now,
+        )
+        if outcome != "SUCCEEDED":
+            await _tell_owner(rule, detail or outcome)
     return run
 
 
-async def _tell_owner(services: Services, rule: AutopayRule, reason: str) -> None:
-    owner = await Subscriber.get(id=rule.subscriber_id)
+async def _tell_owner(rule: AutopayRule, reason: str) -> None:
+    """Through the notification outbox (topic TOPUPS, the rule's subscriber's channels),
+    inside the caller's transaction, like every other notice."""
     number = await Number.get(id=rule.number_id)
     text = FAILED_SMS.format(amount=rule.amount / 100, msisdn=number.msisdn, reason=reason)
     log.warning("autopay %s on %s failed: %s", rule.id, number.msisdn, reason)
-    services.background.spawn(services.sms.send(owner.phone, text), "autopay failure SMS")
+    await notify(
+        rule.subscriber_id,
+        NotificationTopic.TOPUPS,
+        f"Автоплатёж на {number.msisdn} не прошёл",
+        text,
+        number_id=rule.number_id,
+    )

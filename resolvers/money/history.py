@@ -14,13 +14,19 @@ from typing import TYPE_CHECKING, Any
 from models import LedgerEntry, LedgerKind, Payment
 from resolvers.dataloader import ByNumberAndAskLoader
 from resolvers.errors import BadUserInput
-from resolvers.pages import Listing, Page, decode_cursor, encode_cursor, first_pages
+from resolvers.pages import (
+    Listing,
+    Page,
+    check_first,
+    decode_cursor,
+    encode_cursor,
+    first_pages,
+)
 from resolvers.sql import in_keys, keys_param, time_param
 
 if TYPE_CHECKING:
     from resolvers.loaders import Loaders
 
-MAX_PAGE = 100
 PAYMENTS = Listing(
     "payments",
     "number_id",
@@ -54,8 +60,7 @@ class Window:
     ) -> Window:
         """Filters compare in UTC: SQLite compares the stored timestamps as text."""
         since, until = _utc(since), _utc(until)
-        if not 0 < first <= MAX_PAGE:
-            raise BadUserInput(f"first must be from 1 to {MAX_PAGE}.", field="first")
+        check_first(first)
         if since and until and since > until:
             raise BadUserInput("`from` must not be after `to`.", field="from")
         return cls(first, since, until, tuple(kinds or ()))

@@ -17,6 +17,7 @@ from models import Balance, LedgerKind, Number, OperationKind, TrustPayment, Tru
 from resolvers.care import limits
 from resolvers.errors import BadUserInput, Conflict
 from resolvers.money import ledger
+from resolvers.notifications.money import balance_moved
 from resolvers.operations.records import Actor, record, system_for
 from resolvers.sql import fetch_rows, in_keys, keys_param, time_param
 
@@ -142,7 +143,7 @@ async def _take(
             (LedgerKind.TRUST_CREDIT, amount, "Trust payment"),
             (LedgerKind.FEE, -fee, "Trust payment fee"),
         ]:
-            await ledger.post(
+            entry, _ = await ledger.post(
                 ledger.Posting(
                     number_id=number.id,
                     kind=kind,
@@ -154,6 +155,7 @@ async def _take(
                 ),
                 now,
             )
+            await balance_moved(entry)  # the fee tells CHARGES like every fee (the credit: none)
         details = {"amount": amount, "fee": fee, "currency": "RUB", "trust_payment_id": trust.id}
         await record(number.id, OperationKind.TRUST_PAYMENT, actor, now, details)
     return trust

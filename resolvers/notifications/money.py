@@ -8,8 +8,6 @@ user and the owner have a default threshold until they set their own."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from models import LedgerEntry, LedgerKind, NotificationTopic
 from resolvers.money.amounts import to_decimal
 from resolvers.notifications.outbox import notify, notify_all
@@ -81,7 +79,8 @@ async def balance_moved(entry: LedgerEntry) -> None:
 async def _low_balance(entry: LedgerEntry, msisdn: str, people: list[int]) -> None:
     before, after = entry.balance_after - entry.amount, entry.balance_after
     thresholds = dict.fromkeys(people, DEFAULT_LOW_BALANCE_THRESHOLD)
-    for row in await fetch_all(_THRESHOLDS_SQL, [datetime.now(UTC), entry.number_id]):
+    # A grant live when the money moved (the posting's time: the services' clock).
+    for row in await fetch_all(_THRESHOLDS_SQL, [entry.created_at, entry.number_id]):
         if row["subscriber_id"] in thresholds or row["has_full_grant"]:
             thresholds[row["subscriber_id"]] = int(row["amount"])
     for person, threshold in thresholds.items():

@@ -5,14 +5,13 @@ order across pages. A cursor is opaque and names the filter it was made under, s
 from another filter is refused (BAD_USER_INPUT) instead of silently skipping records.
 
 Three reads, each one statement: the first page of many numbers at once (a family tree's
-`requests(first: 3)`, by `ROW_NUMBER() OVER (PARTITION BY number_id ...)`, which SQLite
-3.25+ and PostgreSQL both have), a page after a cursor of one number, and a page across a
-set of numbers (`viewer.requests`).
+`requests(first: 3)`, by resolvers/pages.py's `first_pages` like every other batched first
+page), a page after a cursor of one number, and a page across a set of numbers
+(`viewer.requests`).
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,12 +21,13 @@ from typing import Any
 from models import OperationKind, OperationStatus
 from permissions.levels import SEE_NUMBERS, Level, allows
 from permissions.viewer import Viewer
+from resolvers import pages
 from resolvers.dataloader import DataLoader
 from resolvers.errors import BadUserInput
+from resolvers.pages import Listing, check_first
 from resolvers.reach import Reach
-from resolvers.sql import as_datetime, as_json, fetch_rows, in_keys, is_postgres, keys_param
+from resolvers.sql import as_json, fetch_rows, in_keys, is_postgres, keys_param
 
-MAX_PAGE = 100
 # A partner app reads a history with this scope (and `numbers:read`, as for any number).
 HISTORY_SCOPE = "balance:read"
 Row = dict[str, Any]
@@ -81,21 +81,22 @@ class RequestFilter:
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
     def condition(self) -> tuple[str, list[Any]]:
-        """SQL over `operations` (each part starts with AND) and its parameters."""
-        sql, params = "", []
+        """SQL over `operations` (its parts joined by AND; empty for no filter) and its
+        parameters."""
+        parts, params = [], []
         if self.kinds:
-            sql += f" AND {in_keys('kind')}"
+            parts.append(in_keys("kind"))
             params.append(keys_param(str(kind) for kind in self.kinds))
         if self.statuses:
-            sql += f" AND {in_keys('status')}"
+            parts.append(in_keys("status"))
             params.append(keys_param(str(status) for status in self.statuses))
         if self.since:
-            sql += " AND created_at >= ?"
+            parts.append("created_at >= ?")
             params.append(_time_param(self.since))
         if self.until:
-            sql += " AND created_at < ?"
+            parts.append("created_at < ?")
             params.append(_time_param(self.until))
-        return sql, params
+        return " AND ".join(parts), params
 
 
 @dataclass(frozen=True)
@@ -113,30 +114,11 @@ class Page:
 
 
 def encode_cursor(under: RequestFilter, created_at: datetime, row_id: int) -> str:
-    text = f"r:{under.fingerprint}:{row_id}:{created_at.astimezone(UTC).isoformat()}"
-    return base64.urlsafe_b64encode(text.encode()).decode()
+    return pages.encode_keyset_cursor("r", under.fingerprint, created_at, row_id)
 
 
 def decode_cursor(under: RequestFilter, cursor: str) -> tuple[datetime, int]:
-    try:
-        prefix, fingerprint, row_id, moment = (
-            base64.urlsafe_b64decode(cursor.encode()).decode().split(":", 3)
-        )
-        if prefix == "r" and row_id.isdigit():
-            if fingerprint != under.fingerprint:
-                raise BadUserInput(
-                    "This cursor was made for another filter: ask for the first page again.",
-                    field="after",
-                )
-            return datetime.fromisoformat(moment), int(row_id)
-    except (ValueError, UnicodeDecodeError):
-        pass
-    raise BadUserInput("This cursor is not valid.", field="after")
-
-
-def check_first(first: int) -> None:
-    if not 0 < first <= MAX_PAGE:
-        raise BadUserInput(f"first must be from 1 to {MAX_PAGE}.", field="first")
+    return pages.decode_keyset_cursor("r", under.fingerprint, cursor)
 
 
 def _utc(moment: datetime | None, field: str) -> datetime | None:
@@ -155,20 +137,24 @@ def _time_param(at: datetime) -> Any:
     return at if is_postgres() else str(at.astimezone(UTC))
 
 
+_LISTING = Listing(
+    table="operations",
+    key_column="number_id",
+    columns=COLUMNS,
+    times=_TIMES,
+    order=("created_at", "id"),
+)
+
+
 def _row(found: Mapping[str, Any]) -> Row:
-    row = {column: found[column] for column in COLUMNS}
-    for column in _TIMES:
-        row[column] = as_datetime(row[column])
+    return _with_details(_LISTING.row(found))
+
+
+def _with_details(row: Row) -> Row:
     row["details"] = as_json(row["details"]) or {}
     return row
 
 
-_FIRST_PAGES = (
-    f"SELECT {_SELECT} FROM (SELECT {_SELECT}, ROW_NUMBER() OVER ("  # noqa: S608 (our constants)
-    "PARTITION BY number_id ORDER BY created_at DESC, id DESC) AS row_in_number "
-    "FROM operations WHERE {numbers}{condition}) AS ranked "
-    "WHERE row_in_number <= ? ORDER BY number_id, created_at DESC, id DESC"
-)
 _PAGE = (
     f"SELECT {_SELECT} FROM operations WHERE {{numbers}}{{condition}}"  # noqa: S608
     "{after} ORDER BY created_at DESC, id DESC LIMIT ?"
@@ -179,20 +165,11 @@ _AFTER = " AND (created_at < ? OR (created_at = ? AND id < ?))"
 async def first_pages(number_ids: Sequence[int], under: RequestFilter, first: int) -> list[Page]:
     """The first page of each number, in one statement, in the numbers' order."""
     check_first(first)
-    if not number_ids:
-        return []
     condition, params = under.condition()
-    sql = _FIRST_PAGES.format(numbers=in_keys("number_id"), condition=condition)
-    found = await fetch_rows(sql, [keys_param(number_ids), *params, first + 1])
-    by_number: dict[int, list[Row]] = {}
-    for record in found:
-        row = _row(record)
-        by_number.setdefault(row["number_id"], []).append(row)
-    pages = []
-    for number_id in number_ids:
-        rows = by_number.get(number_id, [])
-        pages.append(Page(rows[:first], len(rows) > first, under))
-    return pages
+    found = await pages.first_pages(_LISTING, number_ids, first, condition, params)
+    return [
+        Page([_with_details(row) for row in got.rows], got.has_next_page, under) for got in found
+    ]
 
 
 async def page(
@@ -204,6 +181,7 @@ async def page(
     if not number_ids:
         return Page([], False, under)
     condition, params = under.condition()
+    condition = f" AND {condition}" if condition else ""
     after_sql = ""
     if moment_and_id is not None:
         moment, row_id = moment_and_id

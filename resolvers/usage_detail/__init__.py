@@ -3,7 +3,7 @@ record stream the exports read, all in keyset order so none of them grows with t
 history's size in memory."""
 
 from resolvers.usage_detail.filter import ALL_KINDS, UsageFilter, checked_filter
-from resolvers.usage_detail.page import MAX_PAGE, UsagePage, usage_page
+from resolvers.usage_detail.page import UsagePage, usage_page
 from resolvers.usage_detail.rows import UsageRow, stream_usage
 from resolvers.usage_detail.totals import KindTotal, usage_totals
 from resolvers.usage_detail.zones import (
@@ -18,7 +18,6 @@ from resolvers.usage_detail.zones import (
 __all__ = [
     "ALL_KINDS",
     "DEFAULT_TIME_ZONE",
-    "MAX_PAGE",
     "KindTotal",
     "UsageFilter",
     "UsagePage",

@@ -7,17 +7,13 @@ filter is refused rather than silently continuing a different list.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
-from datetime import datetime
 
-from resolvers.errors import BadUserInput
+from resolvers.pages import check_first, decode_keyset_cursor, encode_keyset_cursor
 from resolvers.usage_detail.filter import UsageFilter
 from resolvers.usage_detail.rows import Key, UsageRow, key_of, read_batch
 
-MAX_PAGE = 100
-_PREFIX = "usage1"
+_LISTING = "usage1"
 
 
 @dataclass(frozen=True)
@@ -35,33 +31,13 @@ class UsagePage:
 
 
 def encode_cursor(key: Key, usage_filter: UsageFilter) -> str:
-    text = f"{_PREFIX}|{key.started_at.isoformat()}|{key.id}|{usage_filter.digest}"
-    return base64.urlsafe_b64encode(text.encode()).decode()
+    return encode_keyset_cursor(_LISTING, usage_filter.digest, key.started_at, key.id)
 
 
 def decode_cursor(cursor: str, usage_filter: UsageFilter) -> Key:
     """The key a cursor points after, or BAD_USER_INPUT for a cursor that is not one of ours
     or was made under another filter."""
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode("ascii")).decode()
-        prefix, at, row_id, digest = text.split("|")
-        started_at = datetime.fromisoformat(at)
-        if prefix != _PREFIX or not row_id.isdigit() or started_at.tzinfo is None:
-            raise ValueError(text)
-        key = Key(started_at, int(row_id))
-    except (ValueError, UnicodeError, binascii.Error):
-        raise BadUserInput("This cursor is not valid.", field="after") from None
-    if digest != usage_filter.digest:
-        raise BadUserInput(
-            "This cursor belongs to another filter: ask for the first page again.",
-            field="after",
-        )
-    return key
-
-
-def check_first(first: int) -> None:
-    if not 0 < first <= MAX_PAGE:
-        raise BadUserInput(f"`first` must be from 1 to {MAX_PAGE}.", field="first")
+    return Key(*decode_keyset_cursor(_LISTING, usage_filter.digest, cursor))
 
 
 async def usage_page(

@@ -12,8 +12,9 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from models import ExportJob
+from models import ExportJob, PartnerApp
 from resolvers.exports.jobs import remove_expired_files
+from resolvers.identity.partners import disable_partner_app
 from tests.schema.exports.world import (
     CALLS,
     DATA,
@@ -172,6 +173,16 @@ async def test_download_after_the_grant_was_revoked_is_not_found(gql, http, serv
 async def test_download_as_partner_checks_the_scopes_it_asked_with(gql, http, services, world):
     job = await made(gql, services, world, "CSV", kind="partner_with_usage")
     assert (await http.get(job["url"])).status_code == 200
+
+
+async def test_download_after_the_partner_app_was_disabled_is_not_found(gql, http, services, world):
+    job = await made(gql, services, world, "CSV", kind="partner_with_usage")
+    row = await ExportJob.get()
+    assert await disable_partner_app((await PartnerApp.get(id=row.partner_app_id)).client_id)
+    response = await http.get(job["url"])  # made before, signed and unexpired
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "NOT_FOUND"
+    assert "Звонок" not in response.text
 
 
 async def test_files_past_their_retention_are_removed_and_their_links_gone(

@@ -3,11 +3,15 @@ single-number page they must agree with, cursor for cursor."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import base64
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
 
 from models import LedgerEntry, LedgerKind
+from resolvers.errors import BadUserInput
 from resolvers.money import history
-from resolvers.pages import first_pages
+from resolvers.pages import decode_keyset_cursor, encode_keyset_cursor, first_pages
 from tests.support import family
 from tests.support.queries import count_queries
 
@@ -82,3 +86,16 @@ async def test_no_keys_send_no_statement():
     with count_queries() as sql:
         assert await first_pages(history.PAYMENTS, [], 3) == []
     assert sql.count == 0
+
+
+def test_a_keyset_cursor_reads_back_only_in_its_listing_and_under_its_filter():
+    at = datetime(2026, 11, 30, 21, 30, tzinfo=timezone(timedelta(hours=3)))
+    cursor = encode_keyset_cursor("r", "digest-a", at, 42)
+    assert decode_keyset_cursor("r", "digest-a", cursor) == (at, 42)
+    with pytest.raises(BadUserInput, match="another filter"):
+        decode_keyset_cursor("r", "digest-b", cursor)
+    with pytest.raises(BadUserInput, match="not valid"):
+        decode_keyset_cursor("usage1", "digest-a", cursor)  # another listing's cursor
+    for forged in ("", "!!", base64.urlsafe_b64encode(b"r|digest-a|x|now").decode()):
+        with pytest.raises(BadUserInput, match="not valid"):
+            decode_keyset_cursor("r", "digest-a", forged)

@@ -2,10 +2,21 @@ from datetime import timedelta
 
 import pytest
 
-from models import AutopayRun, Balance, LedgerEntry, LedgerKind, Payment, TrustPayment
+from models import (
+    AutopayRun,
+    Balance,
+    LedgerEntry,
+    LedgerKind,
+    Notification,
+    NotificationPreference,
+    NotificationTopic,
+    Payment,
+    TrustPayment,
+)
 from resolvers.money.autopay import run_due
 from resolvers.money.ledger import verify
 from tests.support import family
+from tests.support.outbox import sent_messages
 
 TRUST = """
 query($m: String!) { number(msisdn: $m) { trustPayment {
@@ -78,6 +89,22 @@ async def test_trust_payment_offered_taken_and_repaid_by_the_next_top_up(gql, vi
     # 20 + 500 - 25 (fee, once) + 300 - 300 + 300 - 200
     assert (await Balance.get(number_id=number.id)).amount == 59500
     assert (await verify())[1] == []
+
+
+async def test_a_trust_payments_fee_tells_charges_to_whom_chose_them(
+    gql, viewers, services, settings
+):
+    owner, number = await low_balance_number()
+    await NotificationPreference.create(
+        subscriber=owner, topic=NotificationTopic.CHARGES, sms=True, email=False
+    )
+    token = await viewers.token_for(owner)
+    (await gql(TAKE, {"m": number.msisdn, "a": "500.00"}, token=token)).ok()
+    [notice] = await Notification.filter(subscriber_id=owner.id).values("topic", "text")
+    assert notice["topic"] == NotificationTopic.CHARGES
+    assert "25.00" in notice["text"] and "Trust payment fee" in notice["text"]
+    sms = await sent_messages(services, settings.sms_outbox_path)
+    assert [m["to"] for m in sms] == [owner.phone]
 
 
 async def test_trust_payment_more_than_offered_is_bad_input(gql, viewers):
@@ -196,7 +223,8 @@ def _next_day_d(now, day):
     return candidate
 
 
-async def test_failed_autopay_is_recorded_and_the_owner_told(gql, viewers, services, settings):
+async def _declined_autopay(gql, viewers):
+    """An owner with a rule on a number at a zero balance, its card declining: due now."""
     owner = await family.subscriber()
     number = await family.number(await family.account(owner), user=owner, balance=0)
     await autopay_for(
@@ -209,12 +237,31 @@ async def test_failed_autopay_is_recorded_and_the_owner_told(gql, viewers, servi
         threshold="100.00",
         card_query=ADD_DECLINED,
     )
+    return owner
+
+
+async def test_failed_autopay_is_recorded_and_the_owner_told(gql, viewers, services, settings):
+    owner = await _declined_autopay(gql, viewers)
     runs = await run_due(services, services.clock())
     assert [(r.outcome, r.detail) for r in runs] == [("FAILED", "card_declined")]
     assert await AutopayRun.filter(outcome="FAILED").count() == 1
-    await services.background.drain()
-    sms = settings.sms_outbox_path.read_text(encoding="utf-8")
-    assert owner.phone in sms and "card_declined" in sms
+    # Told through the outbox, written with the run (topic TOPUPS: SMS by default).
+    [notice] = await Notification.filter(subscriber_id=owner.id).values("topic", "text")
+    assert notice["topic"] == NotificationTopic.TOPUPS and "card_declined" in notice["text"]
+    sms = await sent_messages(services, settings.sms_outbox_path)
+    assert [m["to"] for m in sms if "card_declined" in m["text"]] == [owner.phone]
+
+
+async def test_an_owner_who_chose_no_top_up_sms_is_not_texted_of_a_failed_autopay(
+    gql, viewers, services, settings
+):
+    owner = await _declined_autopay(gql, viewers)
+    await NotificationPreference.create(
+        subscriber=owner, topic=NotificationTopic.TOPUPS, sms=False, email=False
+    )
+    assert [r.outcome for r in await run_due(services, services.clock())] == ["FAILED"]
+    sms = await sent_messages(services, settings.sms_outbox_path)
+    assert not [m for m in sms if "card_declined" in m["text"]]
 
 
 @pytest.mark.parametrize(

@@ -167,6 +167,24 @@ async def test_a_full_delegate_with_a_threshold_is_warned_and_a_revoked_one_is_n
     assert await texts_to(services, settings, topup_only.phone) == []
 
 
+async def test_a_delegates_grant_counts_as_it_was_when_the_money_moved(
+    services, settings, household
+):
+    """A usage batch posted at yesterday's time: a grant live then (ended since) still
+    warns: the grant is read at the posting's time, not the wall clock's."""
+    anna, _, number = household
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    ended = await family.subscriber("Няня до сегодня")
+    await family.grant(
+        number, ended, AccessLevel.FULL, by=anna, expires_at=yesterday + timedelta(hours=1)
+    )
+    await LowBalanceThreshold.create(subscriber=ended, number=number, amount=9000)
+
+    await ingest([usage("u1", number.msisdn, "15.00")], yesterday)
+
+    assert len(await texts_to(services, settings, ended.phone)) == 1
+
+
 async def test_a_monthly_fee_run_tells_each_fee_once(services, settings, household):
     anna, _, number = household
     await NotificationPreference.create(
