@@ -62,12 +62,36 @@ def _rate_limited(result: ExecutionResult) -> bool:
     return any((e.extensions or {}).get("code") == "RATE_LIMITED" for e in result.errors or [])
 
 
-def _answer(result: ExecutionResult) -> tuple[Any, list[dict[str, Any]]]:
-    # Errors in a stable order: the spec gives the list none, and graphql-core's follows
-    # which awaits finish first, so two async fields that both fail (`node` NOT_FOUND, an
-    # `@access` FORBIDDEN under `number`) may come in either order from either executor.
-    errors = [error.formatted for error in result.errors or []]
-    return result.data, sorted(errors, key=lambda error: repr(sorted(error.items())))
+def _nulled_above(data: Any, path: list[str | int] | None) -> tuple[str | int, ...] | None:
+    """The path of the nearest object above an error's field that is null in the answer
+    (a non-null field's error nulled it), or None when every object above is there."""
+    if not path:
+        return None
+    current = data
+    for depth, key in enumerate(path[:-1]):
+        if current is None:
+            return tuple(path[:depth])
+        current = current.get(key) if isinstance(current, dict) else current[key]
+    return tuple(path[:-1]) if current is None else None
+
+
+def _answer(result: ExecutionResult) -> tuple[Any, list[dict[str, Any]], list[Any]]:
+    """What must be the same in both answers: the data; every error, in a stable order
+    (the spec gives the list none, and graphql-core's follows which awaits finish first, so
+    two async fields that both fail may come in either order from either executor); but of
+    the errors below an object a non-null field's error nulled, only that there were some:
+    graphql-core cancels the fields still running beside the one that failed, so whether a
+    sibling's own error (a `node` NOT_FOUND beside a failing root `services`) made it into
+    the list depends on which finished first, in either executor."""
+    exact, nulled = [], set()
+    for error in result.errors or []:
+        above = _nulled_above(result.data, error.path)
+        if above is None:
+            exact.append(error.formatted)
+        else:
+            nulled.add(above)
+    errors = sorted(exact, key=lambda error: repr(sorted(error.items())))
+    return result.data, errors, sorted(nulled, key=repr)
 
 
 @dataclass
