@@ -94,6 +94,8 @@ async def test_one_payment_the_reconciler_cannot_settle_does_not_stop_the_others
 async def test_late_failure_does_not_overwrite_a_succeeded_payment(services, owned):
     owner, number = owned
     payment = await pending(services, owner, number)
+    settled_at = services.clock() + timedelta(seconds=5)
+    services.clock = lambda: settled_at
     assert await settle(services, payment, ChargeResult(True, reference="r1")) is True
     assert await settle(services, payment, ChargeResult(False, failure_code="timeout")) is False
     settled = await Payment.get(id=payment.id)
@@ -103,6 +105,7 @@ async def test_late_failure_does_not_overwrite_a_succeeded_payment(services, own
         "r1",
     )
     assert settled.ledger_entry_id == (await LedgerEntry.get(kind="TOPUP")).id
+    assert settled.updated_at == settled_at
     assert await balance_of(number) == 10000
 
 

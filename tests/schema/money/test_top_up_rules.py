@@ -23,7 +23,7 @@ mutation($input: TopUpInput!) { topUp(input: $input) {
 } }
 """
 ADD_CARD = "mutation($token: String!) { addPaymentCard(token: $token) { id } }"
-NOW = datetime(2026, 12, 15, 12, 0, tzinfo=UTC)
+NOW = datetime(2026, 12, 15, 12, 0, 30, 500, tzinfo=UTC)  # seconds and microseconds too
 MONTH_START = datetime(2026, 12, 1, tzinfo=UTC)
 
 
