@@ -28,6 +28,7 @@ from gateway.oauth import token_endpoint
 from gateway.pool_metrics import sample_pool_every
 from gateway.request_id import RequestIdMiddleware
 from gateway.services import build_services, close_services
+from gateway.web import cabinet_routes
 from gateway.worker import run_passes
 from gateway.ws_limits import SubscriptionCaps
 from schema import schema
@@ -146,6 +147,8 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             ),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            # The web cabinet (web/): a frontend like any other, on /graphql and /exports.
+            *cabinet_routes(),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),

@@ -40,6 +40,7 @@ from gateway.media_types import (
 from gateway.request_guards import RequestRefused, decode_bounded_json, refusal_response
 from gateway.request_id import current_request_id
 from gateway.trusted_documents import TrustedDocuments
+from gateway.web import offline_graphiql
 from gateway.ws_limits import LimitedTransportWSHandler, SubscriptionCaps
 from permissions.viewer import ANONYMOUS, Viewer
 from resolvers.context import RequestContext
@@ -185,6 +186,11 @@ class KabinetGraphQL(GraphQL[RequestContext, None]):
         finally:
             _media_type.reset(token)
         await response(scope, receive, send)
+
+    @property
+    def graphql_ide_html(self) -> str:
+        # GraphiQL from the project's own files: it works without the internet.
+        return offline_graphiql(super().graphql_ide_html)
 
     def encode_json(self, data: object) -> str:
         # UTF-8, not `\u` escapes, for Cyrillic names and messages.

@@ -1,0 +1,64 @@
+// The live balance: one graphql-transport-ws connection to /graphql per watched number.
+// The token goes in connection_init (never in the URL); when the server ends the stream
+// because the access token expired, the next connection takes a refreshed one.
+import { accessToken, documentNamed } from "./api.js";
+
+const PROTOCOL = "graphql-transport-ws";
+const ENDED_FOR_GOOD = new Set(["NOT_FOUND", "FORBIDDEN"]);
+
+export function watchBalance(msisdn, { onBalance, onState }) {
+  let socket = null;
+  let stopped = false;
+  let attempt = 0;
+  let timer = null;
+
+  async function connect() {
+    const [token, document] = await Promise.all([accessToken(), documentNamed("CabinetBalance")]);
+    if (stopped || !token) return;
+    const url = new URL("/graphql", window.location.href);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    socket = new WebSocket(url, PROTOCOL);
+    socket.addEventListener("open", () => {
+      socket.send(JSON.stringify({ type: "connection_init", payload: { Authorization: `Bearer ${token}` } }));
+    });
+    socket.addEventListener("message", (event) => {
+      const message = JSON.parse(event.data);
+      if (message.type === "connection_ack") {
+        attempt = 0;
+        onState("live");
+        socket.send(
+          JSON.stringify({
+            id: "balance",
+            type: "subscribe",
+            payload: { query: document.body, operationName: document.name, variables: { msisdn } },
+          }),
+        );
+      } else if (message.type === "ping") {
+        socket.send(JSON.stringify({ type: "pong" }));
+      } else if (message.type === "next") {
+        const change = message.payload?.data?.balanceChanged;
+        if (change) onBalance(change);
+        const code = message.payload?.errors?.[0]?.extensions?.code;
+        if (ENDED_FOR_GOOD.has(code)) stop();
+        else if (code) socket.close();
+      } else if (message.type === "error" || message.type === "complete") {
+        socket.close(); // reconnects with a fresh token below
+      }
+    });
+    socket.addEventListener("close", () => {
+      if (stopped) return;
+      onState("offline");
+      attempt += 1;
+      timer = setTimeout(connect, Math.min(30_000, 500 * 2 ** attempt));
+    });
+  }
+
+  function stop() {
+    stopped = true;
+    clearTimeout(timer);
+    socket?.close();
+  }
+
+  connect();
+  return stop;
+}

@@ -1,0 +1,69 @@
+// The cabinet's router: #/ (numbers), #/number/<msisdn>, #/access, #/sessions. A hash
+// route keeps everything on one page that the gateway serves at `/`.
+import { isSignedIn, onSignedOut, run, signOutLocally } from "./api.js";
+import { h, replace } from "./dom.js";
+import { showAccess } from "./views/access.js";
+import { showHome } from "./views/home.js";
+import { showNumber } from "./views/number.js";
+import { showSessions } from "./views/sessions.js";
+import { showSignIn } from "./views/signin.js";
+
+const main = document.getElementById("main");
+const nav = document.getElementById("nav");
+let leaveView = null; // what the current view stops when the person leaves it (live balance)
+
+const ROUTES = [
+  [/^#?\/?$/, showHome],
+  [/^#\/number\/([^/]+)$/, (target, match) => showNumber(target, decodeURIComponent(match[1]))],
+  [/^#\/access$/, showAccess],
+  [/^#\/sessions$/, showSessions],
+];
+
+async function route() {
+  leaveView?.();
+  leaveView = null;
+  nav.hidden = !isSignedIn();
+  if (!isSignedIn()) {
+    showSignIn(main, () => {
+      nav.hidden = false;
+      route();
+    });
+    return;
+  }
+  const hash = window.location.hash || "#/";
+  for (const [pattern, show] of ROUTES) {
+    const match = pattern.exec(hash);
+    if (match) {
+      for (const link of nav.querySelectorAll("a")) {
+        link.toggleAttribute("aria-current", link.getAttribute("href") === hash.split("/").slice(0, 2).join("/"));
+      }
+      replace(main, h("p", { class: "loading", role: "status" }, "Загрузка…"));
+      try {
+        leaveView = (await show(main, match)) || null;
+      } catch (error) {
+        if (!isSignedIn()) return; // signed out meanwhile: route() already ran
+        replace(main, h("h1", {}, "Не удалось загрузить"), h("p", { class: "status error", role: "alert" }, error.message));
+      }
+      return;
+    }
+  }
+  replace(main, h("h1", {}, "Страница не найдена"), h("p", {}, h("a", { href: "#/" }, "К номерам")));
+}
+
+document.getElementById("sign-out").addEventListener("click", async () => {
+  try {
+    await run("SignOut");
+  } catch {
+    // The session is forgotten here either way.
+  }
+  signOutLocally();
+  window.location.hash = "#/";
+  route();
+});
+
+onSignedOut(() => route());
+window.addEventListener("hashchange", () => {
+  route();
+  main.focus();
+});
+route();

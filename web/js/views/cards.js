@@ -1,0 +1,33 @@
+// Pieces shared by the home page and a number's page: the access badge, the bundle bars.
+import { h } from "../dom.js";
+import { ACCESS_LEVELS, ALLOWANCE_KINDS, STATUSES, allowanceAmount } from "../format.js";
+
+export function accessBadge(level) {
+  return h("span", { class: `badge level-${level.toLowerCase()}` }, ACCESS_LEVELS[level] || level);
+}
+
+export function statusBadge(status) {
+  if (!status) return null;
+  return h("span", { class: `badge status-${status.toLowerCase()}` }, STATUSES[status] || status);
+}
+
+export function allowanceBars(allowances) {
+  if (!allowances?.length) return null;
+  return h(
+    "ul",
+    { class: "bars", "aria-label": "Остатки пакетов" },
+    allowances.map((item) => {
+      const name = ALLOWANCE_KINDS[item.kind] || item.kind;
+      if (item.total === null) {
+        return h("li", {}, h("span", { class: "bar-label" }, `${name}: безлимит`));
+      }
+      const text = `${name}: осталось ${allowanceAmount(item.unit, item.remaining)} из ${allowanceAmount(item.unit, item.total)}`;
+      return h(
+        "li",
+        {},
+        h("span", { class: "bar-label" }, text),
+        h("progress", { max: item.total, value: item.remaining, "aria-label": text }),
+      );
+    }),
+  );
+}

@@ -1,0 +1,70 @@
+// A number's page: what the viewer's level allows, the balance moving live.
+import { run } from "../api.js";
+import { h, replace } from "../dom.js";
+import { date, money, phone } from "../format.js";
+import { watchBalance } from "../live.js";
+import { accessBadge, allowanceBars, statusBadge } from "./cards.js";
+import { autopaySection, topUpSection, trustSection } from "./number_money.js";
+import { tariffSection } from "./number_tariff.js";
+import { usageSection } from "./number_usage.js";
+
+let stopLive = null; // the live balance of the page on screen (a reload replaces it)
+
+export async function showNumber(main, msisdn, notice = null) {
+  stopLive?.();
+  stopLive = null;
+  let data;
+  try {
+    data = await run("CabinetNumber", { msisdn }, { tolerate: ["FORBIDDEN"] });
+  } catch (error) {
+    if (error.code !== "NOT_FOUND") throw error;
+    // Not there and not yours look the same, as the server answers.
+    replace(main, h("h1", {}, "Номер не найден"), h("p", {}, h("a", { href: "#/" }, "К номерам")));
+    return null;
+  }
+  const number = data.number;
+  const full = number.accessLevel === "OWNER" || number.accessLevel === "FULL";
+  const reload = (message = null) => showNumber(main, msisdn, message);
+  const balance = h("span", { class: "balance", "data-testid": "balance" }, money(number.balance));
+  const liveState = h("span", { class: "live", role: "status" });
+  replace(
+    main,
+    h("p", {}, h("a", { href: "#/" }, "← Все номера")),
+    h("h1", {}, phone(number.msisdn), number.label ? h("small", {}, ` ${number.label}`) : null),
+    h("p", { class: "badges" }, accessBadge(number.accessLevel), " ", statusBadge(number.status)),
+    notice ? h("p", { class: "status ok", role: "status" }, notice) : null,
+    number.block
+      ? h("p", { class: "status error" }, number.block.until ? `Заблокирован до ${date(number.block.until)}` : "Заблокирован")
+      : null,
+    full
+      ? h(
+          "section",
+          { class: "card", "aria-labelledby": "balance-title" },
+          h("h2", { id: "balance-title" }, "Баланс"),
+          h("p", {}, balance, " ", liveState),
+          number.user ? h("p", {}, `Пользователь: ${number.user.fullName}`) : null,
+          allowanceBars(number.allowances),
+        )
+      : h("p", { class: "hint" }, "У вас доступ только к пополнению этого номера: баланс, тариф и детализация вам не видны."),
+    number.canTopUp ? topUpSection(number, reload) : null,
+    full ? tariffSection(number, reload) : null,
+    full ? usageSection(number) : null,
+    full ? trustSection(number, reload) : null,
+    full ? autopaySection(number, reload) : null,
+    number.accessLevel === "OWNER" ? h("p", {}, h("a", { href: "#/access" }, "Кому открыт доступ к номеру")) : null,
+  );
+  if (!full) return null;
+  stopLive = watchBalance(number.msisdn, {
+    onBalance: (change) => {
+      balance.textContent = money(change.balance);
+    },
+    onState: (state) => {
+      liveState.textContent = state === "live" ? "обновляется сам" : "нет связи, переподключаемся…";
+      liveState.dataset.state = state;
+    },
+  });
+  return () => {
+    stopLive?.();
+    stopLive = null;
+  };
+}

@@ -1,0 +1,184 @@
+// The usage detail on a number's page: filters, totals over the whole filter, pages of 20,
+// and its export (a format, the job's progress, the file's link).
+import { run } from "../api.js";
+import { field, h, onSubmit, option, replace, statusLine } from "../dom.js";
+import { USAGE_KINDS, bytes, dateTime, duration, money, number as count } from "../format.js";
+import { refusal } from "../errors.js";
+
+const PAGE = 20;
+const POLL_MS = 1500;
+const EXPORT_STATUSES = { QUEUED: "в очереди", RUNNING: "готовится", SUCCEEDED: "готово", FAILED: "не удалось" };
+
+const day = (offset) => {
+  const moment = new Date();
+  moment.setDate(moment.getDate() + offset);
+  return moment.toISOString().slice(0, 10);
+};
+
+// The form's dates are whole local days: from the start of the first to the end of the last.
+function usageFilter(data) {
+  const from = new Date(`${data.get("from")}T00:00:00`);
+  const to = new Date(`${data.get("to")}T00:00:00`);
+  to.setDate(to.getDate() + 1);
+  const filter = { from: from.toISOString(), to: to.toISOString() };
+  const kinds = data.getAll("kinds");
+  if (kinds.length && kinds.length < 3) filter.kinds = kinds;
+  if (data.get("direction")) filter.direction = data.get("direction");
+  if (data.get("counterpart").trim()) filter.counterpart = data.get("counterpart").trim();
+  return filter;
+}
+
+export function usageSection(number) {
+  const status = statusLine();
+  const totals = h("div", { class: "totals", "aria-live": "polite" });
+  const body = h("tbody");
+  const more = h("button", { type: "button", class: "secondary", hidden: true }, "Показать ещё");
+  const exportArea = h("div", { class: "export" });
+  let filter = null;
+  let after = null;
+
+  const form = h(
+    "form",
+    { class: "filters", "aria-label": "Фильтры детализации" },
+    field("С", h("input", { type: "date", name: "from", value: day(-30), required: true })),
+    field("По", h("input", { type: "date", name: "to", value: day(0), required: true })),
+    h(
+      "fieldset",
+      { class: "choice" },
+      h("legend", {}, "Что показать"),
+      Object.entries(USAGE_KINDS).map(([kind, text]) =>
+        h("label", {}, h("input", { type: "checkbox", name: "kinds", value: kind, checked: true }), ` ${text}`),
+      ),
+    ),
+    field("Направление", h("select", { name: "direction" }, option("", "все"), option("OUT", "исходящие"), option("IN", "входящие"))),
+    field("Номер или сервис", h("input", { name: "counterpart", type: "search", autocomplete: "off" })),
+    h("button", { type: "submit" }, "Показать"),
+  );
+
+  const load = async () => {
+    status.busy("Загрузка детализации…");
+    try {
+      const { number: found } = await run("NumberUsage", { msisdn: number.msisdn, filter, first: PAGE, after });
+      const usage = found.usage;
+      if (!after) {
+        replace(body);
+        replace(totals, totalsList(usage.totals));
+      }
+      usage.edges.forEach(({ node }) => body.append(usageRow(node)));
+      if (!body.childElementCount) body.append(h("tr", {}, h("td", { colspan: 5, class: "empty" }, "За этот период ничего нет.")));
+      after = usage.pageInfo.endCursor;
+      more.hidden = !usage.pageInfo.hasNextPage;
+      status.clear();
+    } catch (error) {
+      status.fail(...refusal(error));
+    }
+  };
+  onSubmit(form, async (data) => {
+    filter = usageFilter(data);
+    after = null;
+    replace(exportArea, exportForm(number, filter));
+    await load();
+  });
+  more.addEventListener("click", load);
+
+  const table = h(
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      { class: "usage" },
+      h("caption", { class: "visually-hidden" }, "Детализация"),
+      h("thead", {}, h("tr", {}, ["Когда", "Что", "Кто / куда", "Объём", "Стоимость"].map((title) => h("th", { scope: "col" }, title)))),
+      body,
+    ),
+  );
+  const section = h(
+    "section",
+    { class: "card", "aria-labelledby": "usage-title" },
+    h("h2", { id: "usage-title" }, "Детализация"),
+    form,
+    status.element,
+    totals,
+    table,
+    more,
+    exportArea,
+  );
+  setTimeout(() => form.isConnected && form.requestSubmit(), 0); // once it is on the page
+  return section;
+}
+
+function totalsList(items) {
+  if (!items.length) return null;
+  return h(
+    "ul",
+    { class: "totals-list", "aria-label": "Итого за период" },
+    items.map((total) => {
+      const amount = total.kind === "DATA" ? bytes(total.bytes) : total.kind === "CALL" ? duration(total.seconds) : `${count(total.count)} шт.`;
+      return h("li", {}, h("strong", {}, USAGE_KINDS[total.kind]), `: ${count(total.count)} · ${amount} · ${money(total.cost)}`);
+    }),
+  );
+}
+
+function usageRow(record) {
+  const arrow = record.direction === "OUT" ? "исходящий" : "входящий";
+  const amount = record.kind === "DATA" ? bytes(record.bytes) : record.kind === "CALL" ? duration(record.durationSeconds) : "1 SMS";
+  return h(
+    "tr",
+    {},
+    h("td", {}, dateTime(record.startedAt)),
+    h("td", {}, `${USAGE_KINDS[record.kind]}, ${arrow}`, record.roamingZone ? ` (роуминг: ${record.roamingZone})` : ""),
+    h("td", {}, record.counterpart),
+    h("td", {}, amount),
+    h("td", { class: "money" }, money(record.cost)),
+  );
+}
+
+function exportForm(number, filter) {
+  const status = statusLine();
+  const progress = h("progress", { max: 100, value: 0, hidden: true, "aria-label": "Готовность файла" });
+  const link = h("p", { class: "download" });
+  const form = h(
+    "form",
+    { class: "inline", "aria-label": "Выгрузка детализации" },
+    h("h3", {}, "Выгрузить в файл"),
+    field("Формат", h("select", { name: "format" }, option("PDF", "PDF"), option("XLSX", "Excel (XLSX)"), option("CSV", "CSV"))),
+    h("button", { type: "submit" }, "Выгрузить"),
+    progress,
+    status.element,
+    link,
+  );
+  onSubmit(form, async (data) => {
+    replace(link);
+    status.busy("Заказываем файл…");
+    try {
+      const job = (await run("ExportUsage", { input: { msisdn: number.msisdn, from: filter.from, to: filter.to, kinds: filter.kinds, format: data.get("format") } })).exportUsage;
+      progress.hidden = false;
+      await follow(job.id, progress, status, link);
+    } catch (error) {
+      status.fail(...refusal(error));
+    }
+  });
+  return form;
+}
+
+// Polls the viewer's exports until the job is done; the link is signed and short-lived, so
+// it is shown as soon as it comes.
+async function follow(jobId, progress, status, link) {
+  while (progress.isConnected) {
+    const { viewer } = await run("Exports");
+    const job = viewer.exports.find((item) => item.id === jobId);
+    if (!job) throw new Error("Выгрузка пропала");
+    progress.value = job.progress;
+    status.busy(`Файл ${EXPORT_STATUSES[job.status]}: ${job.progress}%`);
+    if (job.status === "SUCCEEDED") {
+      status.ok(`Файл готов: ${count(job.rowCount ?? 0)} записей.`);
+      replace(link, h("a", { href: job.url, download: "", class: "button" }, `Скачать ${job.format}`));
+      return;
+    }
+    if (job.status === "FAILED") {
+      status.fail(`Не удалось подготовить файл: ${job.errorMessage || "ошибка"}`);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
