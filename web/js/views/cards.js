@@ -18,8 +18,9 @@ export function allowanceBars(allowances) {
     { class: "bars", "aria-label": "Остатки пакетов" },
     allowances.map((item) => {
       const name = ALLOWANCE_KINDS[item.kind] || item.kind;
-      if (item.total === null) {
-        return h("li", {}, h("span", { class: "bar-label" }, `${name}: безлимит`));
+      if (item.total === null || item.total === 0) {
+        const text = item.total === null ? "безлимит" : "не входят в тариф";
+        return h("li", {}, h("span", { class: "bar-label" }, `${name}: ${text}`));
       }
       const text = `${name}: осталось ${allowanceAmount(item.unit, item.remaining)} из ${allowanceAmount(item.unit, item.total)}`;
       return h(

@@ -1,0 +1,65 @@
+"""The web cabinet in a real browser: Debian's chromium driven by playwright, against a real
+`kabinet serve` (its own SQLite file, the demo data, the in-process worker every second,
+TRUSTED_DOCUMENTS=require so the page can only send its own documents).
+
+Without /usr/bin/chromium these tests are skipped, saying how to install it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.cabinet import Cabinet
+from tests.support.processes import ROOT, run_kabinet, running_gateway
+
+CHROMIUM = Path("/usr/bin/chromium")
+# playwright cannot download its own browser here; Debian's is launched the same way.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+INSTALL_HINT = (
+    "the browser tests need Debian's chromium at /usr/bin/chromium: "
+    "`apt-get install -y chromium` as root (.ci/run does it), then run them again"
+)
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def cabinet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cabinet]:
+    if not CHROMIUM.exists() or shutil.which("chromium") is None:
+        pytest.skip(INSTALL_HINT)
+    folder = tmp_path_factory.mktemp("cabinet")
+    env = {
+        "DATABASE_URL": f"sqlite://{folder}/kabinet.sqlite3",
+        "SMS_OUTBOX_PATH": str(folder / "sms-outbox.jsonl"),
+        "EMAIL_OUTBOX_DIR": str(folder / "mail"),
+        "EXPORT_STORAGE_DIR": str(folder / "exports"),
+        "KABINET_WORKER_INTERVAL": "1",
+        "KABINET_NOTIFY_INTERVAL": "1",
+        "TRUSTED_DOCUMENTS": "require",
+    }
+    for command in (("migrate",), ("seed", "--demo")):
+        done = run_kabinet(*command, env=env, timeout=180)
+        assert done.returncode == 0, done.stderr
+    with running_gateway(env, startup_timeout=60, args=("--with-worker",)) as gateway:
+        yield Cabinet(gateway.base_url, folder / "sms-outbox.jsonl", SCREENSHOTS)
+
+
+@pytest.fixture(scope="module")
+async def browser(cabinet: Cabinet) -> AsyncIterator[object]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        yield browser
+        await browser.close()
+
+
+@pytest.fixture(autouse=True)
+def nothing_from_elsewhere(cabinet: Cabinet) -> Iterator[None]:
+    """Every page (the cabinet's and GraphiQL's) loads from the gateway alone."""
+    yield
+    assert cabinet.elsewhere == [], "the page asked another server"
