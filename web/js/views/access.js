@@ -26,8 +26,33 @@ export async function showAccess(main) {
       (grant) => h("li", {}, `${phone(grant.msisdn)}: ${ACCESS_LEVELS[grant.level]}`, grant.expiresAt ? ` до ${date(grant.expiresAt)}` : ""),
       "Вам пока не давали доступ к чужим номерам.",
     ),
+    requestForm(again),
     linkForm(again),
   );
+}
+
+function requestForm(again) {
+  const status = statusLine();
+  const form = h(
+    "form",
+    { class: "card", "aria-labelledby": "ask-title" },
+    h("h2", { id: "ask-title" }, "Попросить доступ к номеру"),
+    h("p", { class: "hint" }, "Владелец номера получит SMS и решит, дать ли доступ."),
+    field("Номер", h("input", { name: "msisdn", type: "tel", inputmode: "tel", required: true })),
+    field("Уровень", h("select", { name: "level" }, option("TOPUP", "Только пополнение"), option("FULL", "Полный доступ"))),
+    field("Сообщение владельцу", h("input", { name: "message", maxlength: 200 })),
+    h("button", { type: "submit" }, "Попросить"),
+    status.element,
+  );
+  onSubmit(form, async (data) => {
+    try {
+      await run("CabinetRequestAccess", { msisdn: normalisePhone(data.get("msisdn")), level: data.get("level"), message: data.get("message") });
+      await again();
+    } catch (error) {
+      status.fail(...refusal(error));
+    }
+  });
+  return form;
 }
 
 function section(title, items, render, empty) {

@@ -1,0 +1,80 @@
+"""The web cabinet's files at `/` and `/app/...`, and GraphiQL without the internet (the
+pages themselves are driven in a browser by tests/web/)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+
+import pytest
+from strawberry.http.ides import get_graphql_ide_html
+
+from gateway.trusted_documents import MANIFEST_PATH
+from gateway.web import CABINET_POLICY, WEB_DIR, offline_graphiql
+
+MANIFEST = json.loads(MANIFEST_PATH.read_text(encoding="utf-8"))
+NAMES = {entry["name"] for entry in MANIFEST["operations"]}
+
+
+async def test_the_cabinet_is_served_at_the_root_under_a_strict_content_policy(http):
+    page = await http.get("/")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert '<html lang="ru">' in page.text
+    assert page.headers["content-security-policy"] == CABINET_POLICY
+    assert "script-src 'self';" in CABINET_POLICY  # no inline script, no other origin
+    script = await http.get("/app/js/main.js")
+    assert script.status_code == 200
+    assert "javascript" in script.headers["content-type"]
+    assert script.headers["content-security-policy"] == CABINET_POLICY
+    assert (await http.get("/app/js/missing.js")).status_code == 404
+
+
+async def test_the_page_reads_the_trusted_documents_as_they_are_on_disk(http):
+    answer = await http.get("/app/documents.json")
+    assert answer.json() == MANIFEST
+
+
+def test_every_document_the_page_runs_is_a_trusted_document():
+    # The page sends ids only (the gateway can require it): a name missing from the
+    # manifest would fail at run time, so it fails here.
+    used = set()
+    for script in WEB_DIR.glob("js/**/*.js"):
+        text = script.read_text(encoding="utf-8")
+        used |= set(re.findall(r"""\b(?:run|post|documentNamed)\(\s*"([A-Za-z]+)\"""", text))
+        used |= set(re.findall(r""""(Cabinet[A-Za-z]+)\"""", text))
+    assert {"SignIn", "CabinetHome", "CabinetBalance", "RefreshSession"} <= used
+    assert used - NAMES == set()
+    assert {name for name in NAMES if name.startswith("Cabinet")} <= used, "a document no page runs"
+
+
+async def test_graphiql_loads_only_files_of_this_gateway(http):
+    page = await http.get("/graphql", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    sources = re.findall(r"""(?:src|href)="([^"]+)\"""", page.text)
+    scripts = [source for source in sources if not source.startswith("data:")]
+    assert scripts and all(source.startswith("/app/vendor/") for source in scripts)
+    for source in scripts:
+        assert (await http.get(source)).status_code == 200, source
+
+
+def test_the_vendored_files_are_the_bytes_strawberry_names():
+    html = get_graphql_ide_html("graphiql")
+    pairs = re.findall(r"""(?:src|href)="(https://[^"]+)"\s+integrity="([^"]+)\"""", html)
+    assert len(pairs) == 7
+    local = offline_graphiql(html)
+    for _cdn, integrity in pairs:
+        path = re.search(
+            rf"""(?:src|href)="/app/vendor/([^"]+)"\s+integrity="{re.escape(integrity)}\"""", local
+        )
+        assert path, integrity
+        digest = hashlib.sha384((WEB_DIR / "vendor" / path.group(1)).read_bytes()).digest()
+        assert f"sha384-{base64.b64encode(digest).decode()}" == integrity
+
+
+def test_a_graphiql_page_naming_files_not_vendored_is_refused():
+    html = get_graphql_ide_html("graphiql").replace("graphiql@3.8.3", "graphiql@9.9.9")
+    with pytest.raises(RuntimeError, match=re.escape("graphiql@9.9.9")):
+        offline_graphiql(html)
