@@ -98,6 +98,16 @@ class Cabinet:
         await page.goto(f"{self.base_url}/#/number/{msisdn.replace('+', '%2B')}")
         await page.get_by_role("link", name="← Все номера").wait_for()
 
+    async def unlabelled_controls(self, page: Any) -> list[str]:
+        """Form controls a screen reader could not name (no label, no aria-label)."""
+        return await page.evaluate(
+            """() => [...document.querySelectorAll("input, select, textarea, button")]
+                .filter((control) => !control.closest("[hidden]"))
+                .filter((control) => !(control.labels?.length || control.getAttribute("aria-label")
+                    || (control.tagName === "BUTTON" && control.textContent.trim())))
+                .map((control) => control.outerHTML)"""
+        )
+
     async def screenshot(self, page: Any, name: str) -> None:
         """`<name>-desktop.png` and `<name>-phone.png` of the whole page."""
         self.screenshots.mkdir(parents=True, exist_ok=True)

@@ -37,6 +37,9 @@ async def test_anna_signs_in_by_sms_code_and_sees_her_family_tree(cabinet: Cabin
     await expect(olga.get_by_role("link", name=re.compile("^Пополнить"))).to_be_visible()
     await cabinet.screenshot(page, "home")
 
+    await page.reload()  # signed in still: the refresh token is in the tab's storage
+    await expect(page.get_by_role("region", name="Семья Петровых")).to_be_visible()
+
     await page.get_by_role("button", name="Выйти").click()
     await page.get_by_role("heading", name="Вход в личный кабинет").wait_for()
     await page.reload()  # the refresh token went with the session
@@ -52,6 +55,9 @@ async def test_olga_sees_her_balance_move_live_when_anna_tops_her_number_up(
     balance = olga.get_by_test_id("balance")
     await expect(olga.get_by_text("обновляется сам")).to_be_visible()  # subscribed
     before = rubles(await balance.inner_text())
+    await olga.get_by_role("button", name="Сменить тариф").click()  # the catalogue too
+    await expect(olga.get_by_role("button", name=re.compile("^Перейти на")).first).to_be_visible()
+    assert await cabinet.unlabelled_controls(olga) == []
 
     anna = await cabinet.person(browser, PHONE)
     await cabinet.sign_in_by_password(anna, ANNA, ANNA_PASSWORD)
