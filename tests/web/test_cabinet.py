@@ -44,6 +44,7 @@ async def test_anna_signs_in_by_sms_code_and_sees_her_family_tree(cabinet: Cabin
     await page.get_by_role("heading", name="Вход в личный кабинет").wait_for()
     await page.reload()  # the refresh token went with the session
     await page.get_by_role("heading", name="Вход в личный кабинет").wait_for()
+    await expect(page.get_by_role("navigation")).to_be_hidden()
 
 
 async def test_olga_sees_her_balance_move_live_when_anna_tops_her_number_up(
@@ -152,3 +153,22 @@ async def test_graphiql_opens_from_the_gateway_alone(cabinet: Cabinet, browser):
     page = await cabinet.person(browser)
     await page.goto(f"{cabinet.base_url}/graphql")
     await expect(page.locator(".graphiql-execute-button")).to_be_visible()
+
+
+async def test_a_locked_out_phone_is_told_when_to_try_again(cabinet: Cabinet, browser):
+    page = await cabinet.person(browser, PHONE)
+    await page.goto(f"{cabinet.base_url}/")
+    await page.get_by_label("Номер телефона").fill(MASHA)
+    await page.get_by_label("По паролю").check()
+    answer = page.get_by_role("alert")
+    for attempt in range(11):  # ten failures in a row lock the phone for an hour
+        await page.get_by_label("Пароль").fill(f"not-her-password-{attempt}")
+        await page.get_by_role("button", name="Войти", exact=True).click()
+        await expect(answer).to_be_visible()  # the click made it a "busy" status first
+        if "Слишком много попыток" in await answer.inner_text():
+            break
+        await expect(answer).to_contain_text("Неверный номер, код или пароль.")
+    await expect(answer).to_contain_text(
+        re.compile(r"Попробуйте снова через 60 минут \(в \d\d:\d\d\)")
+    )
+    await cabinet.screenshot(page, "locked-out")

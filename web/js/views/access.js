@@ -7,6 +7,8 @@ import { ACCESS_LEVELS, date, dateTime, money, normalisePhone, phone } from "../
 import { refusal } from "../errors.js";
 import { amountValue } from "./number_money.js";
 
+const REQUEST_STATUSES = { PENDING: "ждёт ответа", APPROVED: "разрешён", DENIED: "отказано", WITHDRAWN: "отозван", EXPIRED: "истёк" };
+
 const grantee = (grant) => (grant.grantee.phone ? `${grant.grantee.fullName} (${phone(grant.grantee.phone)})` : `приложение «${grant.grantee.name}»`);
 
 export async function showAccess(main) {
@@ -19,7 +21,7 @@ export async function showAccess(main) {
     owned.length ? grantForm(owned, again) : null,
     section("Кому я дал доступ", viewer.grantsGiven.filter((grant) => grant.active), (grant) => grantItem(grant, again), "Вы никому не давали доступ."),
     section("Запросы доступа ко мне", viewer.accessRequestsIncoming.filter((request) => request.status === "PENDING"), (request) => requestItem(request, again), "Новых запросов нет."),
-    section("Мои запросы", viewer.accessRequestsOutgoing, (request) => h("li", {}, `${phone(request.msisdn)}: ${ACCESS_LEVELS[request.level]}, ${request.status === "PENDING" ? "ждёт ответа" : request.status.toLowerCase()}`), "Вы ничего не запрашивали."),
+    section("Мои запросы", viewer.accessRequestsOutgoing, (request) => h("li", {}, `${phone(request.msisdn)}: ${ACCESS_LEVELS[request.level]}, ${REQUEST_STATUSES[request.status] || request.status}`), "Вы ничего не запрашивали."),
     section(
       "Доступ, который дали мне",
       viewer.grantsReceived.filter((grant) => grant.active),

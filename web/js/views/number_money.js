@@ -78,7 +78,7 @@ export function trustSection(number, reload) {
   const status = statusLine();
   const body = [];
   if (trust.current && trust.current.status !== "REPAID") {
-    body.push(h("p", {}, `Взят доверительный платёж: к возврату ${money(trust.current.outstanding)} до ${date(trust.current.dueAt)}.`));
+    body.push(h("p", {}, `Взят доверительный платёж: к возврату ${money(trust.current.outstanding)} до ${date(trust.current.dueAt)}`));
   }
   if (trust.offer) {
     const offer = trust.offer;
