@@ -172,3 +172,36 @@ async def test_a_locked_out_phone_is_told_when_to_try_again(cabinet: Cabinet, br
         re.compile(r"Попробуйте снова через 60 минут \(в \d\d:\d\d\)")
     )
     await cabinet.screenshot(page, "locked-out")
+
+
+async def test_an_expired_access_token_is_refreshed_once_for_requests_sent_together(
+    cabinet: Cabinet, browser
+):
+    page = await cabinet.person(browser)
+    refreshes = []
+    page.on(
+        "request",
+        lambda request: (
+            refreshes.append(request.url)
+            if '"operationName":"RefreshSession"' in (request.post_data or "")
+            else None
+        ),
+    )
+    await page.clock.install()
+    await cabinet.sign_in_by_password(page, ANNA, ANNA_PASSWORD)
+    stored = await page.evaluate("sessionStorage.getItem('kabinet.refreshToken')")
+    await page.clock.fast_forward("20:00")  # the page's clock: past the token's 15 minutes
+    # Three requests at once share one refresh: a refresh token works once, and a second
+    # use would revoke the whole session.
+    current = await page.evaluate(
+        """async () => {
+            const api = await import("/app/js/api.js");
+            const answers = await Promise.all([1, 2, 3].map(() => api.run("CabinetSessions")));
+            return answers.map((data) => data.viewer.sessions.filter((s) => s.current).length);
+        }"""
+    )
+    assert current == [1, 1, 1]
+    assert len(refreshes) == 1
+    assert await page.evaluate("sessionStorage.getItem('kabinet.refreshToken')") != stored
+    await page.get_by_role("link", name="Сеансы").click()
+    await expect(page.get_by_text("Этот сеанс")).to_be_visible()
