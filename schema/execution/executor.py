@@ -232,9 +232,38 @@ class KabinetExecutor(SuggestionsByPolicy, StrawberryGraphQLCoreExecutionContext
         except Exception as raw_error:
             self.handle_field_error(raw_error, plan.field_def.type, field_details_list, field_path)
             return None
+        if plan.is_async:
+            return self._complete_awaited(
+                plan, parent_type, field_details_list, path, response_name, value, field_path, cell
+            )
         return self._complete(
             plan, parent_type, field_details_list, path, response_name, value, field_path, cell
         )
+
+    async def _complete_awaited(
+        self,
+        plan: FieldPlan,
+        parent_type: GraphQLObjectType,
+        field_details_list: FieldDetailsList,
+        path: Path | None,
+        response_name: str,
+        awaitable: Awaitable[Any],
+        field_path: Path,
+        cell: list[Any],
+    ) -> Any:
+        """An async resolver's value completed as graphql-core's complete_awaitable_value
+        does: a raised error is the field's error; then the ordinary completion."""
+        try:
+            value = await awaitable
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, plan.field_def.type, field_details_list, field_path)
+            return None
+        completed = self._complete(
+            plan, parent_type, field_details_list, path, response_name, value, field_path, cell
+        )
+        if self.is_awaitable(completed):
+            return await completed
+        return completed
 
     def _complete(
         self,

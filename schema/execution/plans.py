@@ -41,6 +41,8 @@ class FieldPlan:
 
     field_def: GraphQLField
     field: StrawberryField
+    # An `async def` resolver: its call gives a coroutine, awaited before completion.
+    is_async: bool
     # `read(source)` for fields that need no Info; None when the resolver asks for one.
     read: Callable[[Any], Any] | None
     info_parameter: str | None
@@ -93,8 +95,7 @@ def _reader(field: StrawberryField) -> tuple[Callable[[Any], Any] | None, str | 
     if resolver is None:
         return attrgetter(field.python_name), None
     if (
-        resolver.is_async
-        or resolver.arguments
+        resolver.arguments
         or resolver.root_parameter
         or resolver.parent_parameter
         or not resolver.self_parameter
@@ -128,10 +129,12 @@ def plan_field(field_def: GraphQLField, default_resolver: Callable[..., Any]) ->
         return None
     read, info_parameter = reader
     kind, non_null, named_type, item_type, item_non_null = shape
-    is_plain_leaf = kind == LEAF and read is not None
+    is_async = field.base_resolver is not None and field.base_resolver.is_async
+    is_plain_leaf = kind == LEAF and read is not None and not is_async
     return FieldPlan(
         field_def=field_def,
         field=field,
+        is_async=is_async,
         read=read,
         info_parameter=info_parameter,
         guard=guards[0] if guards else None,
