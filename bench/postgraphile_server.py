@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from bench.databases import BenchError
-from bench.server import free_port
+from bench.server import free_port, stop
 
 SCRATCH = Path(__file__).with_name("postgraphile_scratch")
 CLI = SCRATCH / "node_modules" / "postgraphile" / "cli.js"
@@ -120,9 +120,4 @@ def running_postgraphile(
                     time.sleep(0.2)
             yield PostGraphile(base_url, process.pid, log_path)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)

@@ -254,7 +254,8 @@ def with_literal_arguments(
         return None
     if not all(isinstance(value, _IMMUTABLE_ARGUMENTS) for value in kwargs.values()):
         return None  # shared by every request of the document: only immutable values
-    return replace(plan, arguments=kwargs)
+    # Not the inline leaf read of execute_fields: that one passes no arguments.
+    return replace(plan, arguments=kwargs, leaf_read=None)
 
 
 def steps_for(
