@@ -28,6 +28,7 @@ from gateway.app import create_app
 from gateway.config import Settings
 from gateway.db import close_database, open_database
 from gateway.services import close_services
+from gateway.transport import tune_garbage_collector
 
 # Steps from the ceiling to the tree, each adding one kind of work, to see what costs what.
 LADDER = (
@@ -91,6 +92,7 @@ async def _run(url: str, numbers: int, requests: int, profile: bool, workdir: Pa
             rate_limit_ip="10000000/minute",
         )
         app = create_app(settings, manage_database=False)
+        tune_garbage_collector()  # as `kabinet serve` does in each worker
         try:
             for query in (TYPENAME, *LADDER, FAMILY_TREE):
                 status, raw = await _call(app, query, family.token)

@@ -80,9 +80,10 @@ def running_gateway(
     database: str,
     startup_timeout: float = 60,
     interpreter_args: list[str] | None = None,
+    settings: dict[str, str] | None = None,
 ) -> Iterator[Gateway]:
     """`interpreter_args` replaces `-m gateway` (e.g. NO_GC); the default is how an operator
-    runs it."""
+    runs it. `settings` adds to (or overrides) the environment below."""
     port = free_port()
     log_path = workdir / f"gateway-{port}.log"
     env = gateway_env(
@@ -94,6 +95,7 @@ def running_gateway(
             # is part of what is measured), never refused.
             "RATE_LIMIT_IP": "1000000000/minute",
             "RATE_LIMIT_VIEWER": "1000000000/minute",
+            **(settings or {}),
         }
     )
     launch = interpreter_args or ["-m", "gateway"]
@@ -111,9 +113,14 @@ def running_gateway(
             _wait_healthy(process, base_url, log_path, startup_timeout)
             yield Gateway(database, base_url, process.pid, log_path)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL if it has not ended in 15 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 import strawberry
@@ -9,6 +10,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
+from strawberry.types.arguments import convert_arguments
 from strawberry.types.graphql import OperationType
 
 from resolvers.errors import ClientError
@@ -73,7 +75,14 @@ class KabinetSchema(strawberry.Schema):
         super().__init__(*args, **kwargs)
         # Plain reads skip graphql-core's per-field machinery (schema/execution.py).
         self.execution_context_class = executor_for(
-            self._schema, self.config.info_class, self.config.default_resolver
+            self._schema,
+            self.config.info_class,
+            self.config.default_resolver,
+            partial(
+                convert_arguments,
+                scalar_registry=self.schema_converter.scalar_registry,
+                config=self.config,
+            ),
         )
 
     async def execute(  # type: ignore[override]

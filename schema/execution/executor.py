@@ -25,6 +25,7 @@ from schema.execution.plans import (
     LEAF,
     LIST,
     OBJECT,
+    ConvertArguments,
     FieldDetailsList,
     FieldPlan,
     LeafProgram,
@@ -61,6 +62,8 @@ class KabinetExecutor(SuggestionsByPolicy, StrawberryGraphQLCoreExecutionContext
     classes: dict[str, type] = {}  # object type name -> the strawberry class behind it
     known: frozenset[type] = frozenset()  # those classes: their objects are never awaitable
     info_class: type = object
+    # strawberry's conversion of coerced argument values to the resolver's keywords.
+    convert_arguments: ConvertArguments = staticmethod(lambda values, _arguments: values)  # type: ignore[assignment]
     collected_cache: dict[tuple[Any, ...], _Collected] = {}
     steps_cache: dict[int, _Collected] = {}
 
@@ -108,7 +111,7 @@ class KabinetExecutor(SuggestionsByPolicy, StrawberryGraphQLCoreExecutionContext
                 self.collected_cache.clear()
                 self.steps_cache.clear()
             grouped = collected.grouped_field_set
-            steps = steps_for(self.plans, return_type, grouped)
+            steps = steps_for(self.plans, return_type, grouped, self.convert_arguments)
             entry = _Collected(self.operation, nodes, collected, steps, leaf_program(steps))
             self.collected_cache[key] = entry
             self.steps_cache[id(grouped)] = entry
@@ -131,7 +134,7 @@ class KabinetExecutor(SuggestionsByPolicy, StrawberryGraphQLCoreExecutionContext
         if entry is not None and entry.collected.grouped_field_set is grouped_field_set:
             steps = entry.steps
         else:  # the root selection, or one that is not cached
-            steps = steps_for(self.plans, parent_type, grouped_field_set)
+            steps = steps_for(self.plans, parent_type, grouped_field_set, self.convert_arguments)
         results: dict[str, Any] = {}
         is_awaitable = self.is_awaitable
         awaitable_fields: list[str] = []
@@ -223,18 +226,56 @@ class KabinetExecutor(SuggestionsByPolicy, StrawberryGraphQLCoreExecutionContext
             # Refused: the ordinary path raises FORBIDDEN, with its path and extensions.
             return self.execute_field(parent_type, source, field_details_list, field_path, None)
         try:
+            arguments = plan.arguments
             if plan.read is not None:
-                value = plan.read(source)
+                value = plan.read(source, **arguments) if arguments else plan.read(source)
             else:
-                info = self._strawberry_info(plan, parent_type, field_details_list, field_path)
-                resolver = plan.field.base_resolver
-                value = resolver.wrapped_func(source, **{plan.info_parameter: info})  # type: ignore[union-attr,arg-type]
+                # As strawberry's get_arguments passes them: the object as `self` and/or
+                # as `root`/`parent`, the Info where asked for.
+                kwargs = dict(arguments) if arguments else {}
+                if plan.info_parameter is not None:
+                    kwargs[plan.info_parameter] = self._strawberry_info(
+                        plan, parent_type, field_details_list, field_path
+                    )
+                for name in plan.source_keywords:
+                    kwargs[name] = source
+                call = plan.field.base_resolver.wrapped_func  # type: ignore[union-attr]
+                value = call(source, **kwargs) if plan.pass_self else call(**kwargs)
         except Exception as raw_error:
             self.handle_field_error(raw_error, plan.field_def.type, field_details_list, field_path)
             return None
+        if plan.is_async:
+            return self._complete_awaited(
+                plan, parent_type, field_details_list, path, response_name, value, field_path, cell
+            )
         return self._complete(
             plan, parent_type, field_details_list, path, response_name, value, field_path, cell
         )
+
+    async def _complete_awaited(
+        self,
+        plan: FieldPlan,
+        parent_type: GraphQLObjectType,
+        field_details_list: FieldDetailsList,
+        path: Path | None,
+        response_name: str,
+        awaitable: Awaitable[Any],
+        field_path: Path,
+        cell: list[Any],
+    ) -> Any:
+        """An async resolver's value completed as graphql-core's complete_awaitable_value
+        does: a raised error is the field's error; then the ordinary completion."""
+        try:
+            value = await awaitable
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, plan.field_def.type, field_details_list, field_path)
+            return None
+        completed = self._complete(
+            plan, parent_type, field_details_list, path, response_name, value, field_path, cell
+        )
+        if self.is_awaitable(completed):
+            return await completed
+        return completed
 
     def _complete(
         self,
@@ -514,7 +555,12 @@ def _leaf(leaf_type: GraphQLLeafType, value: Any) -> Any:
     return coerced
 
 
-def executor_for(schema: GraphQLSchema, info_class: type, default_resolver: Any) -> type:
+def executor_for(
+    schema: GraphQLSchema,
+    info_class: type,
+    default_resolver: Any,
+    convert_arguments: ConvertArguments,
+) -> type:
     """The executor class for one schema, carrying that schema's plans and caches."""
     classes = object_classes(schema)
     return type(
@@ -525,6 +571,7 @@ def executor_for(schema: GraphQLSchema, info_class: type, default_resolver: Any)
             "classes": classes,
             "known": frozenset(classes.values()),
             "info_class": info_class,
+            "convert_arguments": staticmethod(convert_arguments),
             "collected_cache": {},
             "steps_cache": {},
         },

@@ -4,13 +4,18 @@ type, made once per schema from strawberry's own definitions."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
+from enum import Enum
 from operator import attrgetter
 from typing import Any
 
 from graphql import (
+    BooleanValueNode,
+    EnumValueNode,
+    FieldNode,
+    FloatValueNode,
     GraphQLEnumType,
     GraphQLField,
     GraphQLLeafType,
@@ -18,6 +23,10 @@ from graphql import (
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
+    IntValueNode,
+    NullValueNode,
+    StringValueNode,
+    get_argument_values,
     is_leaf_type,
     is_list_type,
     is_non_null_type,
@@ -41,6 +50,8 @@ class FieldPlan:
 
     field_def: GraphQLField
     field: StrawberryField
+    # An `async def` resolver: its call gives a coroutine, awaited before completion.
+    is_async: bool
     # `read(source)` for fields that need no Info; None when the resolver asks for one.
     read: Callable[[Any], Any] | None
     info_parameter: str | None
@@ -55,6 +66,13 @@ class FieldPlan:
     leaf_read: Callable[[Any], Any] | None
     coerce: Callable[[Any], Any] | None
     plain_values: frozenset[type]
+    # For resolvers called with more than the object: whether the object is their first
+    # argument (`self`), and the keywords that get it (`root`, `parent`).
+    pass_self: bool = True
+    source_keywords: tuple[str, ...] = ()
+    # The resolver's keyword arguments when the selection gives only literals, converted
+    # once for the document (steps_for); None for a field without arguments.
+    arguments: dict[str, Any] | None = None
 
 
 # One step per response key of a selection: the plan, or None for graphql-core's way, and
@@ -87,22 +105,27 @@ def _shape(return_type: GraphQLOutputType) -> tuple[str, bool, Any, Any, bool] |
 
 
 def _reader(field: StrawberryField) -> tuple[Callable[[Any], Any] | None, str | None] | None:
-    """How to call the field: (read, None) for no Info, (None, info name) when the resolver
-    wants one, None when the field cannot take the fast path."""
+    """How to call the field: (read, None) for a method of the object that needs nothing
+    else, (None, info name or None) when the resolver gets more (an Info, the object as
+    `root`/`parent`: FieldPlan.call), None when the field cannot take the fast path."""
     resolver = field.base_resolver
     if resolver is None:
         return attrgetter(field.python_name), None
-    if (
-        resolver.is_async
-        or resolver.arguments
-        or resolver.root_parameter
-        or resolver.parent_parameter
-        or not resolver.self_parameter
+    info_name = resolver.info_parameter.name if resolver.info_parameter is not None else None
+    if resolver.self_parameter and not (
+        info_name or resolver.root_parameter or resolver.parent_parameter
     ):
-        return None
-    if resolver.info_parameter is not None:
-        return None, resolver.info_parameter.name
-    return resolver.wrapped_func, None
+        return resolver.wrapped_func, None
+    return None, info_name
+
+
+def _source_keywords(field: StrawberryField) -> tuple[str, ...]:
+    """The resolver's parameters that receive the object itself (`root`, `parent`)."""
+    resolver = field.base_resolver
+    if resolver is None:
+        return ()
+    found = (resolver.root_parameter, resolver.parent_parameter)
+    return tuple(parameter.name for parameter in found if parameter is not None)
 
 
 def _plain_values(leaf: GraphQLLeafType) -> frozenset[type]:
@@ -128,10 +151,12 @@ def plan_field(field_def: GraphQLField, default_resolver: Callable[..., Any]) ->
         return None
     read, info_parameter = reader
     kind, non_null, named_type, item_type, item_non_null = shape
-    is_plain_leaf = kind == LEAF and read is not None
+    is_async = field.base_resolver is not None and field.base_resolver.is_async
+    is_plain_leaf = kind == LEAF and read is not None and not is_async
     return FieldPlan(
         field_def=field_def,
         field=field,
+        is_async=is_async,
         read=read,
         info_parameter=info_parameter,
         guard=guards[0] if guards else None,
@@ -143,6 +168,8 @@ def plan_field(field_def: GraphQLField, default_resolver: Callable[..., Any]) ->
         leaf_read=read if is_plain_leaf else None,
         coerce=named_type.coerce_output_value if is_plain_leaf else None,
         plain_values=_plain_values(named_type) if is_plain_leaf else frozenset(),
+        pass_self=field.base_resolver is None or bool(field.base_resolver.self_parameter),
+        source_keywords=_source_keywords(field),
     )
 
 
@@ -196,17 +223,59 @@ def object_classes(schema: GraphQLSchema) -> dict[str, type]:
     return classes
 
 
+# Argument literals whose value is final: a variable, list or input object goes
+# graphql-core's way (its value may change per request, or be a mutable object).
+_SCALAR_LITERALS = (
+    IntValueNode,
+    FloatValueNode,
+    StringValueNode,
+    BooleanValueNode,
+    EnumValueNode,
+    NullValueNode,
+)
+_IMMUTABLE_ARGUMENTS = (int, float, str, bool, Decimal, datetime, date, Enum, type(None))
+ConvertArguments = Callable[[dict[str, Any], list[Any]], dict[str, Any]]
+
+
+def with_literal_arguments(
+    plan: FieldPlan, node: FieldNode, convert: ConvertArguments
+) -> FieldPlan | None:
+    """The plan with the resolver's keyword arguments made from the field's literal
+    arguments, as strawberry makes them (graphql-core's coercion, then strawberry's
+    conversion); None when an argument is not a scalar literal or does not convert (the
+    ordinary path then reports it)."""
+    if plan.field.base_resolver is None or not all(
+        isinstance(argument.value, _SCALAR_LITERALS) for argument in node.arguments or ()
+    ):
+        return None
+    try:
+        kwargs = convert(get_argument_values(plan.field_def, node), plan.field.arguments)
+    except Exception:
+        return None
+    if not all(isinstance(value, _IMMUTABLE_ARGUMENTS) for value in kwargs.values()):
+        return None  # shared by every request of the document: only immutable values
+    # Not the inline leaf read of execute_fields: that one passes no arguments.
+    return replace(plan, arguments=kwargs, leaf_read=None)
+
+
 def steps_for(
-    plans: Plans, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet
+    plans: Plans,
+    parent_type: GraphQLObjectType,
+    grouped_field_set: GroupedFieldSet,
+    convert: ConvertArguments,
 ) -> tuple[Step, ...]:
-    """The steps of one selection on one type. A field with arguments or directives goes
-    graphql-core's way (its arguments need coercing; @stream needs the incremental path)."""
+    """The steps of one selection on one type. A field with directives goes graphql-core's
+    way (@stream needs the incremental path), and so does one whose arguments are not all
+    scalar literals."""
     by_name = plans.get(parent_type.name, {})
     steps: list[Step] = []
     for response_name, field_details_list in grouped_field_set.items():
         node = field_details_list[0].node
         plan = by_name.get(node.name.value)
-        if node.arguments or node.directives:
+        if node.directives:
             plan = None
+        elif plan is not None and (node.arguments or plan.field.arguments):
+            # Schema defaults fill what the selection leaves out, as graphql-core does.
+            plan = with_literal_arguments(plan, node, convert)
         steps.append((response_name, field_details_list, plan, [None]))
     return tuple(steps)

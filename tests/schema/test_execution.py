@@ -56,6 +56,34 @@ class Item:
     def wrong_type(self) -> Item | None:
         return "not an item"  # type: ignore[return-value]
 
+    @strawberry.field
+    async def async_broken(self) -> str | None:
+        raise ValueError(f"{self.name} is broken later")
+
+    @strawberry.field
+    async def async_promised(self) -> str:
+        return None  # type: ignore[return-value]
+
+    @access_field(FULL)
+    async def async_secret(self) -> list[str] | None:
+        await asyncio.sleep(0)
+        return [self.name, "secret"]
+
+    @strawberry.field
+    def greet(self, word: str = "hi", times: int = 1) -> str:
+        if times < 0:
+            raise ValueError("times must not be negative")
+        return " ".join([f"{word} {self.name}"] * times)
+
+    @strawberry.field
+    def tagged(self, tags: list[str]) -> str:
+        tags.append(self.name)  # mutates its argument: must never be shared by requests
+        return ",".join(tags)
+
+    @strawberry.field
+    def rooted(self, root: Item) -> str:
+        return f"root {root.name}"
+
 
 @strawberry.type
 class Shelf:
@@ -106,6 +134,11 @@ QUERIES = [
     "{ shelf { items { wrongType { name } } } }",
     "{ shelf { slowItem { name secret broken } items { name } } }",
     "query Q($skip: Boolean!) { shelf { items { name @skip(if: $skip) maybe } } }",
+    "{ shelf { items { asyncBroken name asyncSecret } } }",
+    "{ shelf { items { name asyncPromised } } }",
+    '{ shelf { items { greet g: greet(word: "yo", times: 2) bad: greet(times: -1) } } }',
+    '{ shelf { items { tagged(tags: ["x"]) again: tagged(tags: ["x"]) rooted } } }',
+    'query Q($skip: Boolean!, $word: String = "var") { shelf { items { greet(word: $word) } } }',
 ]
 
 
@@ -138,6 +171,17 @@ def test_the_family_tree_fields_take_the_fast_path():
     assert {"numbers", "children"} <= plans["Account"].keys()
     assert {"accounts", "numbers"} <= plans["Viewer"].keys()
     assert "amount" in plans["Money"] and "name" in plans["Tariff"]
+    # Async resolvers (the loaders' fields) and fields with arguments are planned too.
+    assert {"allowances", "autopay", "trustPayment", "payments"} <= plans["Number"].keys()
+    assert plans["Number"]["payments"].is_async
+
+
+async def test_literal_arguments_are_converted_once_and_mutable_ones_never_shared():
+    schema = KabinetSchema(query=Query)
+    query = '{ shelf { items { tagged(tags: ["x"]) greet(word: "yo") } } }'
+    first = await _answer(schema, query)
+    assert await _answer(schema, query) == first  # the list argument is made afresh
+    assert first[0]["shelf"]["items"][0] == {"tagged": "x,a", "greet": "yo a"}
 
 
 async def test_every_query_of_the_suite_is_checked_against_the_stock_executor(
