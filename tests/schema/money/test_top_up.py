@@ -127,6 +127,7 @@ async def test_amount_outside_the_limits_names_the_limit(gql, viewers, owned, am
     )
     assert result.error_codes == ["BAD_USER_INPUT"]
     assert result.errors[0]["extensions"]["limit"] == limit
+    assert result.errors[0]["extensions"]["field"] == "amount"
     assert not await Payment.exists()
 
 
