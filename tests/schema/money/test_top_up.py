@@ -3,7 +3,15 @@ import asyncio
 import pytest
 from strawberry.relay import to_base64
 
-from models import AccessLevel, Balance, LedgerEntry, NumberStatus, Payment
+from models import (
+    AccessLevel,
+    ActorRole,
+    Balance,
+    LedgerEntry,
+    NumberStatus,
+    Operation,
+    Payment,
+)
 from resolvers.money.ledger import verify
 from tests.support import family
 
@@ -127,6 +135,7 @@ async def test_amount_outside_the_limits_names_the_limit(gql, viewers, owned, am
     )
     assert result.error_codes == ["BAD_USER_INPUT"]
     assert result.errors[0]["extensions"]["limit"] == limit
+    assert result.errors[0]["extensions"]["field"] == "amount"
     assert not await Payment.exists()
 
 
@@ -236,6 +245,16 @@ async def test_payment_agent_tops_up_any_active_number_and_learns_nothing(gql, v
     assert suspended.error_codes == ["NOT_FOUND"]
     missing = await gql(TOP_UP, top_up_input("+79995550000", key="k-3"), token=token)
     assert missing.error_codes == ["NOT_FOUND"]
+
+
+async def test_payment_agents_top_up_is_recorded_as_its_app_in_the_history(gql, viewers, owned):
+    _, number = owned
+    agent = await family.partner_app(["topup:any"])
+    token = await viewers.partner_token(agent, ["topup:any"])
+    assert (await gql(TOP_UP, top_up_input(number.msisdn), token=token)).ok()
+    recorded = await Operation.get(number_id=number.id)
+    assert (recorded.actor_role, recorded.actor_partner_id) == (ActorRole.PARTNER_APP, agent.id)
+    assert recorded.actor_subscriber_id is None
 
 
 async def test_exactly_one_payment_method(gql, viewers, owned):

@@ -155,6 +155,18 @@ async def test_topup_delegate_is_capped_by_a_grant_that_expires_later(gql, viewe
     )
 
 
+async def test_partner_is_capped_by_its_own_grant_not_another_apps(gql, viewers, owned):
+    """Another app's newer, tighter grant on the same number must not lend this app its cap."""
+    owner, number = owned
+    app = await family.partner_app(["topup"], name="A")
+    other_app = await family.partner_app(["topup"], name="B")
+    await capped_grant(number, app, owner, 50000)
+    await capped_grant(number, other_app, owner, 1000)
+    token = await viewers.partner_token(app, ["topup"])
+    result = await gql(TOP_UP, top_up_input(number.msisdn, amount="400.00"), token=token)
+    assert result.ok()["topUp"]["payment"]["status"] == "SUCCEEDED"
+
+
 async def test_partner_with_a_topup_grant_is_capped_by_it(gql, viewers, owned):
     owner, number = owned
     app = await family.partner_app(["topup"])
