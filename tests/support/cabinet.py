@@ -38,6 +38,7 @@ class Cabinet:
     sms_outbox: Path
     screenshots: Path
     elsewhere: list[str] = field(default_factory=list)  # requests to any other origin
+    refused_by_policy: list[str] = field(default_factory=list)  # Content-Security-Policy
 
     def sms_count(self, phone: str) -> int:
         return len(self._messages(phone))
@@ -74,7 +75,14 @@ class Cabinet:
                 await route.abort()
 
         await context.route("**/*", only_the_gateway)
-        return await context.new_page()
+        page = await context.new_page()
+        page.on("console", self._note_policy_refusal)
+        return page
+
+    def _note_policy_refusal(self, message: Any) -> None:
+        # Chromium reports what the Content-Security-Policy blocked on the console.
+        if "Content Security Policy" in message.text:
+            self.refused_by_policy.append(message.text)
 
     async def sign_in_by_code(self, page: Any, phone: str) -> None:
         seen = self.sms_count(phone)

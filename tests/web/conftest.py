@@ -67,6 +67,8 @@ async def browser(cabinet: Cabinet) -> AsyncIterator[object]:
 
 @pytest.fixture(autouse=True)
 def nothing_from_elsewhere(cabinet: Cabinet) -> Iterator[None]:
-    """Every page (the cabinet's and GraphiQL's) loads from the gateway alone."""
+    """Every page (the cabinet's and GraphiQL's) loads from the gateway alone, and nothing it
+    needs is blocked by its Content-Security-Policy."""
     yield
     assert cabinet.elsewhere == [], "the page asked another server"
+    assert cabinet.refused_by_policy == [], "the page's own policy blocked it"

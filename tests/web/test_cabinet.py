@@ -153,6 +153,11 @@ async def test_graphiql_opens_from_the_gateway_alone(cabinet: Cabinet, browser):
     page = await cabinet.person(browser)
     await page.goto(f"{cabinet.base_url}/graphql")
     await expect(page.locator(".graphiql-execute-button")).to_be_visible()
+    await page.locator(".graphiql-query-editor .CodeMirror").click()
+    await page.keyboard.press("Control+A")
+    await page.keyboard.type("{ __typename }")
+    await page.locator(".graphiql-execute-button").click()
+    await expect(page.locator(".graphiql-response")).to_contain_text("Query")
 
 
 async def test_a_locked_out_phone_is_told_when_to_try_again(cabinet: Cabinet, browser):
