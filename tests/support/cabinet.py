@@ -19,6 +19,16 @@ WAIT_MS = 30_000
 expect.set_options(timeout=WAIT_MS)
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+# The demo family (resolvers/demo): who signs in, and whose numbers they reach.
+ANNA, MASHA, VANYA, TABLET, OLGA, PETR = (
+    "+79990000001",
+    "+79990000002",
+    "+79990000003",
+    "+79990000004",
+    "+79990000005",
+    "+79990000009",
+)
+ANNA_PASSWORD = "demo-password-1"
 
 
 def rubles(text: str) -> Decimal:
