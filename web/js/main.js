@@ -2,6 +2,7 @@
 // route keeps everything on one page that the gateway serves at `/`.
 import { isSignedIn, onSignedOut, run, signOutLocally } from "./api.js";
 import { h, replace } from "./dom.js";
+import { refusal } from "./errors.js";
 import { showAccess } from "./views/access.js";
 import { showHome } from "./views/home.js";
 import { showNumber } from "./views/number.js";
@@ -42,7 +43,12 @@ async function route() {
         leaveView = (await show(main, match)) || null;
       } catch (error) {
         if (!isSignedIn()) return; // signed out meanwhile: route() already ran
-        replace(main, h("h1", {}, "Не удалось загрузить"), h("p", { class: "status error", role: "alert" }, error.message));
+        replace(
+          main,
+          h("h1", {}, "Не удалось загрузить"),
+          h("p", { class: "status error", role: "alert" }, ...refusal(error)),
+          h("button", { type: "button", onclick: () => route() }, "Повторить"),
+        );
       }
       return;
     }

@@ -25,7 +25,12 @@ export async function showNumber(main, msisdn, notice = null) {
   const number = data.number;
   const full = number.accessLevel === "OWNER" || number.accessLevel === "FULL";
   const reload = (message = null) => showNumber(main, msisdn, message);
-  const balance = h("span", { class: "balance", "data-testid": "balance" }, money(number.balance));
+  // A live region: a screen reader hears the new balance when a top-up lands.
+  const balance = h(
+    "span",
+    { class: "balance", "data-testid": "balance", "aria-live": "polite", "aria-atomic": "true" },
+    money(number.balance),
+  );
   const liveState = h("span", { class: "live", role: "status" });
   replace(
     main,
