@@ -25,6 +25,7 @@ async def test_the_cabinet_is_served_at_the_root_under_a_strict_content_policy(h
     assert '<html lang="ru">' in page.text
     assert page.headers["content-security-policy"] == CABINET_POLICY
     assert "script-src 'self';" in CABINET_POLICY  # no inline script, no other origin
+    assert "frame-ancestors 'none'" in CABINET_POLICY and page.headers["x-frame-options"] == "DENY"
     script = await http.get("/app/js/main.js")
     assert script.status_code == 200
     assert "javascript" in script.headers["content-type"]
@@ -118,6 +119,7 @@ async def test_graphiql_runs_its_own_inline_script_only_and_never_in_a_frame(htt
     assert policy.count("'sha256-") == page.text.count("<script>") == 1
     assert page.headers["x-content-type-options"] == "nosniff"
     assert page.headers["referrer-policy"] == "no-referrer"
+    assert page.headers["x-frame-options"] == "DENY"
 
 
 def test_the_vendored_files_are_the_bytes_strawberry_names():

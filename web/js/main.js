@@ -12,6 +12,7 @@ import { showSignIn } from "./views/signin.js";
 const main = document.getElementById("main");
 const nav = document.getElementById("nav");
 let leaveView = null; // what the current view stops when the person leaves it (live balance)
+let turn = 0; // the latest route(): a slower earlier one must not draw over it
 
 const ROUTES = [
   [/^#?\/?$/, showHome],
@@ -21,6 +22,7 @@ const ROUTES = [
 ];
 
 async function route() {
+  const mine = ++turn;
   leaveView?.();
   leaveView = null;
   nav.hidden = !isSignedIn();
@@ -39,10 +41,20 @@ async function route() {
         link.toggleAttribute("aria-current", link.getAttribute("href") === hash.split("/").slice(0, 2).join("/"));
       }
       replace(main, h("p", { class: "loading", role: "status" }, "Загрузка…"));
+      // Each view draws into a box of its own, put on the page only if the person is still
+      // on this route when it is ready (a view they left meanwhile stops its live balance;
+      // its later redraws land in the detached box).
+      const view = h("div", { class: "view" });
       try {
-        leaveView = (await show(main, match)) || null;
+        const leave = (await show(view, match)) || null;
+        if (mine !== turn) {
+          leave?.();
+          return;
+        }
+        replace(main, view);
+        leaveView = leave;
       } catch (error) {
-        if (!isSignedIn()) return; // signed out meanwhile: route() already ran
+        if (mine !== turn || !isSignedIn()) return; // left, or signed out: route() ran again
         replace(
           main,
           h("h1", {}, "Не удалось загрузить"),
