@@ -160,3 +160,35 @@ async def test_every_page_fits_a_375_px_phone(cabinet: Cabinet, browser):
         await page.get_by_role("link", name=section, exact=True).click()
         await expect(page.get_by_text(shown).first).to_be_visible()
         assert not await page.evaluate(too_wide), section
+
+
+async def test_a_number_page_left_while_it_loads_neither_shows_up_nor_goes_live(
+    cabinet: Cabinet, browser
+):
+    page = await cabinet.person(browser)
+    sockets: list[str] = []
+    page.on("websocket", lambda socket: sockets.append(socket.url))
+    await cabinet.sign_in_by_password(page, ANNA, ANNA_PASSWORD)
+    asked, answer = asyncio.Event(), asyncio.Event()
+
+    async def slow_number(route: Any) -> None:
+        if '"operationName":"CabinetNumber"' in (route.request.post_data or ""):
+            asked.set()
+            await answer.wait()  # the server is slow with this one
+        await route.fallback()
+
+    await page.route("**/graphql", slow_number)
+    await page.evaluate("window.location.hash = '#/number/%2B79990000001'")
+    async with asyncio.timeout(30):
+        await asked.wait()
+    await page.get_by_role("link", name="Сеансы").click()  # the person does not wait
+    await expect(page.get_by_text("Этот сеанс")).to_be_visible()
+    async with page.expect_response(
+        lambda r: r.request.post_data and "CabinetNumber" in r.request.post_data
+    ):
+        answer.set()
+    # A page of their own after that answer: by then the late number page would be drawn.
+    await page.get_by_role("link", name="Номера", exact=True).click()
+    await page.get_by_role("heading", name="Мои номера").wait_for()
+    await expect(page.get_by_role("link", name="← Все номера")).to_have_count(0)
+    assert sockets == [], "the page left unseen subscribed to the balance"
