@@ -127,6 +127,10 @@ async def test_a_topup_grant_shows_the_delegate_only_what_topup_allows(cabinet: 
     anna = await cabinet.person(browser)
     await cabinet.sign_in_by_password(anna, ANNA, ANNA_PASSWORD)
     await anna.get_by_role("link", name="Доступ").click()
+    # A screen reader says which section this is (an empty aria-current would mean "not").
+    await expect(anna.get_by_role("link", name="Доступ", exact=True)).to_have_attribute(
+        "aria-current", "page"
+    )
     grant = anna.get_by_role("form", name="Дать доступ к номеру")
     await grant.get_by_label("Номер").select_option(TABLET)
     await grant.get_by_label("Кому (телефон)").fill("+7 999 000-00-09")

@@ -37,8 +37,11 @@ async function route() {
   for (const [pattern, show] of ROUTES) {
     const match = pattern.exec(hash);
     if (match) {
+      // aria-current="page", not an empty attribute: an empty value means "false" in ARIA.
+      const section = hash.split("/").slice(0, 2).join("/");
       for (const link of nav.querySelectorAll("a")) {
-        link.toggleAttribute("aria-current", link.getAttribute("href") === hash.split("/").slice(0, 2).join("/"));
+        if (link.getAttribute("href") === section) link.setAttribute("aria-current", "page");
+        else link.removeAttribute("aria-current");
       }
       replace(main, h("p", { class: "loading", role: "status" }, "Загрузка…"));
       // Each view draws into a box of its own, put on the page only if the person is still
