@@ -16,7 +16,7 @@ from typing import Any
 from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -40,7 +40,7 @@ from gateway.media_types import (
 from gateway.request_guards import RequestRefused, decode_bounded_json, refusal_response
 from gateway.request_id import current_request_id
 from gateway.trusted_documents import TrustedDocuments
-from gateway.web import offline_graphiql
+from gateway.web import graphiql_headers, offline_graphiql
 from gateway.ws_limits import LimitedTransportWSHandler, SubscriptionCaps
 from permissions.viewer import ANONYMOUS, Viewer
 from resolvers.context import RequestContext
@@ -191,6 +191,11 @@ class KabinetGraphQL(GraphQL[RequestContext, None]):
     def graphql_ide_html(self) -> str:
         # GraphiQL from the project's own files: it works without the internet.
         return offline_graphiql(super().graphql_ide_html)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # Under a policy of its own (its inline script by hash) and never in a frame.
+        html = self.graphql_ide_html
+        return HTMLResponse(html, headers=graphiql_headers(html))
 
     def encode_json(self, data: object) -> str:
         # UTF-8, not `\u` escapes, for Cyrillic names and messages.

@@ -7,11 +7,14 @@ ids from /app/documents.json (documents/manifest.json as it is on disk).
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from pathlib import Path
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
@@ -32,6 +35,17 @@ _SECURITY_HEADERS = {
     "Content-Security-Policy": CABINET_POLICY,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
+    # frame-ancestors' older twin, for browsers without CSP level 2.
+    "X-Frame-Options": "DENY",
+}
+# What web/ may serve, and as what: the system's mime.types is not asked (one that maps .js
+# to text/plain would stop every module under `nosniff`), and nothing else there is served
+# (licences, notes, a stray file someone left).
+CONTENT_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".html": "text/html; charset=utf-8",
 }
 
 # strawberry's graphiql.html names these on unpkg.com; the same bytes are in web/vendor/.
@@ -66,20 +80,66 @@ def offline_graphiql(html: str) -> str:
     return html
 
 
+def graphiql_policy(html: str) -> str:
+    """GraphiQL's Content-Security-Policy: its files from this origin, its one inline script
+    by hash (strawberry writes it into the page), inline styles (React sets them), and
+    never in a frame (a page that framed it could trick a click into running a mutation)."""
+    inline = re.findall(r"<script>(.*?)</script>", html, flags=re.DOTALL)
+    hashes = " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()}'"
+        for body in inline
+    )
+    return (
+        f"default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+
+def graphiql_headers(html: str) -> dict[str, str]:
+    return {
+        **_SECURITY_HEADERS,
+        "Content-Security-Policy": graphiql_policy(html),
+        "Cache-Control": "no-cache",
+    }
+
+
 class _CabinetFiles(StaticFiles):
-    """web/ with the security headers, revalidated on every load (no build step stamps
-    the names, so a cached module must not outlive an upgrade)."""
+    """web/ with the security headers and its own content types, revalidated on every load
+    (no build step stamps the names, so a cached module must not outlive an upgrade).
+    StaticFiles itself refuses `..` and symlinks that lead out of web/."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        content_type = CONTENT_TYPES.get(Path(scope["path"]).suffix.lower())
+        if content_type is None:
+            await _not_found(scope, receive, send)
+            return
+
         async def send_with_headers(message: dict) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
+                headers = [
+                    (name, value)
+                    for name, value in message.get("headers", [])
+                    if name.lower() != b"content-type"
+                ]
+                if message["status"] < 300:
+                    headers.append((b"content-type", content_type.encode()))
                 for name, value in {**_SECURITY_HEADERS, "Cache-Control": "no-cache"}.items():
                     headers.append((name.lower().encode(), value.encode()))
                 message = {**message, "headers": headers}
             await send(message)
 
-        await super().__call__(scope, receive, send_with_headers)
+        try:
+            await super().__call__(scope, receive, send_with_headers)
+        except HTTPException as error:  # StaticFiles raises its 404, past our headers
+            if error.status_code != 404:
+                raise
+            await _not_found(scope, receive, send)
+
+
+async def _not_found(scope: Scope, receive: Receive, send: Send) -> None:
+    response = PlainTextResponse("Not Found", status_code=404, headers=_SECURITY_HEADERS)
+    await response(scope, receive, send)
 
 
 async def _index(_request: Request) -> Response:
@@ -93,7 +153,9 @@ async def _index(_request: Request) -> Response:
 async def _documents(_request: Request) -> Response:
     # The manifest as it is on disk: ids and bodies of the project's own documents.
     return FileResponse(
-        MANIFEST_PATH, media_type="application/json", headers={"Cache-Control": "no-cache"}
+        MANIFEST_PATH,
+        media_type="application/json",
+        headers={**_SECURITY_HEADERS, "Cache-Control": "no-cache"},
     )
 
 

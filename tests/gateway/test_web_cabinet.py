@@ -12,7 +12,7 @@ import pytest
 from strawberry.http.ides import get_graphql_ide_html
 
 from gateway.trusted_documents import MANIFEST_PATH
-from gateway.web import CABINET_POLICY, WEB_DIR, offline_graphiql
+from gateway.web import CABINET_POLICY, WEB_DIR, graphiql_policy, offline_graphiql
 
 MANIFEST = json.loads(MANIFEST_PATH.read_text(encoding="utf-8"))
 NAMES = {entry["name"] for entry in MANIFEST["operations"]}
@@ -25,6 +25,7 @@ async def test_the_cabinet_is_served_at_the_root_under_a_strict_content_policy(h
     assert '<html lang="ru">' in page.text
     assert page.headers["content-security-policy"] == CABINET_POLICY
     assert "script-src 'self';" in CABINET_POLICY  # no inline script, no other origin
+    assert "frame-ancestors 'none'" in CABINET_POLICY and page.headers["x-frame-options"] == "DENY"
     script = await http.get("/app/js/main.js")
     assert script.status_code == 200
     assert "javascript" in script.headers["content-type"]
@@ -35,6 +36,55 @@ async def test_the_cabinet_is_served_at_the_root_under_a_strict_content_policy(h
 async def test_the_page_reads_the_trusted_documents_as_they_are_on_disk(http):
     answer = await http.get("/app/documents.json")
     assert answer.json() == MANIFEST
+    assert answer.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/app/js/main.js", "text/javascript; charset=utf-8"),
+        ("/app/cabinet.css", "text/css; charset=utf-8"),
+        ("/app/icon.svg", "image/svg+xml"),
+        ("/app/vendor/graphiql/graphiql.min.js", "text/javascript; charset=utf-8"),
+    ],
+)
+async def test_each_file_comes_with_its_own_content_type_and_nosniff(http, path, content_type):
+    answer = await http.get(path)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == content_type  # never the system's guess
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/app/vendor/README.md",  # notes and licences are for the repository, not the web
+        "/app/vendor/react/LICENSE",
+        "/app/..%2Fgateway%2Fweb.py",
+        "/app/%2e%2e/pyproject.toml",
+        "/app/js/..%2F..%2Fgateway%2Fweb.js",
+        "/app/",
+        "/app/js/",
+    ],
+)
+async def test_nothing_but_the_pages_files_is_served_from_app(http, path):
+    answer = await http.get(path)
+    assert answer.status_code == 404
+    assert answer.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_a_symlink_out_of_web_is_not_followed(http, tmp_path, monkeypatch):
+    secret = tmp_path / "secret.js"
+    secret.write_text("the server's secrets", encoding="utf-8")
+    link = WEB_DIR / "js" / "leak-test.js"
+    link.symlink_to(secret)
+    try:
+        answer = await http.get("/app/js/leak-test.js")
+    finally:
+        link.unlink()
+    assert answer.status_code == 404
+    assert "secrets" not in answer.text
 
 
 def test_every_document_the_page_runs_is_a_trusted_document():
@@ -58,6 +108,18 @@ async def test_graphiql_loads_only_files_of_this_gateway(http):
     assert scripts and all(source.startswith("/app/vendor/") for source in scripts)
     for source in scripts:
         assert (await http.get(source)).status_code == 200, source
+
+
+async def test_graphiql_runs_its_own_inline_script_only_and_never_in_a_frame(http):
+    page = await http.get("/graphql", headers={"accept": "text/html"})
+    policy = page.headers["content-security-policy"]
+    assert policy == graphiql_policy(page.text)
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert policy.count("'sha256-") == page.text.count("<script>") == 1
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert page.headers["x-frame-options"] == "DENY"
 
 
 def test_the_vendored_files_are_the_bytes_strawberry_names():

@@ -19,6 +19,16 @@ WAIT_MS = 30_000
 expect.set_options(timeout=WAIT_MS)
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+# The demo family (resolvers/demo): who signs in, and whose numbers they reach.
+ANNA, MASHA, VANYA, TABLET, OLGA, PETR = (
+    "+79990000001",
+    "+79990000002",
+    "+79990000003",
+    "+79990000004",
+    "+79990000005",
+    "+79990000009",
+)
+ANNA_PASSWORD = "demo-password-1"
 
 
 def rubles(text: str) -> Decimal:
@@ -38,6 +48,7 @@ class Cabinet:
     sms_outbox: Path
     screenshots: Path
     elsewhere: list[str] = field(default_factory=list)  # requests to any other origin
+    refused_by_policy: list[str] = field(default_factory=list)  # Content-Security-Policy
 
     def sms_count(self, phone: str) -> int:
         return len(self._messages(phone))
@@ -74,7 +85,14 @@ class Cabinet:
                 await route.abort()
 
         await context.route("**/*", only_the_gateway)
-        return await context.new_page()
+        page = await context.new_page()
+        page.on("console", self._note_policy_refusal)
+        return page
+
+    def _note_policy_refusal(self, message: Any) -> None:
+        # Chromium reports what the Content-Security-Policy blocked on the console.
+        if "Content Security Policy" in message.text:
+            self.refused_by_policy.append(message.text)
 
     async def sign_in_by_code(self, page: Any, phone: str) -> None:
         seen = self.sms_count(phone)

@@ -25,10 +25,16 @@ INSTALL_HINT = (
     "the browser tests need Debian's chromium at /usr/bin/chromium: "
     "`apt-get install -y chromium` as root (.ci/run does it), then run them again"
 )
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+# Every run writes its screenshots into a git-ignored folder, so a test run leaves a clean
+# clone clean; KABINET_WRITE_SCREENSHOTS=1 writes them over the README's, to refresh those.
+SCREENSHOTS = (
+    ROOT / "docs" / "screenshots"
+    if os.environ.get("KABINET_WRITE_SCREENSHOTS") == "1"
+    else ROOT / "tests" / "web" / "screenshots"
+)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")  # one gateway (and its demo data) for tests/web
 def cabinet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cabinet]:
     if os.environ.get("KABINET_TEST_DATABASE_URL"):
         pytest.skip("the browser tests run in the SQLite pass (their gateway has its own database)")
@@ -67,6 +73,8 @@ async def browser(cabinet: Cabinet) -> AsyncIterator[object]:
 
 @pytest.fixture(autouse=True)
 def nothing_from_elsewhere(cabinet: Cabinet) -> Iterator[None]:
-    """Every page (the cabinet's and GraphiQL's) loads from the gateway alone."""
+    """Every page (the cabinet's and GraphiQL's) loads from the gateway alone, and nothing it
+    needs is blocked by its Content-Security-Policy."""
     yield
     assert cabinet.elsewhere == [], "the page asked another server"
+    assert cabinet.refused_by_policy == [], "the page's own policy blocked it"

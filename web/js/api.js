@@ -26,8 +26,15 @@ export class ApiError extends Error {
 
 export async function documentNamed(name) {
   documents ??= fetch("/app/documents.json")
-    .then((response) => response.json())
-    .then((manifest) => Object.fromEntries(manifest.operations.map((entry) => [entry.name, entry])));
+    .then((response) => {
+      if (!response.ok) throw new Error(`documents.json: ${response.status}`);
+      return response.json();
+    })
+    .then((manifest) => Object.fromEntries(manifest.operations.map((entry) => [entry.name, entry])))
+    .catch(() => {
+      documents = null; // not kept: the next action asks again once the network is back
+      throw new ApiError([{ message: "Нет связи с сервером", extensions: { code: "NETWORK" } }], 0);
+    });
   const entry = (await documents)[name];
   if (!entry) throw new Error(`no document ${name}`);
   return entry;
@@ -118,14 +125,26 @@ function refresh(staleToken) {
 async function refreshNow() {
   const refreshToken = sessionStorage.getItem(REFRESH_KEY);
   if (!refreshToken) return null;
-  const { body } = await post("RefreshSession", { refreshToken }, null);
+  const { status, body } = await post("RefreshSession", { refreshToken }, null);
   const payload = body.data?.refreshSession;
-  if (!payload) {
+  if (payload) {
+    startSession(payload);
+    return access.token;
+  }
+  const errors = body.errors || [];
+  if (errors.some((error) => error.extensions?.code === "UNAUTHENTICATED")) {
     signOutLocally(); // used, revoked or expired: sign in again
     return null;
   }
-  startSession(payload);
-  return access.token;
+  // The server could not answer now (restarting, overloaded, rate limited): the session is
+  // kept, and the person is told why this action failed.
+  throw new ApiError(errors.length ? errors : [{ message: `Сервер ответил ${status}`, extensions: {} }], status);
+}
+
+/** A new access token in place of one the server refused although our clock had not
+ * expired it (clocks apart, or the server restarted its token store); null once signed out. */
+export function replaceRefusedToken(refused) {
+  return refresh(refused);
 }
 
 // A key for one money or tariff write. A form keeps its key until the server has answered,

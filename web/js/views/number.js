@@ -8,11 +8,16 @@ import { autopaySection, topUpSection, trustSection } from "./number_money.js";
 import { tariffSection } from "./number_tariff.js";
 import { usageSection } from "./number_usage.js";
 
-let stopLive = null; // the live balance of the page on screen (a reload replaces it)
+// The live balance drawn in each view box: a reload of the page replaces it, leaving the
+// page (or a box dropped because the person moved on) stops it.
+const liveIn = new WeakMap();
+const stopLiveIn = (box) => {
+  liveIn.get(box)?.();
+  liveIn.delete(box);
+};
 
 export async function showNumber(main, msisdn, notice = null) {
-  stopLive?.();
-  stopLive = null;
+  stopLiveIn(main);
   let data;
   try {
     data = await run("CabinetNumber", { msisdn }, { tolerate: ["FORBIDDEN"] });
@@ -25,7 +30,12 @@ export async function showNumber(main, msisdn, notice = null) {
   const number = data.number;
   const full = number.accessLevel === "OWNER" || number.accessLevel === "FULL";
   const reload = (message = null) => showNumber(main, msisdn, message);
-  const balance = h("span", { class: "balance", "data-testid": "balance" }, money(number.balance));
+  // A live region: a screen reader hears the new balance when a top-up lands.
+  const balance = h(
+    "span",
+    { class: "balance", "data-testid": "balance", "aria-live": "polite", "aria-atomic": "true" },
+    money(number.balance),
+  );
   const liveState = h("span", { class: "live", role: "status" });
   replace(
     main,
@@ -54,7 +64,8 @@ export async function showNumber(main, msisdn, notice = null) {
     number.accessLevel === "OWNER" ? h("p", {}, h("a", { href: "#/access" }, "Кому открыт доступ к номеру")) : null,
   );
   if (!full) return null;
-  stopLive = watchBalance(number.msisdn, {
+  stopLiveIn(main); // a reload that raced this one
+  const stop = watchBalance(number.msisdn, {
     onBalance: (change) => {
       balance.textContent = money(change.balance);
     },
@@ -63,8 +74,6 @@ export async function showNumber(main, msisdn, notice = null) {
       liveState.dataset.state = state;
     },
   });
-  return () => {
-    stopLive?.();
-    stopLive = null;
-  };
+  liveIn.set(main, stop);
+  return () => stopLiveIn(main);
 }

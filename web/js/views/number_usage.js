@@ -161,18 +161,27 @@ function exportForm(number, filter) {
   return form;
 }
 
-// Polls the viewer's exports until the job is done; the link is signed and short-lived, so
-// it is shown as soon as it comes.
+const exportJob = async (jobId) => (await run("Exports")).viewer.exports.find((item) => item.id === jobId);
+
+// Polls the viewer's exports until the job is done (a lost connection only delays it: the
+// job goes on on the server), then shows its link.
 async function follow(jobId, progress, status, link) {
   while (progress.isConnected) {
-    const { viewer } = await run("Exports");
-    const job = viewer.exports.find((item) => item.id === jobId);
+    let job;
+    try {
+      job = await exportJob(jobId);
+    } catch (error) {
+      if (error.code !== "NETWORK") throw error;
+      status.busy("Нет связи с сервером, ждём…");
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      continue;
+    }
     if (!job) throw new Error("Выгрузка пропала");
     progress.value = job.progress;
     status.busy(`Файл ${EXPORT_STATUSES[job.status]}: ${job.progress}%`);
     if (job.status === "SUCCEEDED") {
       status.ok(`Файл готов: ${count(job.rowCount ?? 0)} записей.`);
-      replace(link, h("a", { href: job.url, download: "", class: "button" }, `Скачать ${job.format}`));
+      replace(link, downloadLink(job, status));
       return;
     }
     if (job.status === "FAILED") {
@@ -181,4 +190,41 @@ async function follow(jobId, progress, status, link) {
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
+}
+
+// Only a path to this gateway's /exports/ goes into the page as a link (never a
+// `javascript:` URL or another site, whatever the answer said).
+function exportHref(url) {
+  const target = new URL(url, window.location.href);
+  if (target.origin !== window.location.origin || !target.pathname.startsWith("/exports/")) return null;
+  return target.pathname + target.search;
+}
+
+// The signed link expires (EXPORT_LINK_TTL, an hour by default) and the person may come
+// back to the page much later: a click asks for a fresh link first, then follows it. No
+// clock is compared (the page's and the server's may differ); it costs one small query.
+function downloadLink(job, status) {
+  let following = false;
+  const anchor = h("a", { href: exportHref(job.url), download: "", class: "button" }, `Скачать ${job.format}`);
+  anchor.addEventListener("click", async (event) => {
+    if (following) {
+      following = false; // the click below, with the fresh link
+      return;
+    }
+    event.preventDefault();
+    try {
+      const fresh = await exportJob(job.id);
+      const href = fresh?.url ? exportHref(fresh.url) : null;
+      if (!href) {
+        status.fail("Файл больше не доступен: выгрузите его заново.");
+        return;
+      }
+      anchor.href = href;
+      following = true;
+      anchor.click();
+    } catch (error) {
+      status.fail(...refusal(error));
+    }
+  });
+  return anchor;
 }
