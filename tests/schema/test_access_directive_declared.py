@@ -30,14 +30,19 @@ def declared_schema() -> strawberry.Schema:
     @strawberry.type
     class Line:
         level: strawberry.Private[Level]
+        minor: strawberry.Private[int] = 100
+        # A field without a resolver of its own: the check hands the object to the default one.
+        plan: str | None = access_field(AccessLevel.FULL, default="Семейный")
 
+        # Both read their object and the request, as the product's fields do: the check
+        # must hand both on to the resolver unchanged.
         @access_field(AccessLevel.FULL, scope="balance:read", description="Needs FULL and a scope.")
-        def balance(self) -> int | None:
-            return 100
+        def balance(self, info: strawberry.Info) -> int | None:
+            return self.minor if info.context.viewer else None
 
         @access_field(AccessLevel.OWNER, name="ownerNote")
-        async def note(self) -> str | None:
-            return "owner's"
+        async def note(self, info: strawberry.Info) -> str | None:
+            return "owner's" if info.context.viewer and self.minor else None
 
     @strawberry.type
     class Query:
@@ -130,6 +135,14 @@ async def test_fields_answer_at_their_level_and_refuse_below_it(
     if note is None:
         assert refused["line", "ownerNote"]["requiredLevel"] == "OWNER"
     assert len(refused) == (balance is None) + (note is None)
+
+
+@pytest.mark.parametrize(("level", "plan"), [("FULL", "Семейный"), ("TOPUP", None)])
+async def test_a_field_without_a_resolver_answers_its_object_s_value_at_its_level(
+    schema, level, plan
+):
+    answer = await run(schema, f'{{ line(level: "{level}") {{ plan }} }}', SUBSCRIBER)
+    assert answer["data"] == {"line": {"plan": plan}}
 
 
 async def test_an_app_at_the_level_without_the_scope_is_told_the_scope(schema):

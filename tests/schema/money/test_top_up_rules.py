@@ -8,7 +8,15 @@ from decimal import Decimal
 
 import pytest
 
-from models import AccessLevel, LedgerEntry, NumberStatus, Payment, PaymentStatus
+from models import (
+    AccessLevel,
+    ActorRole,
+    LedgerEntry,
+    NumberStatus,
+    Operation,
+    Payment,
+    PaymentStatus,
+)
 from permissions.viewer import Viewer
 from resolvers.errors import BadUserInput
 from resolvers.events import balance_channel
@@ -186,6 +194,12 @@ async def test_partner_with_a_topup_grant_is_capped_by_it(gql, viewers, owned):
         grant.id,
     )
     assert entry.reason == f"Top-up, payment {payment.id}"
+    recorded = await Operation.get(payment_id=payment.id)
+    assert (recorded.actor_role, recorded.actor_partner_id, recorded.grant_id) == (
+        ActorRole.PARTNER_APP,
+        app.id,
+        grant.id,
+    )
 
 
 # --- idempotency keys -------------------------------------------------------------------
