@@ -16,6 +16,7 @@ from resolvers.context import RequestContext
 from resolvers.errors import NotFound
 from resolvers.exports import reading as export_reading
 from resolvers.identity.sessions import list_sessions
+from resolvers.loaders import GRANT_LINE_NAMES
 from resolvers.operations.history import COLUMNS as OPERATION_COLUMNS
 from resolvers.operations.history import HISTORY_SCOPE
 from schema import money_nodes, people_nodes, support_nodes
@@ -27,7 +28,7 @@ from schema.types import (
     exports,
     grant,
     identity,
-    number,
+    lines,
     operation,
 )
 
@@ -44,11 +45,22 @@ async def resolve_node(info: Info, global_id: str) -> relay.Node:
     return found
 
 
-async def _number(info: Info, pk: int) -> Any:
+async def _line(info: Info, pk: int, home: bool) -> Any:
+    """A Number's id answers only a phone number, a HomeContract's only a contract: the
+    two kinds share the line ids but not the global ids."""
     reach = await info.context.loaders.reach()
     row, level = reach.numbers.get(pk), reach.level(pk)
-    visible = row is not None and level > Level.NONE
-    return number.Number.of(row, reach, info.context.viewer) if visible else None
+    if row is None or level is Level.NONE or (row.home is not None) != home:
+        return None
+    return lines.line_of(row, reach, info.context.viewer)
+
+
+async def _number(info: Info, pk: int) -> Any:
+    return await _line(info, pk, home=False)
+
+
+async def _home_contract(info: Info, pk: int) -> Any:
+    return await _line(info, pk, home=True)
 
 
 async def _account(info: Info, pk: int) -> Any:
@@ -68,7 +80,7 @@ async def _session(info: Info, pk: int) -> Any:
 
 
 async def _grant(info: Info, pk: int) -> Any:
-    rows = await AccessGrant.filter(id=pk).values(*GRANT_COLUMNS, msisdn="number__msisdn")
+    rows = await AccessGrant.filter(id=pk).values(*GRANT_COLUMNS, **GRANT_LINE_NAMES)
     if not rows:
         return None
     row, viewer = rows[0], info.context.viewer
@@ -125,6 +137,7 @@ _RESOLVERS = {
     "ExportJob": _export_job,
     "Operation": _operation,
     "Number": _number,
+    "HomeContract": _home_contract,
     "Account": _account,
     "Subscriber": people_nodes.subscriber_node,
     "PartnerApp": people_nodes.partner_app_node,

