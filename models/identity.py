@@ -7,6 +7,7 @@ from tortoise.models import Model
 class CodePurpose(StrEnum):
     SIGN_IN = "SIGN_IN"
     LINK_NUMBER = "LINK_NUMBER"
+    LINK_CONTRACT = "LINK_CONTRACT"  # keyed by the contract number, sent to its holder
 
 
 class OneTimeCode(Model):

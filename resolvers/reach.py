@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from permissions.contract_session import CONTRACT_SESSION_LEVEL
 from permissions.levels import GrantFact, Level, level_on_number, visible_level
 from permissions.viewer import Viewer
 from resolvers.sql import as_datetime, fetch_rows
@@ -288,6 +289,8 @@ async def load_reach(viewer: Viewer, now: datetime, smallest_top_up: int = 1) ->
                 topup_grants[row["id"]].append((row["grant_id"], left))
     ordered = [accounts[key] for key in sorted(accounts)]
     reach = _assemble(viewer, ordered, grants, list(numbers.values()), now)
+    if viewer.line_id is not None:
+        reach = _narrowed(reach, viewer.line_id)
     for number_id, caps in topup_grants.items():
         # A top-up pays through the newest live TOPUP grant (resolvers/money/topups.py).
         _, left = max(caps, key=lambda cap: cap[0])
@@ -295,6 +298,24 @@ async def load_reach(viewer: Viewer, now: datetime, smallest_top_up: int = 1) ->
         if at_topup and left is not None and left < smallest_top_up:
             reach.top_up_cap_used.add(number_id)
     return reach
+
+
+def _narrowed(reach: Reach, line_id: int) -> Reach:
+    """A contract session's reach: its one line, at FULL at most, and no account (so no
+    family tree, no other line, no grants to give): the holder's reach cut down, so the
+    line is reached as before or not at all (a contract moved away)."""
+    row = reach.numbers.get(line_id)
+    if row is None:
+        return Reach()
+    narrow = Reach()
+    narrow.numbers[row.id] = row
+    narrow.levels[row.id] = min(reach.levels[row.id], CONTRACT_SESSION_LEVEL)
+    narrow.base_levels[row.id] = min(reach.base_levels[row.id], CONTRACT_SESSION_LEVEL)
+    if row.home is not None:
+        narrow.by_contract_number[row.home.contract_number] = row
+    if row.id in reach.top_up_cap_used:
+        narrow.top_up_cap_used.add(row.id)
+    return narrow
 
 
 def _assemble(

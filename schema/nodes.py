@@ -9,12 +9,14 @@ import strawberry
 from strawberry import relay
 
 from models import AccessGrant, AccessRequest, Operation, Service, Tariff
+from permissions.contract_session import is_contract_session
 from permissions.levels import Level, allows
 from resolvers.access.common import GRANT_COLUMNS
 from resolvers.access.requests import REQUEST_COLUMNS
 from resolvers.context import RequestContext
 from resolvers.errors import NotFound
 from resolvers.exports import reading as export_reading
+from resolvers.home.sessions import contract_numbers_of
 from resolvers.identity.sessions import list_sessions
 from resolvers.loaders import GRANT_LINE_NAMES
 from resolvers.operations.history import COLUMNS as OPERATION_COLUMNS
@@ -73,9 +75,12 @@ async def _session(info: Info, pk: int) -> Any:
     viewer = info.context.viewer
     if viewer.subscriber_id is None:
         return None
+    if is_contract_session(viewer) and pk != viewer.session_id:
+        return None  # a contract's session sees only itself
     for row in await list_sessions(info.context.services, viewer.subscriber_id):
         if row.id == pk:
-            return identity.Session.from_row(row, viewer.session_id)
+            contracts = await contract_numbers_of([row])
+            return identity.Session.from_row(row, viewer.session_id, contracts)
     return None
 
 

@@ -2,7 +2,7 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 from models.accounts import LineKind
 from models.catalog import CatalogSegment
-from models.identity import SignInMethod
+from models.identity import CodePurpose, SignInMethod
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
@@ -43,6 +43,11 @@ class Migration(migrations.Migration):
             model_name='Number',
             name='kind',
             field=fields.CharEnumField(default=LineKind.MOBILE, description='MOBILE: MOBILE\nHOME: HOME', enum_type=LineKind, max_length=8),
+        ),
+        ops.AlterField(
+            model_name='OneTimeCode',
+            name='purpose',
+            field=fields.CharEnumField(description='SIGN_IN: SIGN_IN\nLINK_NUMBER: LINK_NUMBER\nLINK_CONTRACT: LINK_CONTRACT', enum_type=CodePurpose, max_length=16),
         ),
         ops.AddField(
             model_name='Service',

@@ -11,7 +11,8 @@ from resolvers.identity.phones import normalise_phone
 from resolvers.reach import NumberRow, Reach
 
 _SEPARATORS = re.compile(r"[\s\-]")
-_CONTRACT_NUMBER = re.compile(r"^\d{4,20}$")
+# At most 16: a contract number keys its link codes as a phone number does.
+_CONTRACT_NUMBER = re.compile(r"^\d{4,16}$")
 ONE_OF = "Give exactly one of msisdn and contractNumber."
 
 
@@ -25,7 +26,7 @@ def normalise_contract_number(raw: str) -> str:
     digits = _SEPARATORS.sub("", raw.strip())
     if not _CONTRACT_NUMBER.match(digits):
         raise BadUserInput(
-            "Give the contract number as printed on the contract: 4 to 20 digits.",
+            "Give the contract number as printed on the contract: 4 to 16 digits.",
             field="contractNumber",
         )
     return digits

@@ -148,6 +148,7 @@ async def _payment_method(viewer: Viewer, request: TopUpRequest) -> tuple[str, i
     card = await PaymentCard.get_or_none(
         id=request.payment_method_id, subscriber_id=viewer.subscriber_id, removed_at=None
     )
-    if card is None or viewer.subscriber_id is None:
+    # A contract's session pays by card token only: the holder's saved cards are not its.
+    if card is None or viewer.subscriber_id is None or viewer.line_id is not None:
         raise NotFound("No such saved card.")
     return card.provider_token, card.id

@@ -61,7 +61,7 @@ class AccessRequestPolicy:
     accepts_access_requests: bool
 
 
-def _grant(info: Info, row: dict[str, Any]) -> Grant:
+def grant_view(info: Info, row: dict[str, Any]) -> Grant:
     return Grant.from_row(row, info.context.services.clock())
 
 
@@ -90,7 +90,7 @@ class AccessMutation:
             expires_at=input.expires_at,
             top_up_monthly_limit=input.top_up_monthly_limit,
         )
-        return _grant(info, row)
+        return grant_view(info, row)
 
     @access_mutation(OWNER, _number_of_grant, description="Revokes a grant at once.")
     async def revoke_access(self, info: Info, grant_id: relay.GlobalID) -> Grant:
@@ -98,7 +98,7 @@ class AccessMutation:
         row = await grants.revoke_access(
             ctx.services, ctx.loaders, ctx.viewer, pk_of(grant_id, "Grant")
         )
-        return _grant(info, row)
+        return grant_view(info, row)
 
     @strawberry.mutation(
         description="Asks the holder of a relative's number for consent: sends an SMS code to "
@@ -115,7 +115,7 @@ class AccessMutation:
         row = await linking.confirm_link_number(
             ctx.services, ctx.loaders, ctx.viewer, msisdn, code, ctx.client_ip
         )
-        return _grant(info, row)
+        return grant_view(info, row)
 
     @strawberry.mutation(description="Drops the viewer's linked access to a number.")
     async def unlink_number(self, info: Info, msisdn: str) -> RevokedGrantsPayload:
