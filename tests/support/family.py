@@ -210,6 +210,7 @@ class Tree:
     owner: Subscriber
     accounts: list[Account] = field(default_factory=list)
     numbers: list[Number] = field(default_factory=list)
+    contracts: list[Number] = field(default_factory=list)  # home contracts' lines
 
 
 async def family_tree(total_numbers: int, depth: int = 2) -> Tree:
