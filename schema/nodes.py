@@ -95,6 +95,8 @@ async def _grant(info: Info, pk: int) -> Any:
     ) or (viewer.partner_app_id is not None and row["grantee_partner_id"] == viewer.partner_app_id)
     if not is_grantee and reach.level(row["number_id"]) is not Level.OWNER:
         return None
+    if is_contract_session(viewer) and row["number_id"] not in reach.numbers:
+        return None  # the holder's grants on other lines are not the contract's to see
     return grant.Grant.from_row(row, info.context.services.clock())
 
 
@@ -104,7 +106,10 @@ async def _access_request(info: Info, pk: int) -> Any:
         return None
     row = rows[0]
     reach = await info.context.loaders.reach()
-    is_requester = row["requester_id"] == info.context.viewer.subscriber_id
+    # A contract's session is not the holder asking for others' lines.
+    is_requester = row["requester_id"] == info.context.viewer.subscriber_id and not (
+        is_contract_session(info.context.viewer)
+    )
     is_owner = row["number_id"] is not None and reach.level(row["number_id"]) is Level.OWNER
     if not (is_requester or is_owner):
         return None

@@ -3,6 +3,8 @@ contract only; the contract's password is set by a FULL viewer of it."""
 
 from __future__ import annotations
 
+from strawberry.relay import to_base64
+
 from models import AccessLevel, AuditEvent, HomeContract
 from resolvers.identity.passwords import hash_password
 from tests.support import family
@@ -26,6 +28,7 @@ WHAT_I_SEE = """
 } }
 """
 PASSWORD = "home-secret-42"
+BY_MSISDN = "query($m: String!) { number(msisdn: $m) { id } }"
 
 
 async def _owner_with_contract(password: str | None = PASSWORD):
@@ -134,3 +137,25 @@ async def test_a_topup_grantee_may_not_set_the_contract_password(gql, viewers):
         SET_PASSWORD, {"c": contract.contract_number, "p": "another-secret-1"}, token=stranger
     )
     assert hidden.error_codes == ["NOT_FOUND"]
+
+
+async def test_a_contract_session_does_not_see_the_holders_grants_cards_or_phones(gql):
+    owner, phone, contract = await _owner_with_contract()
+    relative = await family.subscriber("Relative")
+    theirs = await family.number(await family.account(relative))
+    held = await family.grant(theirs, owner, AccessLevel.FULL, by=relative)
+    signed = (await gql(SIGN_IN, {"l": contract.login, "p": PASSWORD})).ok()
+    token = signed["signInWithContract"]["accessToken"]
+    seen = await gql("{ viewer { grantsReceived { msisdn } paymentCards { last4 } } }", token=token)
+    assert seen.ok()["viewer"] == {"grantsReceived": [], "paymentCards": []}
+    by_id = await gql(
+        "query($id: ID!) { node(id: $id) { id } }",
+        {"id": to_base64("Grant", held.id)},
+        token=token,
+    )
+    assert by_id.error_codes == ["NOT_FOUND"]
+    for msisdn in (phone.msisdn, theirs.msisdn):
+        found = await gql(
+            "query($m: String!) { number(msisdn: $m) { id } }", {"m": msisdn}, token=token
+        )
+        assert found.error_codes == ["NOT_FOUND"]
