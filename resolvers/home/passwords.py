@@ -3,6 +3,8 @@ subscribers' password policy; setting it ends the contract's other sessions."""
 
 from __future__ import annotations
 
+from tortoise.transactions import in_transaction
+
 from models import HomeContract, Session
 from permissions.viewer import Viewer
 from resolvers import audit
@@ -20,16 +22,18 @@ async def set_contract_password(
     assert line.home is not None, "located by its contract number"
     check_new_password(new_password, line.home.contract_number, "the contract number")
     password_hash = await hash_password(new_password)
-    await HomeContract.filter(line_id=line.id).update(password_hash=password_hash)
-    others = Session.filter(line_id=line.id, revoked_at=None)
-    if viewer.session_id is not None:
-        others = others.exclude(id=viewer.session_id)
-    revoked = await revoke_sessions(
-        services,
-        list(await others.values_list("id", flat=True)),
-        reason="contract_password_changed",
-        ip=ip,
-    )
+    # One transaction: the old password's sessions end with it.
+    async with in_transaction():
+        await HomeContract.filter(line_id=line.id).update(password_hash=password_hash)
+        others = Session.filter(line_id=line.id, revoked_at=None)
+        if viewer.session_id is not None:
+            others = others.exclude(id=viewer.session_id)
+        revoked = await revoke_sessions(
+            services,
+            list(await others.values_list("id", flat=True)),
+            reason="contract_password_changed",
+            ip=ip,
+        )
     await audit.record(
         "contract_password_set",
         "ok",

@@ -164,7 +164,12 @@ class CareMutation:
                 user_may_change_tariff=input.user_may_change_tariff,
                 user_may_connect_services=input.user_may_connect_services,
             ),
-            {service["category"] for service in catalogue.services.values()},
+            # A phone's services' categories (TV packages are a home contract's).
+            {
+                service["category"]
+                for service in catalogue.services.values()
+                if service["segment"] == "MOBILE"
+            },
             actor,
             ctx.services.clock(),
         )
