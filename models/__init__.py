@@ -11,9 +11,16 @@ from models.access import (
     AccessRequestStatus,
     GrantSource,
 )
-from models.accounts import Account, BlockReason, Number, NumberStatus
+from models.accounts import Account, BlockReason, HomeContract, LineKind, Number, NumberStatus
 from models.care import ForwardingCondition, NumberLimits, NumberSettings
-from models.catalog import NumberService, Service, ServiceExclusion, ServiceTariff, Tariff
+from models.catalog import (
+    CatalogSegment,
+    NumberService,
+    Service,
+    ServiceExclusion,
+    ServiceTariff,
+    Tariff,
+)
 from models.exports import (
     ExportFormat,
     ExportJob,
@@ -81,6 +88,7 @@ __all__ = [
     "AutopayRun",
     "Balance",
     "BlockReason",
+    "CatalogSegment",
     "CodePurpose",
     "EmailConfirmation",
     "ExportFormat",
@@ -88,8 +96,10 @@ __all__ = [
     "ExportStatus",
     "ForwardingCondition",
     "GrantSource",
+    "HomeContract",
     "LedgerEntry",
     "LedgerKind",
+    "LineKind",
     "LowBalanceThreshold",
     "MonthlyDetailEmail",
     "MonthlyDetailSend",

@@ -34,11 +34,18 @@ class BlockReason(StrEnum):
     LOST = "LOST"  # a lost or stolen SIM: holds until someone unblocks it
 
 
+class LineKind(StrEnum):
+    MOBILE = "MOBILE"  # a phone number: msisdn set
+    HOME = "HOME"  # a home internet and/or TV contract: msisdn null, its home_contracts row
+
+
 class Number(Model):
-    """A line: MSISDN in E.164, one balance, one tariff, services and usage."""
+    """A line (a phone number or a home contract): one balance, one tariff, services, usage."""
 
     id = fields.IntField(primary_key=True)
-    msisdn = fields.CharField(max_length=16, unique=True)
+    kind = fields.CharEnumField(LineKind, max_length=8, default=LineKind.MOBILE)
+    # Null for a home contract (named by its contract number instead).
+    msisdn = fields.CharField(max_length=16, unique=True, null=True)
     label = fields.CharField(max_length=100, default="")
     account = fields.ForeignKeyField(
         "kabinet.Account", related_name="numbers", on_delete=fields.RESTRICT
@@ -66,3 +73,25 @@ class Number(Model):
     class Meta:
         table = "numbers"
         indexes = (("account_id",), ("user_id",), ("status", "blocked_until"))
+
+
+class HomeContract(Model):
+    """A home internet and/or TV contract (договор): what a HOME line adds to its row."""
+
+    id = fields.IntField(primary_key=True)
+    line = fields.OneToOneField(
+        "kabinet.Number", related_name="home_contract", on_delete=fields.CASCADE
+    )
+    contract_number = fields.CharField(max_length=20, unique=True)  # digits only
+    login = fields.CharField(max_length=64)  # as issued, shown back as is
+    # The login in lower case: sign-in finds the contract by it, whatever the case typed.
+    login_key = fields.CharField(max_length=64, unique=True)
+    # argon2id, null until a password is set (the contract cannot be signed in to without).
+    password_hash = fields.CharField(max_length=255, null=True)
+    address = fields.CharField(max_length=300)
+    internet = fields.BooleanField(default=True)
+    tv = fields.BooleanField(default=False)
+    connected_at = fields.DatetimeField()
+
+    class Meta:
+        table = "home_contracts"

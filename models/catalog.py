@@ -1,5 +1,14 @@
+from enum import StrEnum
+
 from tortoise import fields
 from tortoise.models import Model
+
+
+class CatalogSegment(StrEnum):
+    """Which kind of line a tariff or service is for: a line takes only its own segment's."""
+
+    MOBILE = "MOBILE"
+    HOME = "HOME"
 
 
 class Tariff(Model):
@@ -22,6 +31,10 @@ class Tariff(Model):
     minute_price = fields.BigIntField(default=0)
     sms_price = fields.BigIntField(default=0)
     mb_price = fields.BigIntField(default=0)
+    segment = fields.CharEnumField(CatalogSegment, max_length=8, default=CatalogSegment.MOBILE)
+    # Home tariffs: the internet speed and the TV channels included (null: none).
+    speed_mbps = fields.IntField(null=True)
+    tv_channels = fields.IntField(null=True)
 
     class Meta:
         table = "tariffs"
@@ -48,6 +61,8 @@ class Service(Model):
     available_at_zero_balance = fields.BooleanField(default=False)
     # False: fits only the tariffs listed in service_tariffs.
     fits_every_tariff = fields.BooleanField(default=True)
+    # HOME: for home contracts (TV packages have category TV_PACKAGE).
+    segment = fields.CharEnumField(CatalogSegment, max_length=8, default=CatalogSegment.MOBILE)
 
     class Meta:
         table = "services"

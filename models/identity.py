@@ -7,6 +7,7 @@ from tortoise.models import Model
 class CodePurpose(StrEnum):
     SIGN_IN = "SIGN_IN"
     LINK_NUMBER = "LINK_NUMBER"
+    LINK_CONTRACT = "LINK_CONTRACT"  # keyed by the contract number, sent to its holder
 
 
 class OneTimeCode(Model):
@@ -36,6 +37,7 @@ class OneTimeCode(Model):
 class SignInMethod(StrEnum):
     CODE = "CODE"
     PASSWORD = "PASSWORD"  # noqa: S105 (a sign-in method, not a secret)
+    CONTRACT = "CONTRACT"  # a home contract's login and password: the session reaches it only
 
 
 class Session(Model):
@@ -53,6 +55,11 @@ class Session(Model):
     expires_at = fields.DatetimeField()  # the refresh horizon: 30 days after the last rotation
     revoked_at = fields.DatetimeField(null=True)
     revoke_reason = fields.CharField(max_length=64, null=True)
+    # Signed in with a home contract's login (method CONTRACT): the session belongs to the
+    # contract's holder but reaches this one line only.
+    line = fields.ForeignKeyField(
+        "kabinet.Number", related_name="contract_sessions", null=True, on_delete=fields.CASCADE
+    )
 
     class Meta:
         table = "sessions"

@@ -12,6 +12,8 @@ class Viewer:
     # Session the subscriber's token belongs to (None for partner apps and anonymous callers).
     session_id: int | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
+    # Signed in with a home contract's login: the session reaches this one line only.
+    line_id: int | None = None
 
     @property
     def is_anonymous(self) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from models import Service, ServiceExclusion, ServiceTariff, Tariff
+from models import CatalogSegment, Service, ServiceExclusion, ServiceTariff, Tariff
 from resolvers.errors import BadUserInput
 from resolvers.sql import as_json
 
@@ -36,6 +36,8 @@ class TariffFilter:
     min_data_gb: int | None = None
     unlimited_data: bool | None = None
     archived: bool | None = False  # None: archived and choosable alike
+    # Phone tariffs unless asked for the home ones: a line takes only its own segment's.
+    segment: CatalogSegment = CatalogSegment.MOBILE
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class ServiceFilter:
     compatible_with_tariff: int | None = None
     available_at_zero_balance: bool | None = None
     include_archived: bool = False
+    segment: CatalogSegment = CatalogSegment.MOBILE
 
 
 @dataclass
@@ -60,11 +63,14 @@ class Catalogue:
         return bool(service["fits_every_tariff"]) or tariff_id in self.fits.get(service_id, ())
 
     def tariffs_for(self, service_id: int) -> list[Row]:
-        """The choosable tariffs a service fits."""
+        """The choosable tariffs a service fits (of its own segment)."""
+        segment = self.services[service_id]["segment"]
         return [
             t
             for t in _ordered_tariffs(self.tariffs.values())
-            if not t["is_archived"] and self.fits_tariff(service_id, t["id"])
+            if not t["is_archived"]
+            and t["segment"] == segment
+            and self.fits_tariff(service_id, t["id"])
         ]
 
     def excluded_by(self, service_id: int) -> list[Row]:
@@ -110,6 +116,8 @@ def filter_tariffs(rows: Iterable[Row], wanted: TariffFilter) -> list[Row]:
 
 
 def _tariff_matches(row: Row, wanted: TariffFilter) -> bool:
+    if row["segment"] != wanted.segment:
+        return False
     if wanted.archived is not None and bool(row["is_archived"]) is not wanted.archived:
         return False
     if not set(wanted.tags) <= set(row["tags"]):
@@ -172,6 +180,8 @@ def filter_services(catalogue: Catalogue, wanted: ServiceFilter) -> list[Row]:
 
 def _service_matches(catalogue: Catalogue, row: Row, wanted: ServiceFilter) -> bool:
     if row["is_archived"] and not wanted.include_archived:
+        return False
+    if row["segment"] != wanted.segment:
         return False
     if wanted.category is not None and row["category"] != wanted.category:
         return False

@@ -35,10 +35,11 @@ ViewerCheck = Callable[[], Awaitable[Viewer]]
 
 @dataclass(frozen=True, slots=True)
 class BalanceSnapshot:
-    msisdn: str
+    msisdn: str | None  # None for a home contract
     amount: int  # minor units
     currency: str
     at: datetime
+    contract_number: str | None = None
 
 
 def balance_channel(number_id: int) -> str:
@@ -111,6 +112,7 @@ async def balance_now(
     # No balance row yet means no ledger entries: the balance is zero.
     return BalanceSnapshot(
         msisdn=row.msisdn,
+        contract_number=row.contract_number,
         amount=row.balance_amount or 0,
         currency=row.balance_currency or "RUB",
         at=at,

@@ -67,6 +67,11 @@ GRANT_COLUMNS = (
     "granted_by_id",
     "source",
 )
+# How a grant's line is named: its msisdn, or its contract number (the other null).
+GRANT_LINE_NAMES = {
+    "msisdn": "number__msisdn",
+    "contract_number": "number__home_contract__contract_number",
+}
 
 
 class GrantsByNumberLoader(DataLoader[int, list[Row]]):
@@ -74,7 +79,7 @@ class GrantsByNumberLoader(DataLoader[int, list[Row]]):
         rows = (
             await AccessGrant.filter(number_id__in=keys)
             .order_by("id")
-            .values(*GRANT_COLUMNS, msisdn="number__msisdn")
+            .values(*GRANT_COLUMNS, **GRANT_LINE_NAMES)
         )
         by_number: dict[int, list[Row]] = defaultdict(list)
         for row in rows:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from permissions.contract_session import CONTRACT_SESSION_LEVEL
 from permissions.levels import GrantFact, Level, level_on_number, visible_level
 from permissions.viewer import Viewer
 from resolvers.sql import as_datetime, fetch_rows
@@ -25,7 +26,7 @@ from resolvers.sql import as_datetime, fetch_rows
 # the viewer's live (unrevoked) grants on it: a number with several grants comes back once
 # per grant. Expiry is judged in Python against the request's clock.
 _REACHED_NUMBERS = """
-SELECT n.id, n.msisdn, n.label, n.account_id, n.user_id, n.tariff_id, n.status,
+SELECT n.id, n.kind, n.msisdn, n.label, n.account_id, n.user_id, n.tariff_id, n.status,
        n.accepts_access_requests, n.activated_at,
        n.block_reason, n.blocked_at, n.blocked_until,
        b.amount AS balance_amount, b.currency AS balance_currency,
@@ -33,12 +34,16 @@ SELECT n.id, n.msisdn, n.label, n.account_id, n.user_id, n.tariff_id, n.status,
        t.monthly_fee AS t_monthly_fee, t.currency AS t_currency, t.minutes AS t_minutes,
        t.sms AS t_sms, t.data_mb AS t_data_mb, t.tags AS t_tags,
        t.is_archived AS t_is_archived, t.minute_price AS t_minute_price,
-       t.sms_price AS t_sms_price, t.mb_price AS t_mb_price,
+       t.sms_price AS t_sms_price, t.mb_price AS t_mb_price, t.segment AS t_segment,
+       t.speed_mbps AS t_speed_mbps, t.tv_channels AS t_tv_channels,
        g.level AS grant_level, g.expires_at AS grant_expires_at, g.id AS grant_id,
-       g.topup_monthly_limit AS grant_limit, g.spent AS grant_spent
+       g.topup_monthly_limit AS grant_limit, g.spent AS grant_spent,
+       h.contract_number, h.login AS h_login, h.address AS h_address,
+       h.internet AS h_internet, h.tv AS h_tv, h.connected_at AS h_connected_at
 FROM numbers n
 LEFT JOIN balances b ON b.number_id = n.id
 JOIN tariffs t ON t.id = n.tariff_id
+LEFT JOIN home_contracts h ON h.line_id = n.id
 LEFT JOIN granted g ON g.number_id = n.id
 """
 # A capped TOPUP grant comes with what was paid through it this month (the same sum the
@@ -77,14 +82,14 @@ WHERE a.id IN (SELECT id FROM owned)
 UNION ALL
 SELECT NULL, NULL, NULL, NULL, r.*
 FROM reached r WHERE r.account_id NOT IN (SELECT id FROM owned)
-ORDER BY msisdn
+ORDER BY kind DESC, msisdn, contract_number
 """  # noqa: S608 (only our own constants are interpolated)
 # A partner app owns no accounts and uses no number: its grants are its whole reach.
 _PARTNER_REACH_SQL = f"""
 WITH {_GRANTED.format(grantee="grantee_partner_id")}
 {_REACHED_NUMBERS}
 WHERE n.id IN (SELECT number_id FROM granted)
-ORDER BY n.msisdn
+ORDER BY n.kind DESC, n.msisdn, h.contract_number
 """  # noqa: S608
 _TARIFF_FIELDS = (
     "code",
@@ -100,14 +105,35 @@ _TARIFF_FIELDS = (
     "minute_price",
     "sms_price",
     "mb_price",
+    "segment",
+    "speed_mbps",
+    "tv_channels",
 )
+
+
+# Lines are listed phone numbers first (by msisdn), then home contracts (by contract number):
+# "MOBILE" sorts after "HOME", hence DESC.
+
+
+class HomeRow(NamedTuple):
+    """What a home contract adds to its line's row."""
+
+    contract_number: str
+    login: str
+    address: str
+    internet: bool
+    tv: bool
+    connected_at: datetime
 
 
 # Rows are named tuples: immutable like frozen dataclasses, and several times cheaper to
 # make (a reach makes one per number per request).
 class NumberRow(NamedTuple):
+    """A line: a phone number (kind MOBILE, msisdn set) or a home contract (kind HOME, `home`
+    set, msisdn None)."""
+
     id: int
-    msisdn: str
+    msisdn: str | None
     label: str
     account_id: int
     user_id: int | None
@@ -123,6 +149,21 @@ class NumberRow(NamedTuple):
     block_reason: str | None = None
     blocked_at: datetime | None = None
     blocked_until: datetime | None = None
+    kind: str = "MOBILE"
+    home: HomeRow | None = None
+
+    @property
+    def is_home(self) -> bool:
+        return self.home is not None
+
+    @property
+    def contract_number(self) -> str | None:
+        return self.home.contract_number if self.home is not None else None
+
+    @property
+    def name(self) -> str:
+        """How people name the line: its msisdn, or its contract number."""
+        return self.home.contract_number if self.home is not None else str(self.msisdn)
 
     @classmethod
     def from_sql(cls, row: Mapping[str, Any], tariffs: dict[int, dict[str, Any]]) -> NumberRow:
@@ -148,7 +189,20 @@ class NumberRow(NamedTuple):
             block_reason=row["block_reason"],
             blocked_at=as_datetime(row["blocked_at"]),
             blocked_until=as_datetime(row["blocked_until"]),
+            kind=row["kind"],
+            home=_home_row(row) if row["contract_number"] is not None else None,
         )
+
+
+def _home_row(row: Mapping[str, Any]) -> HomeRow:
+    return HomeRow(
+        contract_number=row["contract_number"],
+        login=row["h_login"],
+        address=row["h_address"],
+        internet=bool(row["h_internet"]),
+        tv=bool(row["h_tv"]),
+        connected_at=as_datetime(row["h_connected_at"]),  # type: ignore[arg-type]
+    )
 
 
 class AccountRow(NamedTuple):
@@ -169,6 +223,7 @@ class Reach:
     numbers_by_account: dict[int, list[NumberRow]] = field(default_factory=dict)
     children_by_account: dict[int, list[AccountRow]] = field(default_factory=dict)
     by_msisdn: dict[str, NumberRow] = field(default_factory=dict)
+    by_contract_number: dict[str, NumberRow] = field(default_factory=dict)
     # Numbers the viewer reaches at TOPUP through a grant whose monthly cap leaves less
     # than the smallest top-up.
     top_up_cap_used: set[int] = field(default_factory=set)
@@ -184,8 +239,13 @@ class Reach:
     def level(self, number_id: int) -> Level:
         return self.levels.get(number_id, Level.NONE)
 
-    def visible_numbers(self) -> list[NumberRow]:
+    def visible_lines(self) -> list[NumberRow]:
+        """Every line the viewer sees (TOPUP or above): phone numbers, then home contracts."""
         return [n for n in self.numbers.values() if self.levels[n.id] > Level.NONE]
+
+    def visible_numbers(self) -> list[NumberRow]:
+        """The phone numbers among them."""
+        return [n for n in self.visible_lines() if n.home is None]
 
 
 def month_start(now: datetime) -> datetime:
@@ -229,6 +289,8 @@ async def load_reach(viewer: Viewer, now: datetime, smallest_top_up: int = 1) ->
                 topup_grants[row["id"]].append((row["grant_id"], left))
     ordered = [accounts[key] for key in sorted(accounts)]
     reach = _assemble(viewer, ordered, grants, list(numbers.values()), now)
+    if viewer.line_id is not None:
+        reach = _narrowed(reach, viewer.line_id)
     for number_id, caps in topup_grants.items():
         # A top-up pays through the newest live TOPUP grant (resolvers/money/topups.py).
         _, left = max(caps, key=lambda cap: cap[0])
@@ -236,6 +298,24 @@ async def load_reach(viewer: Viewer, now: datetime, smallest_top_up: int = 1) ->
         if at_topup and left is not None and left < smallest_top_up:
             reach.top_up_cap_used.add(number_id)
     return reach
+
+
+def _narrowed(reach: Reach, line_id: int) -> Reach:
+    """A contract session's reach: its one line, at FULL at most, and no account (so no
+    family tree, no other line, no grants to give): the holder's reach cut down, so the
+    line is reached as before or not at all (a contract moved away)."""
+    row = reach.numbers.get(line_id)
+    if row is None:
+        return Reach()
+    narrow = Reach()
+    narrow.numbers[row.id] = row
+    narrow.levels[row.id] = min(reach.levels[row.id], CONTRACT_SESSION_LEVEL)
+    narrow.base_levels[row.id] = min(reach.base_levels[row.id], CONTRACT_SESSION_LEVEL)
+    if row.home is not None:
+        narrow.by_contract_number[row.home.contract_number] = row
+    if row.id in reach.top_up_cap_used:
+        narrow.top_up_cap_used.add(row.id)
+    return narrow
 
 
 def _assemble(
@@ -263,7 +343,10 @@ def _assemble(
         reach.numbers[number.id] = number
         reach.base_levels[number.id] = level
         reach.levels[number.id] = visible_level(viewer, level)
-        reach.by_msisdn[number.msisdn] = number
+        if number.home is not None:
+            reach.by_contract_number[number.home.contract_number] = number
+        elif number.msisdn is not None:
+            reach.by_msisdn[number.msisdn] = number
         if number.account_id in reach.accounts:
             reach.numbers_by_account[number.account_id].append(number)
     return reach

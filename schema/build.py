@@ -14,6 +14,7 @@ from strawberry.types.arguments import convert_arguments
 from strawberry.types.graphql import OperationType
 
 from resolvers.errors import ClientError
+from schema.contract_sessions import ContractSessionGate
 from schema.document_checks import DocumentChecks
 from schema.execution import executor_for
 from schema.ids import not_found_for_undecodable_id
@@ -124,6 +125,7 @@ def build_schema() -> strawberry.Schema:
             ObserveExtension,  # first in, last out: sees the answer after masking
             DocumentChecks,
             RateLimitExtension,  # root fields per viewer and per address, before any work
+            ContractSessionGate,  # a contract's session: its contract's mutations only
             lambda: MaskInternalErrors(
                 should_mask_error=_should_mask, error_message=MASKED_MESSAGE
             ),

@@ -44,8 +44,8 @@ async def ledger_entry(info: Info, pk: int) -> Any:
 
 async def payment_card(info: Info, pk: int) -> Any:
     viewer = info.context.viewer
-    if viewer.subscriber_id is None:
-        return None
+    if viewer.subscriber_id is None or viewer.line_id is not None:
+        return None  # a contract's session has no saved cards (viewer.paymentCards is empty)
     card = await rows.live_card(pk, viewer.subscriber_id)
     return payments.PaymentCard.from_row(card) if card else None
 

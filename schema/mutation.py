@@ -5,6 +5,7 @@ import strawberry
 from schema.mutations.access import AccessMutation
 from schema.mutations.care import CareMutation
 from schema.mutations.exports import ExportMutation
+from schema.mutations.home import HomeMutation
 from schema.mutations.identity import IdentityMutation
 from schema.mutations.money import MoneyMutation
 from schema.mutations.settings import SettingsMutation
@@ -16,6 +17,7 @@ from schema.mutations.time_zone import TimeZoneMutation
 @strawberry.type
 class Mutation(
     IdentityMutation,
+    HomeMutation,
     AccessMutation,
     MoneyMutation,
     TariffMutation,

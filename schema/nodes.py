@@ -9,13 +9,16 @@ import strawberry
 from strawberry import relay
 
 from models import AccessGrant, AccessRequest, Operation, Service, Tariff
+from permissions.contract_session import is_contract_session
 from permissions.levels import Level, allows
 from resolvers.access.common import GRANT_COLUMNS
 from resolvers.access.requests import REQUEST_COLUMNS
 from resolvers.context import RequestContext
 from resolvers.errors import NotFound
 from resolvers.exports import reading as export_reading
+from resolvers.home.sessions import contract_numbers_of
 from resolvers.identity.sessions import list_sessions
+from resolvers.loaders import GRANT_LINE_NAMES
 from resolvers.operations.history import COLUMNS as OPERATION_COLUMNS
 from resolvers.operations.history import HISTORY_SCOPE
 from schema import money_nodes, people_nodes, support_nodes
@@ -27,7 +30,7 @@ from schema.types import (
     exports,
     grant,
     identity,
-    number,
+    lines,
     operation,
 )
 
@@ -44,11 +47,22 @@ async def resolve_node(info: Info, global_id: str) -> relay.Node:
     return found
 
 
-async def _number(info: Info, pk: int) -> Any:
+async def _line(info: Info, pk: int, home: bool) -> Any:
+    """A Number's id answers only a phone number, a HomeContract's only a contract: the
+    two kinds share the line ids but not the global ids."""
     reach = await info.context.loaders.reach()
     row, level = reach.numbers.get(pk), reach.level(pk)
-    visible = row is not None and level > Level.NONE
-    return number.Number.of(row, reach, info.context.viewer) if visible else None
+    if row is None or level is Level.NONE or (row.home is not None) != home:
+        return None
+    return lines.line_of(row, reach, info.context.viewer)
+
+
+async def _number(info: Info, pk: int) -> Any:
+    return await _line(info, pk, home=False)
+
+
+async def _home_contract(info: Info, pk: int) -> Any:
+    return await _line(info, pk, home=True)
 
 
 async def _account(info: Info, pk: int) -> Any:
@@ -61,14 +75,17 @@ async def _session(info: Info, pk: int) -> Any:
     viewer = info.context.viewer
     if viewer.subscriber_id is None:
         return None
+    if is_contract_session(viewer) and pk != viewer.session_id:
+        return None  # a contract's session sees only itself
     for row in await list_sessions(info.context.services, viewer.subscriber_id):
         if row.id == pk:
-            return identity.Session.from_row(row, viewer.session_id)
+            contracts = await contract_numbers_of([row])
+            return identity.Session.from_row(row, viewer.session_id, contracts)
     return None
 
 
 async def _grant(info: Info, pk: int) -> Any:
-    rows = await AccessGrant.filter(id=pk).values(*GRANT_COLUMNS, msisdn="number__msisdn")
+    rows = await AccessGrant.filter(id=pk).values(*GRANT_COLUMNS, **GRANT_LINE_NAMES)
     if not rows:
         return None
     row, viewer = rows[0], info.context.viewer
@@ -78,6 +95,8 @@ async def _grant(info: Info, pk: int) -> Any:
     ) or (viewer.partner_app_id is not None and row["grantee_partner_id"] == viewer.partner_app_id)
     if not is_grantee and reach.level(row["number_id"]) is not Level.OWNER:
         return None
+    if is_contract_session(viewer) and row["number_id"] not in reach.numbers:
+        return None  # the holder's grants on other lines are not the contract's to see
     return grant.Grant.from_row(row, info.context.services.clock())
 
 
@@ -87,7 +106,10 @@ async def _access_request(info: Info, pk: int) -> Any:
         return None
     row = rows[0]
     reach = await info.context.loaders.reach()
-    is_requester = row["requester_id"] == info.context.viewer.subscriber_id
+    # A contract's session is not the holder asking for others' lines.
+    is_requester = row["requester_id"] == info.context.viewer.subscriber_id and not (
+        is_contract_session(info.context.viewer)
+    )
     is_owner = row["number_id"] is not None and reach.level(row["number_id"]) is Level.OWNER
     if not (is_requester or is_owner):
         return None
@@ -125,6 +147,7 @@ _RESOLVERS = {
     "ExportJob": _export_job,
     "Operation": _operation,
     "Number": _number,
+    "HomeContract": _home_contract,
     "Account": _account,
     "Subscriber": people_nodes.subscriber_node,
     "PartnerApp": people_nodes.partner_app_node,

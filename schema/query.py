@@ -17,7 +17,7 @@ from schema.types.number import Number
 from schema.types.viewer import Viewer, ViewerKind
 
 Info = strawberry.Info[RequestContext, None]
-_REACH_FIELDS = frozenset({"accounts", "numbers"})
+_REACH_FIELDS = frozenset({"accounts", "numbers", "lines"})
 
 
 @strawberry.type

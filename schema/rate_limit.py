@@ -47,28 +47,45 @@ def root_field_cost(document: DocumentNode, operation_name: str | None) -> int:
         for definition in document.definitions
         if isinstance(definition, FragmentDefinitionNode)
     }
-    names: set[str] = set()
-    _response_names(operation.selection_set, fragments, names, set())
-    return max(1, len(names))
+    return max(1, len(_root_fields(operation.selection_set, fragments, set(), [])))
 
 
-def _response_names(
+def root_field_names(document: DocumentNode, operation_name: str | None) -> set[str]:
+    """The names (not the aliases) of the root fields the chosen operation runs."""
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        return set()
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    fields: list[FieldNode] = []
+    _root_fields(operation.selection_set, fragments, set(), fields)
+    return {field.name.value for field in fields}
+
+
+def _root_fields(
     selection_set: SelectionSetNode,
     fragments: dict[str, FragmentDefinitionNode],
-    names: set[str],
     spread: set[str],
-) -> None:
+    fields: list[FieldNode],
+) -> set[str]:
+    """Collects the root fields into `fields`; returns their response names."""
+    names: set[str] = set()
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
             if selection.name.value != "__typename":
                 names.add((selection.alias or selection.name).value)
+                fields.append(selection)
         elif isinstance(selection, InlineFragmentNode):
-            _response_names(selection.selection_set, fragments, names, spread)
+            names |= _root_fields(selection.selection_set, fragments, spread, fields)
         elif isinstance(selection, FragmentSpreadNode):
             name = selection.name.value
             if name not in spread and name in fragments:
                 spread.add(name)  # spread again, it would add the same names
-                _response_names(fragments[name].selection_set, fragments, names, spread)
+                names |= _root_fields(fragments[name].selection_set, fragments, spread, fields)
+    return names
 
 
 class RateLimitExtension(SchemaExtension):

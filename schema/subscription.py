@@ -11,7 +11,7 @@ from resolvers.context import RequestContext
 from resolvers.errors import ClientError, NotFound
 from resolvers.events import READ_BALANCE, BalanceSnapshot, ViewerCheck, follow_balance
 from schema.directives import Access, EnforceAccessOnArgument
-from schema.mutations.locate import number_named
+from schema.mutations.locate import LineContractNumber, LineMsisdn, line_named
 from schema.types.access_level import AccessLevel
 from schema.types.money import Money
 
@@ -19,9 +19,10 @@ Info = strawberry.Info[RequestContext, None]
 _FOLLOW_BALANCE = Access(level=AccessLevel.FULL, scope=READ_BALANCE)
 
 
-@strawberry.type(description="A number's balance after a change.")
+@strawberry.type(description="A line's balance after a change.")
 class BalanceChange:
-    msisdn: str
+    msisdn: str | None = strawberry.field(description="Null for a home contract.")
+    contract_number: str | None = strawberry.field(description="Null for a phone number.")
     balance: Money
     at: datetime = strawberry.field(
         description="When the change was announced, just after it committed; for the first item, "
@@ -32,6 +33,7 @@ class BalanceChange:
     def from_snapshot(cls, snapshot: BalanceSnapshot) -> BalanceChange:
         return cls(
             msisdn=snapshot.msisdn,
+            contract_number=snapshot.contract_number,
             balance=Money.from_minor(snapshot.amount, snapshot.currency),
             at=snapshot.at,
         )
@@ -56,17 +58,17 @@ async def _changes(
 @strawberry.type
 class Subscription:
     @strawberry.subscription(
-        description="The number's current balance, then its balance after every change. "
+        description="The line's current balance, then its balance after every change. "
         "Ends with UNAUTHENTICATED once the token expires or is revoked, NOT_FOUND or "
         "FORBIDDEN once the viewer's access is gone.",
         directives=[_FOLLOW_BALANCE],
-        extensions=[EnforceAccessOnArgument(_FOLLOW_BALANCE, number_named)],
+        extensions=[EnforceAccessOnArgument(_FOLLOW_BALANCE, line_named)],
     )
     async def balance_changed(
-        self, info: Info, msisdn: str
+        self, info: Info, msisdn: LineMsisdn = None, contract_number: LineContractNumber = None
     ) -> AsyncGenerator[BalanceChange | None, None]:
-        # @access has located and checked the number (same loaders: no second query).
-        number_id = await number_named(info, {"msisdn": msisdn})
+        # @access has located and checked the line (same loaders: no second query).
+        number_id = await line_named(info, {"msisdn": msisdn, "contract_number": contract_number})
         if number_id is None:
             raise NotFound("No such number.")
         snapshots = await follow_balance(

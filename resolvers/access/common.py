@@ -10,15 +10,16 @@ from models import AccessGrant, ActorRole, OperationKind
 from permissions.levels import Level
 from permissions.viewer import Viewer
 from resolvers.errors import BadUserInput, Forbidden, NotFound, Unauthenticated
+from resolvers.home.naming import LineName, find_line
 from resolvers.identity.phones import normalise_phone
-from resolvers.loaders import GRANT_COLUMNS, Loaders
+from resolvers.loaders import GRANT_COLUMNS, GRANT_LINE_NAMES, Loaders
 from resolvers.money.amounts import to_minor_units
 from resolvers.operations.records import Actor, record
 from resolvers.reach import NumberRow
 
 
 async def grant_rows(query: Any) -> list[dict[str, Any]]:
-    return await query.order_by("-id").values(*GRANT_COLUMNS, msisdn="number__msisdn")
+    return await query.order_by("-id").values(*GRANT_COLUMNS, **GRANT_LINE_NAMES)
 
 
 def subscriber_of(viewer: Viewer) -> int:
@@ -30,11 +31,15 @@ def subscriber_of(viewer: Viewer) -> int:
 async def number_at_level(loaders: Loaders, raw_msisdn: str, required: Level) -> NumberRow:
     """The number if the viewer has `required` on it. A number they cannot see is NOT_FOUND
     (like one that does not exist); one they see at a lower level is FORBIDDEN."""
+    return await line_at_level(loaders, LineName(normalise_phone(raw_msisdn), None), required)
+
+
+async def line_at_level(loaders: Loaders, name: LineName, required: Level) -> NumberRow:
+    """The same for a line named by msisdn or contract number."""
     if loaders.viewer is None or loaders.viewer.is_anonymous:
         raise Unauthenticated("Sign in first.")
-    msisdn = normalise_phone(raw_msisdn)
     reach = await loaders.reach()
-    number = reach.by_msisdn.get(msisdn)
+    number = find_line(reach, name)
     level = reach.level(number.id) if number else Level.NONE
     if number is None or level is Level.NONE:
         raise NotFound("No such number.")

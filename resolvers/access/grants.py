@@ -15,21 +15,22 @@ from resolvers import audit
 from resolvers.access.common import (
     future_expiry,
     grant_rows,
-    number_at_level,
+    line_at_level,
     owner_actor,
     positive_limit,
     record_grant,
     subscriber_of,
 )
 from resolvers.errors import BadUserInput, NotFound
+from resolvers.home.naming import LineName, to_line
 from resolvers.identity.partners import partner_app_by_client_id
 from resolvers.identity.phones import normalise_phone
 from resolvers.loaders import Loaders
 from resolvers.notifications import NotificationTopic, notify
 from resolvers.services import Services
 
-GRANTED_TEXT = "Вам выдан доступ {level} к номеру {msisdn} в личном кабинете."
-REVOKED_TEXT = "Ваш доступ к номеру {msisdn} в личном кабинете отозван."
+GRANTED_TEXT = "Вам выдан доступ {level} к {line} в личном кабинете."
+REVOKED_TEXT = "Ваш доступ к {line} в личном кабинете отозван."
 
 
 async def grants_given(loaders: Loaders) -> list[dict[str, Any]]:
@@ -52,7 +53,7 @@ async def grant_access(
     loaders: Loaders,
     viewer: Viewer,
     *,
-    msisdn: str,
+    line: LineName,
     level: AccessLevel,
     grantee_phone: str | None,
     partner_client_id: str | None,
@@ -61,7 +62,7 @@ async def grant_access(
 ) -> dict[str, Any]:
     """Creates the grant; an active grant of the same grantee on the number is replaced."""
     owner_id = subscriber_of(viewer)
-    number = await number_at_level(loaders, msisdn, Level.OWNER)
+    number = await line_at_level(loaders, line, Level.OWNER)
     now = services.clock()
     if (grantee_phone is None) == (partner_client_id is None):
         raise BadUserInput("Give exactly one of granteePhone and partnerClientId.")
@@ -101,7 +102,9 @@ async def grant_access(
                 grant.grantee_subscriber_id,
                 NotificationTopic.ACCESS,
                 "Вам выдан доступ",
-                GRANTED_TEXT.format(level=level.value, msisdn=number.msisdn),
+                GRANTED_TEXT.format(
+                    level=level.value, line=to_line(number.msisdn, number.contract_number)
+                ),
                 number_id=number.id,
             )
     await audit.record(
@@ -109,7 +112,7 @@ async def grant_access(
         "ok",
         at=now,
         subscriber_id=owner_id,
-        detail=f"grant {grant.id} {level} on {number.msisdn}",
+        detail=f"grant {grant.id} {level} on {number.name}",
     )
     loaders.forget_reach()
     return (await grant_rows(AccessGrant.filter(id=grant.id)))[0]
@@ -139,7 +142,7 @@ async def revoke_access(
                 rows[0]["grantee_subscriber_id"],
                 NotificationTopic.ACCESS,
                 "Доступ отозван",
-                REVOKED_TEXT.format(msisdn=rows[0]["msisdn"]),
+                REVOKED_TEXT.format(line=to_line(rows[0]["msisdn"], rows[0]["contract_number"])),
                 number_id=rows[0]["number_id"],
             )
     if revoked:
@@ -148,7 +151,7 @@ async def revoke_access(
             "ok",
             at=now,
             subscriber_id=viewer.subscriber_id,
-            detail=f"grant {grant_id} on {rows[0]['msisdn']}",
+            detail=f"grant {grant_id} on {rows[0]['msisdn'] or rows[0]['contract_number']}",
         )
     loaders.forget_reach()
     return rows[0]

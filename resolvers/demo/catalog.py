@@ -111,10 +111,38 @@ TARIFFS: list[dict[str, Any]] = [
         "mb_price": 200,
         "is_archived": True,
     },
+    # Home internet and TV: for home contracts only (segment HOME), internet unlimited.
+    {
+        "code": "home-100",
+        "name": "Домашний 100",
+        "description": "Домашний интернет 100 Мбит/с без ограничения трафика.",
+        "monthly_fee": 55000,
+        "minutes": 0,
+        "sms": 0,
+        "data_mb": None,
+        "tags": ["home-internet"],
+        "segment": "HOME",
+        "speed_mbps": 100,
+    },
+    {
+        "code": "home-500-tv",
+        "name": "Домашний 500 + ТВ",
+        "description": "Интернет 500 Мбит/с и 180 телеканалов.",
+        "monthly_fee": 95000,
+        "minutes": 0,
+        "sms": 0,
+        "data_mb": None,
+        "tags": ["home-internet", "tv"],
+        "segment": "HOME",
+        "speed_mbps": 500,
+        "tv_channels": 180,
+    },
 ]
 
 _ANY_TARIFF: tuple[str, ...] = ()
 _PHONES = ("start", "smart", "max", "family", "kids", "senior", "classic")
+_WITH_TV = ("home-500-tv",)
+TV_PACKAGE = "TV_PACKAGE"
 _LIMITED_DATA = ("start", "smart", "family", "kids", "data-sim", "senior", "classic")
 
 # (code, name, category, monthly fee, connection fee, extra minutes, SMS, MB,
@@ -147,6 +175,10 @@ _SERVICES: list[tuple[str, str, str, int, int, int, int, int, bool, tuple[str, .
     ("sms-200", "200 SMS", "sms", 4900, 0, 0, 200, 0, False, _PHONES),
     ("trust-payment", "Доверительный платёж", "finance", 0, 0, 0, 0, 0, True, _ANY_TARIFF),
     ("call-me-back", "Перезвони мне", "calls", 0, 0, 0, 0, 0, True, _PHONES),
+    # TV packages: home contracts with TV only.
+    ("tv-kino", "Кино", TV_PACKAGE, 29900, 0, 0, 0, 0, False, _WITH_TV),
+    ("tv-sport", "Спорт", TV_PACKAGE, 24900, 0, 0, 0, 0, False, _WITH_TV),
+    ("tv-kids", "Детский", TV_PACKAGE, 14900, 0, 0, 0, 0, False, _WITH_TV),
 ]
 SERVICES: list[dict[str, Any]] = [
     {
@@ -161,6 +193,7 @@ SERVICES: list[dict[str, Any]] = [
         "data_mb": data_mb,
         "available_at_zero_balance": at_zero,
         "fits_every_tariff": not fits,
+        "segment": "HOME" if category == TV_PACKAGE else "MOBILE",
     }
     for (
         code,

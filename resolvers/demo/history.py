@@ -49,7 +49,11 @@ async def record_demo_history(
     services: dict[str, Service],
     now: datetime,
 ) -> None:
-    owners = {"mother": people["mother"], "stranger": people["stranger"]}
+    owners = {
+        "mother": people["mother"],
+        "mother-home": people["mother"],
+        "stranger": people["stranger"],
+    }
     rows: list[Operation] = []
     for key, number in numbers.items():
         payer = owners.get(key, people["owner"])

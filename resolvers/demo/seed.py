@@ -35,6 +35,13 @@ from models import (
 )
 from resolvers.demo.catalog import SERVICE_EXCLUSIONS, SERVICE_TARIFFS, SERVICES, TARIFFS
 from resolvers.demo.history import record_demo_history
+from resolvers.demo.home import (
+    DEMO_CONTRACTS,
+    create_demo_contracts,
+    grant_mother_home,
+    internet_sessions,
+    monthly_fee_of,
+)
 from resolvers.demo.support import seed_demo_ticket
 from resolvers.demo.usage import (
     MONTH,
@@ -91,6 +98,7 @@ async def seed_demo(now: datetime | None = None) -> bool:
         return False
     password_hash = await hash_password(DEMO_PASSWORD)
     partner_secret_hash = await hash_password(DEMO_PARTNER_SECRET)
+    contract_hashes = {demo.key: await hash_password(demo.password) for demo in DEMO_CONTRACTS}
     async with in_transaction():
         # Re-checked inside the transaction: two seeders racing must not both load.
         if await Subscriber.exists():
@@ -136,6 +144,10 @@ async def seed_demo(now: datetime | None = None) -> bool:
                     for code in service_codes
                 ]
             )
+
+        contracts = await create_demo_contracts(
+            accounts, people, tariffs, services, contract_hashes, now
+        )
 
         partner = await PartnerApp.create(
             name="Demo Partner",
@@ -188,9 +200,20 @@ async def seed_demo(now: datetime | None = None) -> bool:
             earlier = build_earlier_usage(earlier_rng, number, tariff, now)
             low = LOW_BALANCE if key == "son" else None
             await _post_demo_ledger(number, tariff.monthly_fee, records, now, rng, low, earlier)
+        for demo in DEMO_CONTRACTS:
+            line = contracts[demo.key]
+            sessions = internet_sessions(
+                random.Random(f"20261123-{demo.key}"),  # noqa: S311
+                line,
+                demo.contract_number,
+                now,
+            )
+            fee = monthly_fee_of(demo.key, tariffs, services)
+            await _post_demo_ledger(line, fee, sessions, now, rng)
         await seed_demo_ticket(people["owner"], numbers["owner"], now)
-        grants = [mother_grant, partner_grant]
-        await record_demo_history(numbers, people, grants, tariffs, services, now)
+        grants = [mother_grant, partner_grant, await grant_mother_home(contracts, people)]
+        lines = {**numbers, **contracts}
+        await record_demo_history(lines, people, grants, tariffs, services, now)
     return True
 
 
@@ -269,7 +292,7 @@ async def _post_demo_ledger(
                 kind=kind,
                 amount=amount,
                 balance_after=balance,
-                idempotency_key=f"demo:{number.msisdn}:{i}",
+                idempotency_key=f"demo:{number.msisdn or f'line-{number.id}'}:{i}",
                 reason=reason,
                 created_at=at,
             )

@@ -48,10 +48,13 @@ async def issue_code(
     deliver: bool,
     ip: str,
     requested_by: int | None = None,
+    send_to: str | None = None,
 ) -> CodeRequest:
     """Rate-limits, stores a new code and (if `deliver`) sends `message` with the code in
     place of `{code}`. The same work is done whether or not the code is delivered, so the
-    answer does not tell whether the phone belongs to a subscriber."""
+    answer does not tell whether the phone belongs to a subscriber. `phone` keys the code
+    (and its limits); it is sent there, or to `send_to` (a home contract's code, keyed by
+    the contract number, goes to its holder's phone)."""
     await _enforce_limits(services, phone, purpose, ip)
     code = f"{secrets.randbelow(10**6):06d}"
     now = services.clock()
@@ -66,8 +69,9 @@ async def issue_code(
         expires_at=now + CODE_LIFETIME,
     )
     if deliver:
+        to = send_to or phone
         services.background.spawn(
-            _send(services, phone, message.format(code=code), purpose, ip), f"sms to {phone}"
+            _send(services, to, message.format(code=code), purpose, ip), f"sms to {to}"
         )
     else:
         await audit.record("code_sent", "no_subscriber", at=now, phone=phone, ip=ip)

@@ -18,7 +18,9 @@ def _common_passwords() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in lines if line.strip())
 
 
-def check_new_password(password: str, phone: str) -> None:
+def check_new_password(password: str, phone: str, named: str = "your phone number") -> None:
+    """`phone`: the digits the password must not contain (a phone number, or a home
+    contract's number, `named` so in the refusal)."""
     if len(password) < MIN_LENGTH:
         raise BadUserInput(
             f"The password needs at least {MIN_LENGTH} characters.", field="password"
@@ -31,6 +33,6 @@ def check_new_password(password: str, phone: str) -> None:
     # "anna9990000001" all contain them.
     digits = "".join(ch for ch in password if ch.isdigit())
     if phone[-10:] in digits:
-        raise BadUserInput("The password must not be your phone number.", field="password")
+        raise BadUserInput(f"The password must not be {named}.", field="password")
     if password.lower() in _common_passwords():
         raise BadUserInput("This password is too common. Choose another.", field="password")

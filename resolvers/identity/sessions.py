@@ -19,7 +19,8 @@ from resolvers.sql import as_datetime, as_json, fetch_rows
 # Runs on every authenticated request: plain SQL, one indexed lookup, no ORM query building.
 _VIEWER_LOOKUP_SQL = """
 SELECT t.expires_at, t.scopes, t.session_id, t.partner_app_id,
-       s.subscriber_id, s.revoked_at, s.last_used_at, p.is_active AS partner_active
+       s.subscriber_id, s.revoked_at, s.last_used_at, s.line_id,
+       p.is_active AS partner_active
 FROM access_tokens t
 LEFT JOIN sessions s ON s.id = t.session_id
 LEFT JOIN partner_apps p ON p.id = t.partner_app_id
@@ -41,13 +42,21 @@ class TokenPair:
 
 
 async def start_session(
-    services: Services, *, subscriber_id: int, method: SignInMethod, user_agent: str, ip: str
+    services: Services,
+    *,
+    subscriber_id: int,
+    method: SignInMethod,
+    user_agent: str,
+    ip: str,
+    line_id: int | None = None,
 ) -> TokenPair:
+    """`line_id`: a contract's sign-in, whose session reaches that line only."""
     now = services.clock()
     async with in_transaction():
         session = await Session.create(
             subscriber_id=subscriber_id,
             method=method,
+            line_id=line_id,
             user_agent=user_agent[:256],
             ip=ip[:64],
             created_at=now,
@@ -185,4 +194,6 @@ async def viewer_for_access_token(services: Services, token: str) -> Viewer | No
     last_used_at = as_datetime(row["last_used_at"])
     if last_used_at is None or now - last_used_at > LAST_USED_RESOLUTION:
         await Session.filter(id=row["session_id"]).update(last_used_at=now)
-    return Viewer(subscriber_id=row["subscriber_id"], session_id=row["session_id"])
+    return Viewer(
+        subscriber_id=row["subscriber_id"], session_id=row["session_id"], line_id=row["line_id"]
+    )

@@ -23,7 +23,7 @@ from permissions.acting import actor_role
 from permissions.levels import TOP_UP, TOP_UP_ANY, Level, allows
 from permissions.viewer import Viewer
 from resolvers.errors import BadUserInput, Forbidden, NotFound, Unauthenticated
-from resolvers.identity.phones import normalise_phone
+from resolvers.home.naming import LineName, find_line, line_name
 from resolvers.loaders import Loaders
 from resolvers.money.amounts import to_decimal, to_minor_units
 from resolvers.money.payments import Payer, Target, pay
@@ -39,11 +39,12 @@ RESERVED_KEY_PREFIXES = ("autopay:",)
 
 @dataclass(frozen=True)
 class TopUpRequest:
-    msisdn: str
+    msisdn: str | None  # or contract_number: exactly one names the line
     amount: Decimal
     idempotency_key: str
     payment_method_id: int | None = None
     card_token: str | None = None
+    contract_number: str | None = None
 
 
 async def top_up(
@@ -58,9 +59,8 @@ async def top_up(
         )
     if key.startswith(RESERVED_KEY_PREFIXES):
         raise BadUserInput("idempotencyKey may not start with a reserved prefix (autopay:).")
-    target, actor = await _target(
-        loaders, viewer, normalise_phone(request.msisdn), services.clock()
-    )
+    name = line_name(request.msisdn, request.contract_number)
+    target, actor = await _target(loaders, viewer, name, services.clock())
     amount = _amount(services, request.amount)
     token, card_id = await _payment_method(viewer, request)
     payer = Payer(subscriber_id=viewer.subscriber_id, partner_app_id=viewer.partner_app_id)
@@ -72,11 +72,14 @@ async def top_up(
 
 
 async def _target(
-    loaders: Loaders, viewer: Viewer, msisdn: str, now: datetime
+    loaders: Loaders, viewer: Viewer, name: LineName, now: datetime
 ) -> tuple[Target, Actor]:
     """Where the money goes, and who pays it on whose behalf (for the number's history)."""
     if viewer.is_partner and TOP_UP_ANY in viewer.scopes:
-        number = await Number.get_or_none(msisdn=msisdn)
+        if name.contract_number is not None:
+            number = await Number.get_or_none(home_contract__contract_number=name.contract_number)
+        else:
+            number = await Number.get_or_none(msisdn=name.msisdn)
         if number is None or number.status is not NumberStatus.ACTIVE:
             raise NotFound("No such active number.")
         # A payment agent: no grant, only its own app.
@@ -84,7 +87,7 @@ async def _target(
             ActorRole.PARTNER_APP, partner_id=viewer.partner_app_id
         )
     reach = await loaders.reach()
-    row = reach.by_msisdn.get(msisdn)
+    row = find_line(reach, name)
     level = reach.base_levels.get(row.id, Level.NONE) if row else Level.NONE
     visible = reach.level(row.id) if row else Level.NONE
     if row is None or level is Level.NONE:
@@ -145,6 +148,7 @@ async def _payment_method(viewer: Viewer, request: TopUpRequest) -> tuple[str, i
     card = await PaymentCard.get_or_none(
         id=request.payment_method_id, subscriber_id=viewer.subscriber_id, removed_at=None
     )
-    if card is None or viewer.subscriber_id is None:
+    # A contract's session pays by card token only: the holder's saved cards are not its.
+    if card is None or viewer.subscriber_id is None or viewer.line_id is not None:
         raise NotFound("No such saved card.")
     return card.provider_token, card.id

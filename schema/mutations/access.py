@@ -14,7 +14,7 @@ from resolvers.context import RequestContext
 from resolvers.identity.phones import normalise_phone
 from schema.directives import access_mutation
 from schema.ids import pk_of
-from schema.mutations.locate import number_named
+from schema.mutations.locate import contract_number_field, line_named, msisdn_field, name_in
 from schema.types.access_level import AccessLevel, GrantLevel
 from schema.types.access_request import AccessRequest
 from schema.types.grant import Grant
@@ -33,7 +33,8 @@ async def _number_of_request(info: Info, kwargs: dict[str, Any]) -> int | None:
 
 @strawberry.input
 class GrantAccessInput:
-    msisdn: str
+    msisdn: str | None = msisdn_field()
+    contract_number: str | None = contract_number_field()
     level: GrantLevel
     grantee_phone: str | None = strawberry.field(default=None, description="A subscriber.")
     partner_client_id: str | None = strawberry.field(default=None, description="A partner app.")
@@ -60,7 +61,7 @@ class AccessRequestPolicy:
     accepts_access_requests: bool
 
 
-def _grant(info: Info, row: dict[str, Any]) -> Grant:
+def grant_view(info: Info, row: dict[str, Any]) -> Grant:
     return Grant.from_row(row, info.context.services.clock())
 
 
@@ -72,7 +73,7 @@ def _request(info: Info, row: dict[str, Any]) -> AccessRequest:
 class AccessMutation:
     @access_mutation(
         OWNER,
-        number_named,
+        line_named,
         description="Gives a subscriber or a partner app "
         "access to a number; replaces their active grant on it.",
     )
@@ -82,14 +83,14 @@ class AccessMutation:
             ctx.services,
             ctx.loaders,
             ctx.viewer,
-            msisdn=input.msisdn,
+            line=name_in({"input": input}),
             level=StoredLevel(input.level.value),
             grantee_phone=input.grantee_phone,
             partner_client_id=input.partner_client_id,
             expires_at=input.expires_at,
             top_up_monthly_limit=input.top_up_monthly_limit,
         )
-        return _grant(info, row)
+        return grant_view(info, row)
 
     @access_mutation(OWNER, _number_of_grant, description="Revokes a grant at once.")
     async def revoke_access(self, info: Info, grant_id: relay.GlobalID) -> Grant:
@@ -97,7 +98,7 @@ class AccessMutation:
         row = await grants.revoke_access(
             ctx.services, ctx.loaders, ctx.viewer, pk_of(grant_id, "Grant")
         )
-        return _grant(info, row)
+        return grant_view(info, row)
 
     @strawberry.mutation(
         description="Asks the holder of a relative's number for consent: sends an SMS code to "
@@ -114,7 +115,7 @@ class AccessMutation:
         row = await linking.confirm_link_number(
             ctx.services, ctx.loaders, ctx.viewer, msisdn, code, ctx.client_ip
         )
-        return _grant(info, row)
+        return grant_view(info, row)
 
     @strawberry.mutation(description="Drops the viewer's linked access to a number.")
     async def unlink_number(self, info: Info, msisdn: str) -> RevokedGrantsPayload:

@@ -11,9 +11,16 @@ from permissions.levels import MANAGE
 from resolvers.care import blocks, limits, settings
 from resolvers.context import RequestContext
 from resolvers.errors import BadUserInput
+from resolvers.home.naming import mobile_only
 from resolvers.money.amounts import to_minor_units
 from schema.directives import access_mutation
-from schema.mutations.locate import number_named
+from schema.mutations.locate import (
+    LineContractNumber,
+    LineMsisdn,
+    contract_number_field,
+    line_named,
+    msisdn_field,
+)
 from schema.mutations.tariffs import KEY_HELP, OperationPayload, acting, payload
 from schema.types.access_level import AccessLevel
 from schema.types.care import BlockReason, CallForwardingRuleInput
@@ -25,7 +32,8 @@ FULL, OWNER = AccessLevel.FULL, AccessLevel.OWNER
 
 @strawberry.input
 class BlockNumberInput:
-    msisdn: str
+    msisdn: str | None = msisdn_field()
+    contract_number: str | None = contract_number_field()
     reason: BlockReason
     until: datetime | None = strawberry.field(
         default=None,
@@ -36,7 +44,8 @@ class BlockNumberInput:
 
 @strawberry.input
 class NumberLimitsInput:
-    msisdn: str
+    msisdn: str | None = msisdn_field()
+    contract_number: str | None = contract_number_field()
     monthly_spend_cap: Decimal | None = strawberry.field(
         default=None,
         description="RUB of fees and charges a calendar month past which the user's own "
@@ -51,7 +60,7 @@ class NumberLimitsInput:
 class CareMutation:
     @access_mutation(
         FULL,
-        number_named,
+        line_named,
         scope=MANAGE,
         description="Blocks the number: VOLUNTARY until a moment at most 90 days ahead "
         "(lifted then by the worker), or LOST until unblockNumber. A blocked number keeps "
@@ -59,7 +68,9 @@ class CareMutation:
     )
     async def block_number(self, info: Info, input: BlockNumberInput) -> OperationPayload:
         ctx = info.context
-        row, actor = await acting(info, input.msisdn)
+        row, actor = await acting(info, input.msisdn, input.contract_number)
+        if input.reason is BlockReason.LOST:
+            mobile_only(row, "A LOST block (of a lost or stolen SIM)")
         operation = await blocks.block_number(
             blocks.BlockRequest(
                 row.id, StoredBlockReason(input.reason.value), input.until, input.idempotency_key
@@ -70,37 +81,53 @@ class CareMutation:
         return await payload(info, Operation.from_row(operation), row.id)
 
     @access_mutation(
-        FULL, number_named, scope=MANAGE, description="Lifts the block in force, of any reason."
+        FULL, line_named, scope=MANAGE, description="Lifts the block in force, of any reason."
     )
     async def unblock_number(
-        self, info: Info, msisdn: str, idempotency_key: str | None = None
+        self,
+        info: Info,
+        idempotency_key: str | None = None,
+        msisdn: LineMsisdn = None,
+        contract_number: LineContractNumber = None,
     ) -> OperationPayload:
         ctx = info.context
-        row, actor = await acting(info, msisdn)
+        row, actor = await acting(info, msisdn, contract_number)
         operation = await blocks.unblock_number(
             row.id, actor, idempotency_key, ctx.services.clock()
         )
         return await payload(info, Operation.from_row(operation), row.id)
 
-    @access_mutation(FULL, number_named, scope=MANAGE, description="Turns roaming on or off.")
-    async def set_roaming(self, info: Info, msisdn: str, enabled: bool) -> OperationPayload:
+    @access_mutation(FULL, line_named, scope=MANAGE, description="Turns roaming on or off.")
+    async def set_roaming(
+        self,
+        info: Info,
+        enabled: bool,
+        msisdn: LineMsisdn = None,
+        contract_number: LineContractNumber = None,
+    ) -> OperationPayload:
         ctx = info.context
-        row, actor = await acting(info, msisdn)
+        row, actor = await acting(info, msisdn, contract_number)
+        mobile_only(row, "Roaming")
         operation = await settings.set_roaming(row.id, enabled, actor, None, ctx.services.clock())
         return await payload(info, Operation.from_row(operation), row.id)
 
     @access_mutation(
         FULL,
-        number_named,
+        line_named,
         scope=MANAGE,
         description="Replaces the call forwarding rules (an empty list turns forwarding "
         "off): one rule per condition, ALWAYS alone, a delay only for NO_ANSWER.",
     )
     async def set_call_forwarding(
-        self, info: Info, msisdn: str, rules: list[CallForwardingRuleInput]
+        self,
+        info: Info,
+        rules: list[CallForwardingRuleInput],
+        msisdn: LineMsisdn = None,
+        contract_number: LineContractNumber = None,
     ) -> OperationPayload:
         ctx = info.context
-        row, actor = await acting(info, msisdn)
+        row, actor = await acting(info, msisdn, contract_number)
+        mobile_only(row, "Call forwarding")
         wanted = [
             settings.ForwardingRule(
                 StoredCondition(rule.condition.value), rule.to, rule.delay_seconds
@@ -108,19 +135,20 @@ class CareMutation:
             for rule in rules
         ]
         operation = await settings.set_call_forwarding(
-            row.id, row.msisdn, wanted, actor, None, ctx.services.clock()
+            row.id, str(row.msisdn), wanted, actor, None, ctx.services.clock()
         )
         return await payload(info, Operation.from_row(operation), row.id)
 
     @access_mutation(
         OWNER,
-        number_named,
+        line_named,
         description="Sets what the number's user may do (replacing earlier limits). The "
         "user sees them as Number.limits; owners and delegates are not held by them.",
     )
     async def set_number_limits(self, info: Info, input: NumberLimitsInput) -> OperationPayload:
         ctx = info.context
-        row, actor = await acting(info, input.msisdn)
+        row, actor = await acting(info, input.msisdn, input.contract_number)
+        mobile_only(row, "Parental limits")
         cap = None
         if input.monthly_spend_cap is not None:
             try:
@@ -136,15 +164,23 @@ class CareMutation:
                 user_may_change_tariff=input.user_may_change_tariff,
                 user_may_connect_services=input.user_may_connect_services,
             ),
-            {service["category"] for service in catalogue.services.values()},
+            # A phone's services' categories (TV packages are a home contract's).
+            {
+                service["category"]
+                for service in catalogue.services.values()
+                if service["segment"] == "MOBILE"
+            },
             actor,
             ctx.services.clock(),
         )
         return await payload(info, Operation.from_row(operation), row.id)
 
-    @access_mutation(OWNER, number_named, description="Removes the limits on the number.")
-    async def remove_number_limits(self, info: Info, msisdn: str) -> OperationPayload:
+    @access_mutation(OWNER, line_named, description="Removes the limits on the number.")
+    async def remove_number_limits(
+        self, info: Info, msisdn: LineMsisdn = None, contract_number: LineContractNumber = None
+    ) -> OperationPayload:
         ctx = info.context
-        row, actor = await acting(info, msisdn)
+        row, actor = await acting(info, msisdn, contract_number)
+        mobile_only(row, "Parental limits")
         operation = await limits.remove_limits(row.id, actor, ctx.services.clock())
         return await payload(info, Operation.from_row(operation), row.id)

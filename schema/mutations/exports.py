@@ -9,12 +9,20 @@ import models.usage as stored_usage
 from resolvers.context import RequestContext
 from resolvers.exports import asking
 from resolvers.exports.jobs import days_asked
-from resolvers.identity.phones import normalise_phone
 from resolvers.usage_detail import checked_filter
 from schema.directives import access_mutation
-from schema.mutations.locate import number_named
+from schema.mutations.locate import (
+    LineContractNumber,
+    LineMsisdn,
+    contract_number_field,
+    line_named,
+    located,
+    msisdn_field,
+)
 from schema.types.access_level import AccessLevel
 from schema.types.exports import ExportFormat, ExportJob, export_view
+from schema.types.line import Line
+from schema.types.lines import line_of
 from schema.types.number import Number
 from schema.types.usage import UsageKind
 
@@ -24,7 +32,8 @@ READ_USAGE = "usage:read"
 
 @strawberry.input
 class ExportUsageInput:
-    msisdn: str
+    msisdn: str | None = msisdn_field()
+    contract_number: str | None = contract_number_field()
     since: datetime = strawberry.field(name="from", description="Inclusive, with an offset.")
     until: datetime = strawberry.field(name="to", description="Exclusive; at most a year on.")
     kinds: list[UsageKind] | None = strawberry.field(  # type: ignore[valid-type]
@@ -39,14 +48,15 @@ class MonthlyDetailEmailPayload:
     email: str | None = strawberry.field(
         description="The confirmed contact e-mail the detail goes to; null when off."
     )
-    number: Number | None
+    number: Number | None = strawberry.field(description="Null for a home contract (see line).")
+    line: Line | None
 
 
 @strawberry.type
 class ExportMutation:
     @access_mutation(
         AccessLevel.FULL,
-        number_named,
+        line_named,
         scope=READ_USAGE,
         description="Asks for the number's usage detail as a file. Answers at once with a "
         "QUEUED job; the background worker writes the file; poll viewer.exports or "
@@ -60,7 +70,7 @@ class ExportMutation:
             kinds=[stored_usage.UsageKind(kind.value) for kind in input.kinds or ()],
         )
         reach = await ctx.loaders.reach()
-        row = reach.by_msisdn[normalise_phone(input.msisdn)]
+        row = await located(info, input.msisdn, input.contract_number)
         job = await asking.ask_for_export(
             ctx.viewer,
             row.id,
@@ -73,7 +83,7 @@ class ExportMutation:
 
     @access_mutation(
         AccessLevel.FULL,
-        number_named,
+        line_named,
         scope=READ_USAGE,
         description="Turns on or off the previous month's detail of this number as a PDF by "
         "e-mail, early each month, to the viewer's confirmed contact e-mail as it is then. "
@@ -81,14 +91,20 @@ class ExportMutation:
         "(reason EMAIL_NOT_CONFIRMED).",
     )
     async def set_monthly_detail_email(
-        self, info: Info, msisdn: str, enabled: bool
+        self,
+        info: Info,
+        enabled: bool,
+        msisdn: LineMsisdn = None,
+        contract_number: LineContractNumber = None,
     ) -> MonthlyDetailEmailPayload:
         ctx = info.context
         reach = await ctx.loaders.reach()
-        row = reach.by_msisdn[normalise_phone(msisdn)]
+        row = await located(info, msisdn, contract_number)
         address = await asking.set_monthly_detail_email(
             ctx.viewer, row.id, enabled, ctx.services.clock()
         )
+        line = line_of(row, reach, ctx.viewer)
+        number = line if isinstance(line, Number) else None
         return MonthlyDetailEmailPayload(
-            enabled=address is not None, email=address, number=Number.of(row, reach, ctx.viewer)
+            enabled=address is not None, email=address, number=number, line=line
         )

@@ -17,7 +17,7 @@ from schema.types.subscriber import Subscriber
 Info = strawberry.Info[RequestContext, None]
 
 
-async def _auth_payload(info: Info, pair: TokenPair) -> AuthPayload:
+async def auth_payload(info: Info, pair: TokenPair) -> AuthPayload:
     row = await info.context.loaders.subscriber_by_id.load(pair.subscriber_id)
     return AuthPayload.from_pair(pair, Subscriber.from_row(row))
 
@@ -39,7 +39,7 @@ class IdentityMutation:
         pair = await sign_in.sign_in_with_code(
             ctx.services, phone, code, ip=ctx.client_ip, user_agent=ctx.user_agent
         )
-        return await _auth_payload(info, pair)
+        return await auth_payload(info, pair)
 
     @strawberry.mutation(
         description="Signs in with a password. `phone` takes the phone number or the "
@@ -50,7 +50,7 @@ class IdentityMutation:
         pair = await sign_in.sign_in_with_password(
             ctx.services, phone, password, ip=ctx.client_ip, user_agent=ctx.user_agent
         )
-        return await _auth_payload(info, pair)
+        return await auth_payload(info, pair)
 
     @strawberry.mutation(
         description="Trades a refresh token for new tokens. A refresh token works once; "
@@ -59,7 +59,7 @@ class IdentityMutation:
     async def refresh_session(self, info: Info, refresh_token: str) -> AuthPayload:
         ctx = info.context
         pair = await sessions.refresh_session(ctx.services, refresh_token, ctx.client_ip)
-        return await _auth_payload(info, pair)
+        return await auth_payload(info, pair)
 
     @strawberry.mutation(
         description="Sets a new password from a session opened with an SMS code (this is "

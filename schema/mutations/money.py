@@ -9,7 +9,6 @@ from models import AutopayKind as StoredAutopayKind
 from permissions.levels import MANAGE
 from resolvers.context import RequestContext
 from resolvers.errors import BadUserInput, Forbidden, NotFound
-from resolvers.identity.phones import normalise_phone
 from resolvers.money import autopay, cards, rows, topups, trust
 from resolvers.money.amounts import to_minor_units
 from resolvers.money.payments import announce_balance
@@ -18,20 +17,30 @@ from resolvers.reach import NumberRow
 from schema.directives import access_mutation
 from schema.ids import pk_of
 from schema.lookahead import selects_any
-from schema.mutations.locate import number_named
+from schema.mutations.locate import (
+    LineContractNumber,
+    LineMsisdn,
+    contract_number_field,
+    line_named,
+    located,
+    msisdn_field,
+)
 from schema.types.access_level import AccessLevel
+from schema.types.line import Line
+from schema.types.lines import line_of
 from schema.types.number import Number
 from schema.types.payments import Payment, PaymentCard
 from schema.types.trust_autopay import Autopay, AutopayKind, TrustPayment
 
 Info = strawberry.Info[RequestContext, None]
 FULL = AccessLevel.FULL
-_NUMBER_FIELD = frozenset({"number"})
+_NUMBER_FIELD = frozenset({"number", "line"})
 
 
 @strawberry.input
 class TopUpInput:
-    msisdn: str
+    msisdn: str | None = msisdn_field()
+    contract_number: str | None = contract_number_field()
     amount: Decimal = strawberry.field(description='In rubles, e.g. "150.00".')
     idempotency_key: str = strawberry.field(
         description="A key of the client's choosing; retrying with it never pays twice."
@@ -48,13 +57,18 @@ class TopUpInput:
 class TopUpPayload:
     payment: Payment
     number: Number | None = strawberry.field(
-        description="The number as the viewer may see it (null for a payment agent)."
+        description="The number as the viewer may see it (null for a payment agent, and "
+        "for a home contract: see line)."
+    )
+    line: Line | None = strawberry.field(
+        description="The line as the viewer may see it (null for a payment agent)."
     )
 
 
 @strawberry.input
 class AutopayInput:
-    msisdn: str
+    msisdn: str | None = msisdn_field()
+    contract_number: str | None = contract_number_field()
     kind: AutopayKind
     amount: Decimal = strawberry.field(description="Y: how much each autopay tops up.")
     payment_method_id: relay.GlobalID = strawberry.field(description="A saved card of yours.")
@@ -65,13 +79,6 @@ class AutopayInput:
     monthly_cap: Decimal | None = strawberry.field(
         default=None, description="The most autopay may pay in a calendar month."
     )
-
-
-async def _number_row(info: Info, msisdn: str) -> NumberRow:
-    reach = await info.context.loaders.reach()
-    row = reach.by_msisdn.get(normalise_phone(msisdn))
-    assert row is not None, "@access has checked it"
-    return row
 
 
 @strawberry.type
@@ -88,6 +95,7 @@ class MoneyMutation:
             ctx.viewer,
             topups.TopUpRequest(
                 msisdn=input.msisdn,
+                contract_number=input.contract_number,
                 amount=input.amount,
                 idempotency_key=input.idempotency_key,
                 payment_method_id=(
@@ -98,13 +106,14 @@ class MoneyMutation:
                 card_token=input.card_token,
             ),
         )
-        number = None
+        line = None
         if selects_any(info, _NUMBER_FIELD):  # the reach is reloaded only when asked for
             reach = await ctx.loaders.reach()
             row: NumberRow | None = reach.numbers.get(payment.number_id)
             level = reach.level(payment.number_id)
-            number = Number.of(row, reach, ctx.viewer) if row and level else None
-        return TopUpPayload(payment=Payment.from_row(payment), number=number)
+            line = line_of(row, reach, ctx.viewer) if row and level else None
+        number = line if isinstance(line, Number) else None
+        return TopUpPayload(payment=Payment.from_row(payment), number=number, line=line)
 
     @strawberry.mutation(description="Saves a card from a provider's token.")
     async def add_payment_card(self, info: Info, token: str) -> PaymentCard:
@@ -119,14 +128,20 @@ class MoneyMutation:
 
     @access_mutation(
         FULL,
-        number_named,
+        line_named,
         scope=MANAGE,
         description="Takes a trust payment: credited at once, due in 3 days, repaid first "
         "by the next top-ups.",
     )
-    async def take_trust_payment(self, info: Info, msisdn: str, amount: Decimal) -> TrustPayment:
+    async def take_trust_payment(
+        self,
+        info: Info,
+        amount: Decimal,
+        msisdn: LineMsisdn = None,
+        contract_number: LineContractNumber = None,
+    ) -> TrustPayment:
         ctx = info.context
-        row = await _number_row(info, msisdn)
+        row = await located(info, msisdn, contract_number)
         try:
             minor = to_minor_units(amount, "RUB")
         except ValueError as exc:
@@ -142,7 +157,7 @@ class MoneyMutation:
 
     @access_mutation(
         FULL,
-        number_named,
+        line_named,
         scope=MANAGE,
         description="Sets (or replaces) the number's autopay rule, paying from your saved card.",
     )
@@ -150,7 +165,7 @@ class MoneyMutation:
         ctx = info.context
         if ctx.viewer.subscriber_id is None:
             raise Forbidden("Only a subscriber with a saved card can set autopay.")
-        row = await _number_row(info, input.msisdn)
+        row = await located(info, input.msisdn, input.contract_number)
         rule = await autopay.set_rule(
             ctx.services,
             ctx.viewer.subscriber_id,
@@ -168,9 +183,11 @@ class MoneyMutation:
         assert made is not None  # just written, in this request
         return Autopay.from_row(made, made["card_last4"])
 
-    @access_mutation(FULL, number_named, scope=MANAGE, description="Removes the autopay rule.")
-    async def remove_autopay(self, info: Info, msisdn: str) -> bool:
-        row = await _number_row(info, msisdn)
+    @access_mutation(FULL, line_named, scope=MANAGE, description="Removes the autopay rule.")
+    async def remove_autopay(
+        self, info: Info, msisdn: LineMsisdn = None, contract_number: LineContractNumber = None
+    ) -> bool:
+        row = await located(info, msisdn, contract_number)
         if not await autopay.remove_rule(row.id):
             raise NotFound("This number has no autopay rule.")
         return True

@@ -8,12 +8,16 @@ from models.support import TicketTopic as StoredTopic
 from permissions.levels import MANAGE
 from resolvers.context import RequestContext
 from resolvers.errors import NotFound
-from resolvers.identity.phones import normalise_phone
 from resolvers.support import tickets
 from resolvers.support.store import NO_SUCH_TICKET, Row
 from schema.directives import access_mutation
 from schema.ids import decode, pk_of
-from schema.mutations.locate import number_named
+from schema.mutations.locate import (
+    contract_number_field,
+    line_named,
+    located,
+    msisdn_field,
+)
 from schema.support_nodes import ticket_object, visible_ticket
 from schema.types.access_level import AccessLevel
 from schema.types.support import SupportTicket, TicketTopic
@@ -24,7 +28,8 @@ FULL = AccessLevel.FULL
 
 @strawberry.input
 class CreateSupportTicketInput:
-    msisdn: str = strawberry.field(description="The number it is about.")
+    msisdn: str | None = msisdn_field()
+    contract_number: str | None = contract_number_field()
     topic: TicketTopic
     text: str = strawberry.field(
         description="What happened: 1 to 4,000 characters once trimmed, no control "
@@ -48,14 +53,14 @@ async def ticket_named(info: Info, kwargs: dict[str, Any]) -> int | None:
 
 async def _answer(info: Info, row: Row) -> SupportTicket:
     reach = await info.context.loaders.reach()
-    return await ticket_object(info, row, reach.numbers[row["number_id"]].msisdn)
+    return await ticket_object(info, row, reach.numbers[row["number_id"]])
 
 
 @strawberry.type
 class SupportMutation:
     @access_mutation(
         FULL,
-        number_named,
+        line_named,
         scope=MANAGE,
         description="Opens a support ticket about a number (ACKNOWLEDGED); the text is its "
         "first message. At most 5 open tickets per subscriber (CONFLICT).",
@@ -64,8 +69,7 @@ class SupportMutation:
         self, info: Info, input: CreateSupportTicketInput
     ) -> SupportTicket:
         ctx = info.context
-        reach = await ctx.loaders.reach()
-        number = reach.by_msisdn[normalise_phone(input.msisdn)]
+        number = await located(info, input.msisdn, input.contract_number)
         row = await tickets.open_ticket(
             ctx.viewer, number, StoredTopic(input.topic.value), input.text, ctx.services.clock()
         )

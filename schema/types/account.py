@@ -6,7 +6,10 @@ from strawberry import relay
 from permissions.levels import Level
 from permissions.viewer import Viewer
 from resolvers.context import RequestContext
-from resolvers.reach import AccountRow, Reach
+from resolvers.reach import AccountRow, NumberRow, Reach
+from schema.types.home_contract import HomeContract
+from schema.types.line import Line
+from schema.types.lines import line_of
 from schema.types.number import Number
 from schema.types.subscriber import Subscriber
 
@@ -31,13 +34,25 @@ class Account(relay.Node):
         row = await info.context.loaders.subscriber_by_id.load(self.row.owner_id)
         return Subscriber.from_row(row)
 
-    @strawberry.field(description="The numbers held directly by this account.")
+    @strawberry.field(description="The phone numbers held directly by this account.")
     def numbers(self) -> list[Number]:
         reach = self.reach
-        return [
-            Number.of(row, reach, self.viewer)
-            for row in reach.numbers_by_account.get(self.row.id, [])
-        ]
+        return [Number.of(row, reach, self.viewer) for row in self._lines() if row.home is None]
+
+    @strawberry.field(description="The home contracts held directly by this account.")
+    def home_contracts(self) -> list[HomeContract]:
+        reach = self.reach
+        return [HomeContract.of(row, reach, self.viewer) for row in self._lines() if row.home]
+
+    @strawberry.field(
+        description="Every line held directly by this account: phone numbers, then home contracts."
+    )
+    def lines(self) -> list[Line]:
+        reach = self.reach
+        return [line_of(row, reach, self.viewer) for row in self._lines()]
+
+    def _lines(self) -> list[NumberRow]:
+        return self.reach.numbers_by_account.get(self.row.id, [])
 
     @strawberry.field(description="Accounts directly below this one.")
     def children(self) -> list[Account]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 import strawberry
@@ -9,6 +10,15 @@ from resolvers.context import RequestContext
 from schema.types.money import Money
 
 Info = strawberry.Info[RequestContext, None]
+
+
+@strawberry.enum(
+    description="Which kind of line a tariff or service is for: MOBILE phone numbers, HOME "
+    "internet and TV contracts. A line takes only its own segment's."
+)
+class CatalogSegment(Enum):
+    MOBILE = "MOBILE"
+    HOME = "HOME"
 
 
 @strawberry.type(description="What usage beyond a tariff's bundle costs, per unit.")
@@ -35,6 +45,13 @@ class Tariff(relay.Node):
     overage_prices: OveragePrices = strawberry.field(
         description="What usage beyond the bundle costs."
     )
+    segment: CatalogSegment = strawberry.field(description="MOBILE or HOME lines.")
+    speed_mbps: int | None = strawberry.field(
+        description="A home tariff's internet speed, Mbit/s; null without internet."
+    )
+    tv_channels: int | None = strawberry.field(
+        description="A home tariff's TV channels; null without TV."
+    )
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Tariff:
@@ -55,6 +72,9 @@ class Tariff(relay.Node):
                 sms=Money.from_minor(row["sms_price"], currency),
                 megabyte=Money.from_minor(row["mb_price"], currency),
             ),
+            segment=CatalogSegment(str(row["segment"])),
+            speed_mbps=row["speed_mbps"],
+            tv_channels=row["tv_channels"],
         )
 
 
@@ -81,6 +101,7 @@ class Service(relay.Node):
         description="Whether it can be connected and used at a zero (or negative) balance."
     )
     archived: bool
+    segment: CatalogSegment = strawberry.field(description="MOBILE or HOME lines.")
 
     @strawberry.field(description="The choosable tariffs it fits.")
     async def compatible_tariffs(self, info: Info) -> list[Tariff]:
@@ -108,4 +129,5 @@ class Service(relay.Node):
             else None,
             available_at_zero_balance=bool(row["available_at_zero_balance"]),
             archived=bool(row["is_archived"]),
+            segment=CatalogSegment(str(row["segment"])),
         )

@@ -12,7 +12,7 @@ import models.exports as stored
 from resolvers.context import RequestContext
 from resolvers.exports.reading import Link, Row, download_link
 from resolvers.exports.writers import CONTENT_TYPES
-from resolvers.reach import Reach
+from resolvers.reach import NumberRow, Reach
 from schema.types.enums import mirror_enum
 
 ExportFormat = mirror_enum(stored.ExportFormat, "CSV (UTF-8, `;`), XLSX (Excel) or PDF.")
@@ -26,7 +26,12 @@ ExportStatus = mirror_enum(
 @strawberry.type(description="An export of a number's usage detail, made in the background.")
 class ExportJob(relay.Node):
     pk: relay.NodeID[int]
-    msisdn: str = strawberry.field(description="The number whose detail this is.")
+    msisdn: str | None = strawberry.field(
+        description="The number whose detail this is; null for a home contract."
+    )
+    contract_number: str | None = strawberry.field(
+        description="The home contract whose detail this is; null for a phone number."
+    )
     status: ExportStatus  # type: ignore[valid-type]
     format: ExportFormat  # type: ignore[valid-type]
     progress: int = strawberry.field(description="Percent of the records written, 0 to 100.")
@@ -47,11 +52,12 @@ class ExportJob(relay.Node):
     finished_at: datetime | None
 
     @classmethod
-    def from_row(cls, row: Row, msisdn: str, link: Link | None) -> ExportJob:
+    def from_row(cls, row: Row, line: NumberRow, link: Link | None) -> ExportJob:
         format = stored.ExportFormat(row["format"])
         return cls(
             pk=row["id"],
-            msisdn=msisdn,
+            msisdn=line.msisdn,
+            contract_number=line.contract_number,
             status=ExportStatus(str(row["status"])),
             format=ExportFormat(format.value),
             progress=row["progress"],
@@ -70,4 +76,4 @@ def export_view(context: RequestContext, reach: Reach, row: Row) -> ExportJob:
     """The job as this viewer sees it, with a fresh link when its file is ready."""
     services = context.services
     link = download_link(services.exports, services.secret_key, row, services.clock())
-    return ExportJob.from_row(row, reach.numbers[row["number_id"]].msisdn, link)
+    return ExportJob.from_row(row, reach.numbers[row["number_id"]], link)

@@ -12,6 +12,7 @@ from schema.types.money import Money
 from schema.types.subscriber import Subscriber
 
 if TYPE_CHECKING:
+    from schema.types.line import Line
     from schema.types.number import Number
 
 Info = strawberry.Info[RequestContext, None]
@@ -61,20 +62,33 @@ class Grant(relay.Node):
         limit = self.row["topup_monthly_limit"]
         return Money.from_minor(limit, "RUB") if limit is not None else None
 
-    @strawberry.field
-    def msisdn(self, info: Info) -> str:
+    @strawberry.field(description="The number it is on; null for a home contract.")
+    def msisdn(self, info: Info) -> str | None:
         return self.row["msisdn"]
 
-    @strawberry.field(description="The number, if the viewer can see it.")
+    @strawberry.field(description="The home contract it is on; null for a phone number.")
+    def contract_number(self, info: Info) -> str | None:
+        return self.row.get("contract_number")
+
+    @strawberry.field(description="The number, if the viewer can see it; null for a contract.")
     async def number(
         self, info: Info
     ) -> Annotated[Number, strawberry.lazy("schema.types.number")] | None:
         from schema.types.number import Number
 
+        line = await self.line(info)
+        return line if isinstance(line, Number) else None
+
+    @strawberry.field(description="The line (number or home contract), if the viewer can see it.")
+    async def line(
+        self, info: Info
+    ) -> Annotated[Line, strawberry.lazy("schema.types.line")] | None:
+        from schema.types.lines import line_of
+
         reach = await info.context.loaders.reach()
         row = reach.numbers.get(self.row["number_id"])
         level = reach.level(self.row["number_id"])
-        return Number.of(row, reach, info.context.viewer) if row and level else None
+        return line_of(row, reach, info.context.viewer) if row and level else None
 
     @strawberry.field(description="Who holds the grant.")
     async def grantee(self, info: Info) -> Grantee:

@@ -43,6 +43,7 @@ class AuthPayload:
 class SignInMethod(Enum):
     CODE = "CODE"
     PASSWORD = "PASSWORD"  # noqa: S105 (a sign-in method, not a secret)
+    CONTRACT = "CONTRACT"
 
 
 @strawberry.type(description="A signed-in device.")
@@ -54,9 +55,17 @@ class Session(relay.Node):
     user_agent: str
     ip: str
     current: bool = strawberry.field(description="Whether this request came through it.")
+    contract_number: str | None = strawberry.field(
+        description="Signed in with a home contract's login (method CONTRACT): the contract "
+        "it reaches, and nothing else. Null for other sessions."
+    )
 
     @classmethod
-    def from_row(cls, row: SessionRow, current_session_id: int | None) -> Session:
+    def from_row(
+        cls, row: SessionRow, current_session_id: int | None, contracts: dict[int, str]
+    ) -> Session:
+        """`contracts`: line id -> contract number of the contract sessions among them."""
+        line_id = row.line_id  # type: ignore[attr-defined]
         return cls(
             pk=row.id,
             method=SignInMethod(row.method.value),
@@ -65,6 +74,7 @@ class Session(relay.Node):
             user_agent=row.user_agent,
             ip=row.ip,
             current=row.id == current_session_id,
+            contract_number=contracts.get(line_id) if line_id is not None else None,
         )
 
 

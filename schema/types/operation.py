@@ -21,6 +21,7 @@ from schema.types.subscriber import Subscriber
 
 if TYPE_CHECKING:
     from schema.types.grant import Grant, PartnerApp
+    from schema.types.line import Line
     from schema.types.number import Number
 
 Info = strawberry.Info[RequestContext, None]
@@ -98,17 +99,29 @@ class Operation(relay.Node):
         catalogue = await info.context.loaders.catalogue() if needed else None
         return summary.summary(kind, self.details, catalogue)
 
-    @strawberry.field(description="The number it was made on (null if no longer visible).")
+    @strawberry.field(
+        description="The number it was made on (null if no longer visible, and for a home "
+        "contract: see line)."
+    )
     async def number(
         self, info: Info
     ) -> Annotated[Number, strawberry.lazy("schema.types.number")] | None:
         from schema.types.number import Number
 
+        line = await self.line(info)
+        return line if isinstance(line, Number) else None
+
+    @strawberry.field(description="The line it was made on (null if no longer visible).")
+    async def line(
+        self, info: Info
+    ) -> Annotated[Line, strawberry.lazy("schema.types.line")] | None:
+        from schema.types.lines import line_of
+
         reach = await info.context.loaders.reach()
         row = reach.numbers.get(self.number_id)
         if row is None or reach.level(row.id) is Level.NONE:
             return None
-        return Number.of(row, reach, info.context.viewer)
+        return line_of(row, reach, info.context.viewer)
 
     @strawberry.field(
         description="The person who acted (see actorRole for on whose behalf): shown to "

@@ -8,6 +8,7 @@ from strawberry import relay
 
 import models.support as stored
 from permissions.viewer import Viewer
+from resolvers.reach import NumberRow
 from resolvers.support.transitions import reopenable_until
 from schema.types.enums import mirror_enum
 
@@ -64,7 +65,12 @@ class TicketStatusChange:
 @strawberry.type(description="A support ticket about a number, with its conversation.")
 class SupportTicket(relay.Node):
     pk: relay.NodeID[int]
-    msisdn: str = strawberry.field(description="The number it is about.")
+    msisdn: str | None = strawberry.field(
+        description="The number it is about; null for a home contract."
+    )
+    contract_number: str | None = strawberry.field(
+        description="The home contract it is about; null for a phone number."
+    )
     topic: TicketTopic
     status: TicketStatus
     created_at: datetime
@@ -83,13 +89,14 @@ class SupportTicket(relay.Node):
     )
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], msisdn: str, viewer: Viewer) -> SupportTicket:
+    def from_row(cls, row: dict[str, Any], line: NumberRow, viewer: Viewer) -> SupportTicket:
         """From a ticket's row; its `messages` and `events` when the thread was loaded
         (a selection without `messages` or `history` does not load it)."""
         status = stored.TicketStatus(str(row["status"]))
         return cls(
             pk=row["id"],
-            msisdn=msisdn,
+            msisdn=line.msisdn,
+            contract_number=line.contract_number,
             topic=TicketTopic(str(row["topic"])),
             status=TicketStatus(status.value),
             created_at=row["created_at"],

@@ -4,12 +4,14 @@ from enum import Enum
 
 import strawberry
 
+from permissions.contract_session import is_contract_session
 from permissions.viewer import Viewer as ViewerIdentity
 from resolvers.access import grants
 from resolvers.access import requests as access_requests
 from resolvers.access.common import subscriber_of
 from resolvers.context import RequestContext
 from resolvers.exports import reading as export_reading
+from resolvers.home.sessions import contract_numbers_of
 from resolvers.identity import sessions
 from resolvers.identity.profile import OwnProfile, own_profile
 from resolvers.money import cards
@@ -24,6 +26,8 @@ from schema.types.account import Account
 from schema.types.exports import ExportJob, export_view
 from schema.types.grant import Grant
 from schema.types.identity import Session
+from schema.types.line import Line
+from schema.types.lines import line_of
 from schema.types.notifications import NotificationPreferences
 from schema.types.number import Number
 from schema.types.operation import OperationConnection, RequestFilter, request_filter
@@ -90,13 +94,19 @@ class Viewer:
         chosen = await preferences_of(subscriber_id)
         return NotificationPreferences.of(chosen, self.reach, self.who)
 
-    @strawberry.field(description="The subscriber's live sessions, most recently used first.")
+    @strawberry.field(
+        description="The subscriber's live sessions, most recently used first (a session "
+        "signed in with a home contract sees only itself)."
+    )
     async def sessions(self, info: Info) -> list[Session]:
         viewer = info.context.viewer
         if viewer.subscriber_id is None:
             return []
         rows = await sessions.list_sessions(info.context.services, viewer.subscriber_id)
-        return [Session.from_row(row, viewer.session_id) for row in rows]
+        if is_contract_session(viewer):
+            rows = [row for row in rows if row.id == viewer.session_id]
+        contracts = await contract_numbers_of(rows)
+        return [Session.from_row(row, viewer.session_id, contracts) for row in rows]
 
     @strawberry.field(description="The tops of the account trees the viewer owns.")
     def accounts(self) -> list[Account]:
@@ -108,6 +118,13 @@ class Viewer:
     )
     def numbers(self) -> list[Number]:
         return [Number.of(row, self.reach, self.who) for row in self.reach.visible_numbers()]
+
+    @strawberry.field(
+        description="Every line the viewer reaches at TOPUP or above, phone numbers then "
+        "home contracts: their own, those in accounts they own, and those granted to them."
+    )
+    def lines(self) -> list[Line]:
+        return [line_of(row, self.reach, self.who) for row in self.reach.visible_lines()]
 
     @strawberry.field(
         description="The request history of every number the viewer sees at FULL (apps: "
@@ -134,6 +151,9 @@ class Viewer:
     async def grants_received(self, info: Info) -> list[Grant]:
         now = info.context.services.clock()
         rows = await grants.grants_received(info.context.viewer)
+        if is_contract_session(info.context.viewer):  # its contract's grants only
+            reach = await info.context.loaders.reach()
+            rows = [row for row in rows if row["number_id"] in reach.numbers]
         return [Grant.from_row(row, now) for row in rows]
 
     @strawberry.field(description="Requests for access to the viewer's numbers.")
@@ -144,6 +164,8 @@ class Viewer:
 
     @strawberry.field(description="The viewer's saved cards.")
     async def payment_cards(self, info: Info) -> list[PaymentCard]:
+        if is_contract_session(info.context.viewer):
+            return []  # the holder's cards are not the contract's
         return [PaymentCard.from_row(row) for row in await cards.list_cards(info.context.viewer)]
 
     @strawberry.field(
@@ -159,6 +181,8 @@ class Viewer:
     @strawberry.field(description="Requests the viewer made.")
     async def access_requests_outgoing(self, info: Info) -> list[AccessRequest]:
         now = info.context.services.clock()
+        if is_contract_session(info.context.viewer):
+            return []  # asking for others' lines is the holder's, not the contract's
         rows = await access_requests.outgoing(info.context.viewer)
         return [AccessRequest.from_row(row, now) for row in rows]
 
@@ -176,6 +200,5 @@ class Viewer:
         if selects_any(info, THREAD_FIELDS):
             rows = await attach_threads(rows)
         return [
-            SupportTicket.from_row(row, reach.numbers[row["number_id"]].msisdn, viewer)
-            for row in rows
+            SupportTicket.from_row(row, reach.numbers[row["number_id"]], viewer) for row in rows
         ]

@@ -28,10 +28,11 @@ LOST = """
 UPDATE numbers SET block_reason = 'LOST', blocked_until = NULL WHERE msisdn = '+79990000009'
 """
 UNBLOCKS = """
-SELECT n.msisdn, COUNT(o.id) AS unblocks FROM numbers n
+SELECT COALESCE(n.msisdn, h.contract_number) AS line, COUNT(o.id) AS unblocks FROM numbers n
+LEFT JOIN home_contracts h ON h.line_id = n.id
 LEFT JOIN operations o ON o.number_id = n.id AND o.kind = 'UNBLOCK'
   AND o.status = 'COMPLETED' AND o.actor_role = 'SYSTEM'
-GROUP BY n.msisdn ORDER BY n.msisdn
+GROUP BY n.id, n.msisdn, h.contract_number ORDER BY n.id
 """
 STATUSES = "SELECT msisdn, status FROM numbers ORDER BY msisdn"
 
@@ -59,7 +60,7 @@ async def test_two_workers_lift_each_ended_voluntary_block_once(store):
         for number in re.findall(r"voluntary block on number (\d+) ended", run.stderr + run.stdout)
     ]
     assert len(lifted) == len(set(lifted)) == len(statuses) - 1
-    unblocks = {row["msisdn"]: int(row["unblocks"]) for row in await execute(store, UNBLOCKS)}
+    unblocks = {row["line"]: int(row["unblocks"]) for row in await execute(store, UNBLOCKS)}
     assert unblocks.pop("+79990000009") == 0  # the lost SIM stays blocked
     assert set(unblocks.values()) == {1}
     after = {row["msisdn"]: row["status"] for row in await execute(store, STATUSES)}

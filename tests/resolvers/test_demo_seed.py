@@ -5,7 +5,9 @@ from models import (
     AccessLevel,
     Account,
     Balance,
+    HomeContract,
     LedgerEntry,
+    LineKind,
     Number,
     PartnerApp,
     Service,
@@ -46,6 +48,16 @@ async def test_seed_loads_the_documented_family():
     stranger_number = await Number.get(msisdn=DEMO_PHONES["stranger"])
     assert (await Account.get(id=stranger_number.account_id)).owner_id != owner.id
 
+    home = await HomeContract.get(login_key="petrova-home").select_related("line")
+    assert home.line.account_id == family.id and home.line.user_id is None
+    assert home.internet and home.tv
+    assert await verify_password(home.password_hash, "demo-home-1")
+    mother_home = await HomeContract.get(login_key="ivanova-home").select_related("line")
+    assert mother_home.line.account_id == mother_account.id and not mother_home.tv
+    home_grant = await AccessGrant.get(number_id=mother_home.line_id)
+    assert home_grant.grantee_subscriber_id == owner.id
+    assert home_grant.level is AccessLevel.TOPUP
+
     assert await PartnerApp.filter(client_id="demo-partner").exists()
     assert await Tariff.all().count() >= 6
     assert await Service.all().count() >= 10
@@ -63,7 +75,7 @@ async def test_seed_balances_equal_the_sum_of_their_ledger_entries():
 async def test_seed_gives_every_number_three_months_of_usage():
     now = datetime.now(UTC)
     await seed_demo(now)
-    for number in await Number.all():
+    for number in await Number.filter(kind=LineKind.MOBILE):
         oldest = await UsageRecord.filter(number=number).order_by("started_at").first()
         assert oldest is not None, number.msisdn
         expected_start = max(number.activated_at, now - timedelta(days=85))
@@ -80,7 +92,7 @@ async def test_seed_twice_changes_nothing():
 async def test_seed_gives_each_number_a_year_of_usage_or_all_its_life():
     now = datetime.now(UTC)
     await seed_demo(now)
-    for number in await Number.all():
+    for number in await Number.filter(kind=LineKind.MOBILE):
         oldest = await UsageRecord.filter(number=number).order_by("started_at").first()
         assert oldest is not None
         expected_start = max(number.activated_at, now - timedelta(days=360))
@@ -90,6 +102,18 @@ async def test_seed_gives_each_number_a_year_of_usage_or_all_its_life():
     owner_number = await Number.get(msisdn=DEMO_PHONES["owner"])
     abroad = await UsageRecord.filter(number=owner_number, roaming_zone="turkey")
     assert abroad and all(r.cost > 0 for r in abroad if r.kind is not UsageKind.SMS)
+
+
+async def test_seed_gives_each_home_contract_four_months_of_internet_sessions():
+    now = datetime.now(UTC)
+    await seed_demo(now)
+    contracts = await Number.filter(kind=LineKind.HOME)
+    assert len(contracts) == 2
+    for line in contracts:
+        records = await UsageRecord.filter(number=line).order_by("started_at")
+        assert {r.kind for r in records} == {UsageKind.DATA}
+        assert now - timedelta(days=121) <= records[0].started_at <= now - timedelta(days=119)
+        assert all(r.cost == 0 and r.bytes for r in records)
 
 
 async def test_seed_ledgers_never_run_a_demo_balance_below_zero_before_the_last_purchase():

@@ -11,9 +11,12 @@ from models import (
     AccessLevel,
     Account,
     Balance,
+    CatalogSegment,
     GrantSource,
+    HomeContract,
     LedgerEntry,
     LedgerKind,
+    LineKind,
     Number,
     PartnerApp,
     Subscriber,
@@ -21,6 +24,7 @@ from models import (
 )
 
 _phones = count(1)
+_contracts = count(1)
 
 
 def next_phone() -> str:
@@ -76,6 +80,87 @@ async def numbers_in(in_account: Account, how_many: int, balance: int = 10000) -
     return created
 
 
+async def home_tariff() -> Tariff:
+    existing = await Tariff.get_or_none(code="home-100")
+    return existing or await Tariff.create(
+        code="home-100",
+        name="Домашний 100",
+        monthly_fee=50000,
+        segment=CatalogSegment.HOME,
+        speed_mbps=100,
+        minutes=0,
+        sms=0,
+        data_mb=None,
+    )
+
+
+def next_contract_number() -> str:
+    return f"77{next(_contracts):08d}"
+
+
+async def home_contract(
+    in_account: Account,
+    user: Subscriber | None = None,
+    balance: int = 10000,
+    label: str = "",
+    password_hash: str | None = None,
+) -> Number:
+    """A home contract (internet and TV) at an address: its line and its contract row."""
+    [line] = await home_contracts_in(in_account, 1, balance, user, label, password_hash)
+    return line
+
+
+async def home_contracts_in(
+    in_account: Account,
+    how_many: int,
+    balance: int = 10000,
+    user: Subscriber | None = None,
+    label: str = "",
+    password_hash: str | None = None,
+) -> list[Number]:
+    plan = await home_tariff()
+    now = datetime.now(UTC)
+    numbers = [next_contract_number() for _ in range(how_many)]
+    lines = [
+        Number(
+            kind=LineKind.HOME,
+            msisdn=None,
+            label=label,
+            account=in_account,
+            user=user,
+            tariff=plan,
+            activated_at=now - timedelta(days=100),
+        )
+        for _ in numbers
+    ]
+    await Number.bulk_create(lines)
+    # bulk_create gives no ids on every backend: find the new lines by their account and
+    # kind, newest last, and pair them with the contract numbers in order.
+    taken = set(
+        await HomeContract.filter(line__account=in_account).values_list("line_id", flat=True)
+    )
+    made = await Number.filter(account=in_account, kind=LineKind.HOME).order_by("id")
+    made = [n for n in made if n.id not in taken]
+    await HomeContract.bulk_create(
+        [
+            HomeContract(
+                line=line,
+                contract_number=contract_number,
+                login=f"Home{contract_number}",
+                login_key=f"home{contract_number}",
+                password_hash=password_hash,
+                address=f"Москва, ул. Тестовая, д. {contract_number[-3:]}",
+                internet=True,
+                tv=True,
+                connected_at=now - timedelta(days=100),
+            )
+            for line, contract_number in zip(made, numbers, strict=True)
+        ]
+    )
+    await _opening_balances(made, balance)
+    return made
+
+
 async def _opening_balances(numbers: list[Number], amount: int) -> None:
     """Balances start from a ledger entry, so balance == sum(entries) holds in every test."""
     await Balance.bulk_create([Balance(number=n, amount=amount) for n in numbers])
@@ -125,6 +210,7 @@ class Tree:
     owner: Subscriber
     accounts: list[Account] = field(default_factory=list)
     numbers: list[Number] = field(default_factory=list)
+    contracts: list[Number] = field(default_factory=list)  # home contracts' lines
 
 
 async def family_tree(total_numbers: int, depth: int = 2) -> Tree:

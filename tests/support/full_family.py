@@ -1,7 +1,8 @@
-"""A family tree in which every field of every number has something to show: a user,
+"""A family tree in which every field of every line has something to show: a user,
 grants to a person and to a partner app, payments, ledger entries, a trust payment or an
-offer, an autopay rule, a connected service, a pending tariff change. Built with a few
-bulk inserts, so 500 numbers take seconds."""
+offer, an autopay rule, a connected service, a pending tariff change; a home contract (in
+the top account) has all that and a TV package too. Built with
+a few bulk inserts, so 500 numbers take seconds."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from models import (
     AutopayKind,
     AutopayRule,
     Balance,
+    CatalogSegment,
     GrantSource,
     LedgerEntry,
     LedgerKind,
@@ -44,12 +46,23 @@ async def _catalogue() -> tuple[Tariff, Tariff, Service]:
     return basic, cheaper, service
 
 
+async def _tv_package() -> Service:
+    return await Service.get_or_none(code="tv-kino") or await Service.create(
+        code="tv-kino",
+        name="Кино",
+        category="TV_PACKAGE",
+        monthly_fee=29900,
+        segment=CatalogSegment.HOME,
+    )
+
+
 async def full_family(total_numbers: int) -> family.Tree:
     """A two-level tree of `total_numbers`, every number with every kind of data. Even
     numbers have an open trust payment; odd ones a low balance, so they are offered one.
     Balances are set, not posted: the ledger does not add up to them."""
     tree = await family.family_tree(total_numbers=total_numbers, depth=2)
-    owner, numbers = tree.owner, tree.numbers
+    tree.contracts = await family.home_contracts_in(tree.accounts[0], 1)
+    owner, numbers = tree.owner, [*tree.numbers, *tree.contracts]
     basic, cheaper, service = await _catalogue()
     child = await family.subscriber("Child")
     relative = await family.subscriber("Relative")
@@ -148,6 +161,10 @@ async def full_family(total_numbers: int) -> family.Tree:
     )
     await NumberService.bulk_create(
         [NumberService(number=n, service=service, connected_at=n.activated_at) for n in numbers]
+        + [
+            NumberService(number=n, service=await _tv_package(), connected_at=n.activated_at)
+            for n in tree.contracts
+        ]
     )
     await Operation.bulk_create(
         [

@@ -166,22 +166,33 @@ class SchemaWalk:
         self.alone[key] = "{ " + document + " }"
 
     def _selection(
-        self, named: graphql.GraphQLNamedType, path: frozenset[str], alias: bool = False
+        self,
+        named: graphql.GraphQLNamedType,
+        path: frozenset[str],
+        alias: bool = False,
+        leaves_only: bool = False,
     ) -> str:
         parts = ["__typename"]
         if graphql.is_abstract_type(named):
-            for possible in self.schema.get_possible_types(named):  # type: ignore[arg-type]
+            possibles = self.schema.get_possible_types(named)  # type: ignore[arg-type]
+            # An interface one of whose types is on the path is a cycle for all of them
+            # (Number.pendingTariffChange.line: a Line is a Number or a HomeContract).
+            cyclic = named.name in path or any(possible.name in path for possible in possibles)
+            for possible in possibles:
                 outer, self._trail = self._trail, (*self._trail, f"... on {possible.name}")
                 try:
-                    inner = self._selection(possible, path, alias=True)
+                    inner = self._selection(possible, path, alias=True, leaves_only=cyclic)
                 finally:
                     self._trail = outer
                 parts.append(f"... on {possible.name} {{ {inner} }}")
             return " ".join(parts)
         assert isinstance(named, graphql.GraphQLObjectType)
-        inner = path | {named.name}
-        again = named.name in path
-        if self._expanded is not None:
+        # A type's interfaces (but Node, which every object has) count as on the path with
+        # it: below a HomeContract, a Number is a Line again.
+        kin = {face.name for face in named.interfaces if face.name != "Node"}
+        inner = path | {named.name} | kin
+        again = named.name in path or bool(kin & path) or leaves_only
+        if self._expanded is not None and not leaves_only:
             again = again or named.name in self._expanded
             self._expanded.add(named.name)
         for name, field in named.fields.items():

@@ -9,7 +9,7 @@ README_QUERY = """
       numbers { msisdn label accessLevel balance { amount currency } tariff { name } }
       children { name numbers { msisdn user { fullName } balance { amount } } } }
     numbers { msisdn accessLevel canTopUp }
-    grantsReceived { msisdn level topUpMonthlyLimit { amount } }
+    grantsReceived { msisdn contractNumber level topUpMonthlyLimit { amount } }
 } }
 """
 STRANGER_NUMBER = '{ number(msisdn: "+79990000009") { msisdn } }'
@@ -31,11 +31,18 @@ async def test_readme_story_as_the_family_owner(gql, viewers):
     family = viewer["accounts"][0]
     assert [c["name"] for c in family["children"]] == ["Дети"]
     assert viewer["grantsReceived"] == [
+        {  # Ольга's home internet, newest first
+            "msisdn": None,
+            "contractNumber": "100200400",
+            "level": "TOPUP",
+            "topUpMonthlyLimit": {"amount": "2000.00"},
+        },
         {
             "msisdn": DEMO_PHONES["mother"],
+            "contractNumber": None,
             "level": "TOPUP",
             "topUpMonthlyLimit": {"amount": "3000.00"},
-        }
+        },
     ]
     assert result.errors == []
     mother = await gql(

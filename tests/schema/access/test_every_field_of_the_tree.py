@@ -16,7 +16,7 @@ from resolvers.dataloader import DataLoader
 from resolvers.loaders import Loaders
 from resolvers.money.loaders import AutopayByNumberLoader
 from schema import schema
-from tests.schema.test_every_field import USAGE_FILTER, WALK_LIMITS
+from tests.schema.test_every_field import USAGE_FILTER, WALK_BODY_BYTES, WALK_LIMITS
 from tests.support.apps import gateway_with
 from tests.support.full_family import full_family
 from tests.support.graphql import GraphQLClient
@@ -26,8 +26,9 @@ from tests.support.schema_walk import SchemaWalk
 from tests.support.twin_executor import answered_once
 
 WALK = SchemaWalk(schema._schema, {"filter": USAGE_FILTER})
-# Each type in full once: under `accounts` (the top account's numbers, then all below
-# them); `viewer.numbers` and the child account get their leaves.
+# Each type in full once: under `accounts` (the top account's numbers and home contract,
+# then all below them); `viewer.numbers` and the child account get their leaves. (A tree of
+# many contracts is measured by tests/schema/access/test_family_tree.py.)
 TREE = WALK.tree_document("viewer", ("accounts", "numbers"))
 # The token; the reach; subscribers once per level they appear at (account owners, users,
 # grantees; the reader's time zone rides on these); partner apps; grants; connected
@@ -66,7 +67,12 @@ def unexpected(errors: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
 
 # Every field of 500 numbers is tens of thousands of fields: far past a client's limits and
 # the request deadline, which are not what is tested.
-TREE_SETTINGS = {"document_limits": WALK_LIMITS, "request_timeout": 600.0, **UNLIMITED_RATES}
+TREE_SETTINGS = {
+    "document_limits": WALK_LIMITS,
+    "max_body_bytes": WALK_BODY_BYTES,
+    "request_timeout": 600.0,
+    **UNLIMITED_RATES,
+}
 
 
 async def _cost(gql: GraphQLClient, document: str, token: str) -> StatementLog:
@@ -119,6 +125,9 @@ async def test_every_field_of_the_tree_costs_the_same_statements_for_5_and_500_n
             # The top account holds half of them, rounded up.
             top = viewer["accounts"][0]["numbers"]
             _assert_every_number_shows_its_data(top, (size + 1) // 2)
+            # And the home contract, in the top account.
+            contracts = viewer["accounts"][0]["homeContracts"]
+            _assert_every_contract_shows_its_data(contracts, 1)
             costs.append(sql)
         if costs[0].count != costs[1].count:
             culprits = await costs_per_number(big, *tokens)
@@ -146,6 +155,16 @@ def _assert_every_number_shows_its_data(numbers: list[dict[str, Any]], size: int
     offered = [n for n in numbers if n["trustPayment"]["offer"] is not None]
     taken = [n for n in numbers if n["trustPayment"]["current"] is not None]
     assert len(offered) + len(taken) == size and offered and taken
+
+
+def _assert_every_contract_shows_its_data(contracts: list[dict[str, Any]], size: int) -> None:
+    assert len(contracts) == size
+    for contract in contracts:
+        for field in ("user", "autopay", "trustPayment", "pendingTariffChange", "account"):
+            assert contract[field] is not None, (field, contract["contractNumber"])
+        assert contract["address"] and contract["login"]
+        assert len(contract["grants"]) == 2 and len(contract["services"]) == 2
+        assert len(contract["tvPackages"]) == 1
 
 
 async def test_a_field_loaded_per_number_is_named_with_its_cost(settings, viewers, monkeypatch):

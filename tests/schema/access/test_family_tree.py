@@ -179,3 +179,41 @@ async def test_family_tree_with_blocks_roaming_forwarding_and_limits_costs_the_s
     # the token; the reach (status and block come with it); roaming, forwarding and limits
     # together; the period's usage; the connected services (none: no catalogue read)
     assert sql.count == 5, sql.statements
+
+
+FAMILY_LINES = """
+{ viewer {
+    accounts {
+      lines { __typename accessLevel canTopUp label status balance { amount } tariff { name }
+        user { fullName } services { service { code } } grants { level }
+        autopay { kind } trustPayment { unavailableReason }
+        payments(first: 2) { nodes { id } } requests(first: 2) { edges { node { kind } } }
+        ... on Number { msisdn }
+        ... on HomeContract { contractNumber address internet tv login connectedAt
+          tvPackages { service { code } } } }
+      children { lines { __typename accessLevel balance { amount }
+        ... on Number { msisdn } ... on HomeContract { contractNumber address } } }
+    }
+    lines { accessLevel }
+} }
+"""
+
+
+@pytest.mark.parametrize("size", [5, 500])
+async def test_a_tree_of_numbers_and_home_contracts_costs_the_same_for_5_and_500_lines(
+    gql, viewers, size
+):
+    # Half of the lines are home contracts, in both accounts of the tree.
+    tree = await family.family_tree(total_numbers=size - size // 2, depth=2)
+    for account, how_many in zip(tree.accounts, (size // 4, size // 2 - size // 4), strict=True):
+        tree.contracts += await family.home_contracts_in(account, how_many, user=tree.owner)
+    token = await viewers.token_for(tree.owner)
+    with count_queries() as sql:
+        data = (await gql(FAMILY_LINES, token=token)).ok()["viewer"]
+    assert len(data["lines"]) == size
+    top = data["accounts"][0]["lines"]
+    assert {line["__typename"] for line in top} == {"Number", "HomeContract"}
+    # the token; the reach; then one statement each for the users, the connected services,
+    # the grants, the autopay rules, the trust payments, the payments' and the requests'
+    # first pages (no line has a service, so services by id are not read)
+    assert sql.count == 9, (sql.count, [" ".join(s.split())[:60] for s in sql.statements])

@@ -1,5 +1,6 @@
-"""Property: over random trees, users, grants and expiries, no viewer ever reads a field
-above their level, through any path (viewer.numbers, number(), node(), nested accounts).
+"""Property: over random trees of phone numbers and home contracts, users, grants and
+expiries, no viewer ever reads a field above their level, through any path (viewer.lines,
+viewer.numbers, number(), node(), a mutation naming the line, nested accounts).
 
 The expected level comes from an oracle written here, independently of the SQL the
 gateway uses."""
@@ -12,26 +13,40 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strawberry.relay import to_base64
 
-from models import AccessLevel
+from models import AccessLevel, HomeContract
 from permissions.levels import Level
 from tests.support import family
 from tests.support.database import empty_all_tables
 
 PEOPLE = 4
-FIELDS = "msisdn accessLevel balance { amount } grants { level } account { name }"
-VIEWER_NUMBERS = "{ viewer { numbers { FIELDS } } }".replace("FIELDS", FIELDS)
-NUMBER = "query($m: String!) { number(msisdn: $m) { FIELDS } }".replace("FIELDS", FIELDS)
-NODE = "query($id: ID!) { node(id: $id) { ... on Number { FIELDS } } }".replace("FIELDS", FIELDS)
+FIELDS = (
+    "__typename accessLevel balance { amount } grants { level } account { name } "
+    "... on Number { msisdn } ... on HomeContract { contractNumber address }"
+)
+VIEWER_LINES = "{ viewer { lines { FIELDS } numbers { msisdn } } }".replace("FIELDS", FIELDS)
+NUMBER = "query($m: String!) { number(msisdn: $m) { FIELDS } }".replace(
+    "FIELDS", FIELDS.replace("... on HomeContract { contractNumber address }", "")
+)
+NODE = "query($id: ID!) { node(id: $id) { ... on Line { FIELDS } } }".replace("FIELDS", FIELDS)
+# A mutation naming a contract: NOT_FOUND below TOPUP, like a contract that does not exist.
+CANCEL = """
+mutation($c: String) { cancelTariffChange(contractNumber: $c) { operation { id } } }
+"""
+# Fewer fields per line in the tree: four levels of both kinds stay within the cost limit.
+TREE_FIELDS = (
+    "__typename accessLevel balance { amount } "
+    "... on Number { msisdn } ... on HomeContract { contractNumber }"
+)
 TREE = (
-    "{ viewer { accounts { numbers { FIELDS } children { numbers { FIELDS } children { "
-    "numbers { FIELDS } children { numbers { FIELDS } } } } } } }"
-).replace("FIELDS", FIELDS)
+    "{ viewer { accounts { lines { FIELDS } children { lines { FIELDS } children { "
+    "lines { FIELDS } children { lines { FIELDS } } } } } } }"
+).replace("FIELDS", TREE_FIELDS)
 
 
 @dataclass(frozen=True)
 class Spec:
     accounts: list[tuple[int, int | None]]  # (owner, parent account index)
-    numbers: list[tuple[int, int | None]]  # (account index, user)
+    numbers: list[tuple[int, int | None, bool]]  # (account index, user, a home contract)
     grants: list[tuple[int, int, str, str, bool]]  # number, grantee, level, expiry, revoked
 
 
@@ -46,6 +61,7 @@ def specs(draw) -> Spec:
             st.tuples(
                 st.integers(0, len(accounts) - 1),
                 st.one_of(st.none(), st.integers(0, PEOPLE - 1)),
+                st.booleans(),
             ),
             min_size=1,
             max_size=6,
@@ -67,7 +83,7 @@ def specs(draw) -> Spec:
 
 
 def oracle_level(spec: Spec, person: int, number_index: int) -> Level:
-    account_index, user = spec.numbers[number_index]
+    account_index, user, _ = spec.numbers[number_index]
     walk: int | None = account_index
     while walk is not None:
         owner, parent = spec.accounts[walk]
@@ -89,8 +105,10 @@ async def build(spec: Spec):
             await family.account(people[owner], accounts[parent] if parent is not None else None)
         )
     numbers = [
-        await family.number(accounts[a], user=people[u] if u is not None else None)
-        for a, u in spec.numbers
+        await (family.home_contract if home else family.number)(
+            accounts[a], user=people[u] if u is not None else None
+        )
+        for a, u, home in spec.numbers
     ]
     now = datetime.now(UTC)
     expiries = {"none": None, "past": now - timedelta(seconds=5), "future": now + timedelta(days=1)}
@@ -107,16 +125,20 @@ async def build(spec: Spec):
 
 
 def check_number(seen: dict, expected: Level, where: str) -> None:
-    assert expected > Level.NONE, f"{where}: saw a number the viewer has NONE on"
+    assert expected > Level.NONE, f"{where}: saw a line the viewer has NONE on"
     assert seen["accessLevel"] == expected.name, where
     assert (seen["balance"] is not None) == (expected >= Level.FULL), where
-    assert (seen["grants"] is not None) == (expected is Level.OWNER), where
-    assert (seen["account"] is not None) == (expected is Level.OWNER), where
+    if "address" in seen:  # a contract's, where asked for
+        assert (seen["address"] is not None) == (expected >= Level.FULL), where
+    if "grants" in seen:
+        assert (seen["grants"] is not None) == (expected is Level.OWNER), where
+    if "account" in seen:
+        assert (seen["account"] is not None) == (expected is Level.OWNER), where
 
 
 def walk_accounts(accounts: list[dict]):
     for account in accounts or []:
-        yield from account.get("numbers") or []
+        yield from account.get("lines") or []
         yield from walk_accounts(account.get("children") or [])
 
 
@@ -130,29 +152,53 @@ def walk_accounts(accounts: list[dict]):
 async def test_no_viewer_reads_above_their_level_through_any_path(gql, viewers, spec):
     await empty_all_tables()
     people, numbers = await build(spec)
-    by_msisdn = {n.msisdn: i for i, n in enumerate(numbers)}
+    contracts = dict(
+        await HomeContract.filter(line_id__in=[n.id for n in numbers]).values_list(
+            "line_id", "contract_number"
+        )
+    )
+    names = [contracts.get(n.id) or n.msisdn for n in numbers]
+    by_name = {name: i for i, name in enumerate(names)}
     for person, subscriber in enumerate(people):
         token = await viewers.token_for(subscriber)
         expected = {i: oracle_level(spec, person, i) for i in range(len(numbers))}
 
-        listed = (await gql(VIEWER_NUMBERS, token=token)).data["viewer"]["numbers"]
-        assert {by_msisdn[n["msisdn"]] for n in listed} == {i for i, lv in expected.items() if lv}
+        viewer = (await gql(VIEWER_LINES, token=token)).data["viewer"]
+        listed = viewer["lines"]
+        visible = {i for i, lv in expected.items() if lv}
+        assert {by_name[_name(n)] for n in listed} == visible
+        assert {by_name[n["msisdn"]] for n in viewer["numbers"]} == {
+            i for i in visible if numbers[i].id not in contracts
+        }
         for seen in listed:
-            check_number(seen, expected[by_msisdn[seen["msisdn"]]], "viewer.numbers")
+            check_number(seen, expected[by_name[_name(seen)]], "viewer.lines")
 
         for i, number in enumerate(numbers):
-            for query, variables, where in [
-                (NUMBER, {"m": number.msisdn}, "number()"),
-                (NODE, {"id": to_base64("Number", number.id)}, "node()"),
-            ]:
+            home = number.id in contracts
+            paths = [(NODE, {"id": to_base64(_TYPE[home], number.id)}, "node()")]
+            if not home:
+                paths.append((NUMBER, {"m": number.msisdn}, "number()"))
+            for query, variables, where in paths:
                 result = await gql(query, variables, token=token)
                 seen = (result.data or {}).get("number") or (result.data or {}).get("node")
                 if expected[i] is Level.NONE:
                     assert seen is None and "NOT_FOUND" in result.error_codes, where
                 else:
                     check_number(seen, expected[i], where)
+            if home and expected[i] is Level.NONE:
+                hidden = await gql(CANCEL, {"c": contracts[number.id]}, token=token)
+                missing = await gql(CANCEL, {"c": "999999999"}, token=token)
+                assert hidden.errors[0]["message"] == missing.errors[0]["message"]
+                assert hidden.error_codes == missing.error_codes == ["NOT_FOUND"]
 
         tree = (await gql(TREE, token=token)).data["viewer"]["accounts"]
         for seen in walk_accounts(tree):
-            assert expected[by_msisdn[seen["msisdn"]]] is Level.OWNER, "accounts tree"
+            assert expected[by_name[_name(seen)]] is Level.OWNER, "accounts tree"
             check_number(seen, Level.OWNER, "accounts tree")
+
+
+_TYPE = {True: "HomeContract", False: "Number"}
+
+
+def _name(seen: dict) -> str:
+    return seen.get("contractNumber") or seen["msisdn"]

@@ -1,4 +1,5 @@
-"""One number and every kind of viewer around it, for the access matrix."""
+"""One line (a phone number, or a home contract) and every kind of viewer around it, for
+the access matrix."""
 
 from __future__ import annotations
 
@@ -47,14 +48,15 @@ class World:
     scopes: dict[str, list[str]] = field(default_factory=dict)
 
 
-async def build_world(viewers: Viewers) -> World:
+async def build_world(viewers: Viewers, home: bool = False) -> World:
     now = datetime.now(UTC)
     grandparent = await family.subscriber("Owner of parent account")
     owner = await family.subscriber("Owner")
     parent_account = await family.account(grandparent)
     account = await family.account(owner, parent=parent_account)
     user = await family.subscriber("User")
-    number = await family.number(account, user=user, label="Ребёнок")
+    make = family.home_contract if home else family.number
+    number = await make(account, user=user, label="Ребёнок")
     people = {
         "owner": owner,
         "owner_of_parent_account": grandparent,
