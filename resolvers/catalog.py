@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from models import Service, ServiceExclusion, ServiceTariff, Tariff
+from models import CatalogSegment, Service, ServiceExclusion, ServiceTariff, Tariff
 from resolvers.errors import BadUserInput
 from resolvers.sql import as_json
 
 Row = dict[str, Any]
 MB_PER_GB = 1024
+# The category of a home contract's TV packages (segment HOME): only on a contract with TV.
+TV_PACKAGE = "TV_PACKAGE"
 
 
 class TariffSortKey(StrEnum):
@@ -36,6 +38,8 @@ class TariffFilter:
     min_data_gb: int | None = None
     unlimited_data: bool | None = None
     archived: bool | None = False  # None: archived and choosable alike
+    # Phone numbers' tariffs unless home contracts' are asked for.
+    segment: CatalogSegment = CatalogSegment.MOBILE
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class ServiceFilter:
     compatible_with_tariff: int | None = None
     available_at_zero_balance: bool | None = None
     include_archived: bool = False
+    segment: CatalogSegment = CatalogSegment.MOBILE
 
 
 @dataclass
@@ -56,7 +61,10 @@ class Catalogue:
     excludes: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
 
     def fits_tariff(self, service_id: int, tariff_id: int) -> bool:
+        """A service fits only tariffs of its own segment (a TV package no mobile tariff)."""
         service = self.services[service_id]
+        if service["segment"] != self.tariffs[tariff_id]["segment"]:
+            return False
         return bool(service["fits_every_tariff"]) or tariff_id in self.fits.get(service_id, ())
 
     def tariffs_for(self, service_id: int) -> list[Row]:
@@ -110,6 +118,8 @@ def filter_tariffs(rows: Iterable[Row], wanted: TariffFilter) -> list[Row]:
 
 
 def _tariff_matches(row: Row, wanted: TariffFilter) -> bool:
+    if row["segment"] != wanted.segment:
+        return False
     if wanted.archived is not None and bool(row["is_archived"]) is not wanted.archived:
         return False
     if not set(wanted.tags) <= set(row["tags"]):
@@ -172,6 +182,8 @@ def filter_services(catalogue: Catalogue, wanted: ServiceFilter) -> list[Row]:
 
 def _service_matches(catalogue: Catalogue, row: Row, wanted: ServiceFilter) -> bool:
     if row["is_archived"] and not wanted.include_archived:
+        return False
+    if row["segment"] != wanted.segment:
         return False
     if wanted.category is not None and row["category"] != wanted.category:
         return False

@@ -33,7 +33,8 @@ SELECT n.id, n.kind, n.msisdn, n.label, n.account_id, n.user_id, n.tariff_id, n.
        t.monthly_fee AS t_monthly_fee, t.currency AS t_currency, t.minutes AS t_minutes,
        t.sms AS t_sms, t.data_mb AS t_data_mb, t.tags AS t_tags,
        t.is_archived AS t_is_archived, t.minute_price AS t_minute_price,
-       t.sms_price AS t_sms_price, t.mb_price AS t_mb_price,
+       t.sms_price AS t_sms_price, t.mb_price AS t_mb_price, t.segment AS t_segment,
+       t.speed_mbps AS t_speed_mbps, t.tv_channels AS t_tv_channels,
        g.level AS grant_level, g.expires_at AS grant_expires_at, g.id AS grant_id,
        g.topup_monthly_limit AS grant_limit, g.spent AS grant_spent,
        h.contract_number, h.login AS h_login, h.address AS h_address,
@@ -103,6 +104,9 @@ _TARIFF_FIELDS = (
     "minute_price",
     "sms_price",
     "mb_price",
+    "segment",
+    "speed_mbps",
+    "tv_channels",
 )
 
 

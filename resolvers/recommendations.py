@@ -72,8 +72,11 @@ def recommend(
 
     current = cost(catalogue.tariffs[current_tariff_id])
     found = []
+    segment = catalogue.tariffs[current_tariff_id]["segment"]
     for tariff in catalogue.tariffs.values():
         if tariff["is_archived"] or tariff["id"] == current_tariff_id:
+            continue
+        if tariff["segment"] != segment:  # a phone number is never offered a home tariff
             continue
         total = cost(tariff)
         if total < current:

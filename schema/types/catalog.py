@@ -5,10 +5,17 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
+from models import CatalogSegment as StoredSegment
 from resolvers.context import RequestContext
+from schema.types.enums import mirror_enum
 from schema.types.money import Money
 
 Info = strawberry.Info[RequestContext, None]
+CatalogSegment = mirror_enum(
+    StoredSegment,
+    "Which lines a tariff or service is for: MOBILE phone numbers or HOME contracts (home "
+    "internet and TV). A line takes only its own segment's.",
+)
 
 
 @strawberry.type(description="What usage beyond a tariff's bundle costs, per unit.")
@@ -35,6 +42,13 @@ class Tariff(relay.Node):
     overage_prices: OveragePrices = strawberry.field(
         description="What usage beyond the bundle costs."
     )
+    segment: CatalogSegment  # type: ignore[valid-type]
+    speed_mbps: int | None = strawberry.field(
+        description="A home tariff's internet speed; null: no internet in it."
+    )
+    tv_channels: int | None = strawberry.field(
+        description="The TV channels a home tariff includes; null: no TV in it."
+    )
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Tariff:
@@ -55,6 +69,9 @@ class Tariff(relay.Node):
                 sms=Money.from_minor(row["sms_price"], currency),
                 megabyte=Money.from_minor(row["mb_price"], currency),
             ),
+            segment=CatalogSegment(str(row["segment"])),
+            speed_mbps=row["speed_mbps"],
+            tv_channels=row["tv_channels"],
         )
 
 
@@ -65,13 +82,19 @@ class ServiceBundle:
     data_mb: int
 
 
-@strawberry.type(description="An add-on service that can be connected to a number.")
+@strawberry.type(
+    description="An add-on service that can be connected to a line: a phone number's "
+    "(segment MOBILE), or a home contract's such as a TV package (segment HOME)."
+)
 class Service(relay.Node):
     pk: relay.NodeID[int]
     code: str
     name: str
     description: str
-    category: str
+    category: str = strawberry.field(
+        description="TV_PACKAGE: a TV package, for a home contract with TV."
+    )
+    segment: CatalogSegment  # type: ignore[valid-type]
     monthly_fee: Money
     connection_fee: Money
     bundle: ServiceBundle | None = strawberry.field(
@@ -101,6 +124,7 @@ class Service(relay.Node):
             name=row["name"],
             description=row["description"],
             category=row["category"],
+            segment=CatalogSegment(str(row["segment"])),
             monthly_fee=Money.from_minor(row["monthly_fee"], row["currency"]),
             connection_fee=Money.from_minor(row["connection_fee"], row["currency"]),
             bundle=ServiceBundle(minutes=row["minutes"], sms=row["sms"], data_mb=row["data_mb"])

@@ -8,9 +8,13 @@ from enum import Enum
 import strawberry
 from strawberry import relay
 
+from models import CatalogSegment as StoredSegment
 from resolvers import catalog
 from resolvers.errors import BadUserInput
 from resolvers.money.amounts import to_minor_units
+from schema.types.catalog import CatalogSegment
+
+SEGMENT_HELP = "MOBILE (default): phone numbers'; HOME: home contracts'."
 
 
 @strawberry.enum
@@ -45,6 +49,9 @@ class TariffFilter:
         default=False,
         description="false (default): choosable tariffs; true: archived ones; null: both.",
     )
+    segment: CatalogSegment = strawberry.field(  # type: ignore[valid-type]
+        default=CatalogSegment.MOBILE, description=SEGMENT_HELP
+    )
 
     def to_filter(self) -> catalog.TariffFilter:
         fee = None
@@ -60,6 +67,7 @@ class TariffFilter:
             min_data_gb=self.min_data_gb,
             unlimited_data=self.unlimited_data,
             archived=self.archived,
+            segment=StoredSegment(self.segment.value),
         )
 
 
@@ -76,6 +84,9 @@ class ServiceFilter:
         default=None, description="A tariff's id: only services that fit it."
     )
     available_at_zero_balance: bool | None = None
+    segment: CatalogSegment = strawberry.field(  # type: ignore[valid-type]
+        default=CatalogSegment.MOBILE, description=SEGMENT_HELP
+    )
 
     def to_filter(self) -> catalog.ServiceFilter:
         return catalog.ServiceFilter(
@@ -84,6 +95,7 @@ class ServiceFilter:
             if self.compatible_with_tariff is not None
             else None,
             available_at_zero_balance=self.available_at_zero_balance,
+            segment=StoredSegment(self.segment.value),
         )
 
 
