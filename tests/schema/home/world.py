@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from models import (
-    AccessLevel,
     CatalogSegment,
     HomeContract,
     Number,
@@ -15,6 +14,7 @@ from models import (
     Subscriber,
     Tariff,
 )
+from tests.schema.operations.world import viewer_tokens
 from tests.support import family
 from tests.support.viewers import Viewers
 
@@ -111,24 +111,6 @@ async def build_home_world(viewers: Viewers, balance: int = 100_000) -> HomeWorl
     contract.activated_at = ACTIVATED_AT
     await contract.save(update_fields=["activated_at"])
     phone = await family.number(top, user=owner, balance=balance)
-    full_delegate = await family.subscriber("Delegate")
-    await family.grant(contract, full_delegate, AccessLevel.FULL, by=owner)
-    topup_delegate = await family.subscriber("Relative")
-    await family.grant(contract, topup_delegate, AccessLevel.TOPUP, by=owner)
-    app = await family.partner_app(["numbers:read", "balance:read", "manage"])
-    await family.grant(contract, app, AccessLevel.FULL, by=owner)
-    stranger = await family.subscriber("Stranger")
-    tokens = {
-        "owner": await viewers.token_for(owner),
-        "user": await viewers.token_for(user),
-        "full_delegate": await viewers.token_for(full_delegate),
-        "topup_delegate": await viewers.token_for(topup_delegate),
-        "partner_with_manage": await viewers.partner_token(
-            app, ["numbers:read", "balance:read", "manage"]
-        ),
-        "partner_without_manage": await viewers.partner_token(app, ["numbers:read"]),
-        "stranger": await viewers.token_for(stranger),
-        "anonymous": None,
-    }
+    tokens = await viewer_tokens(viewers, contract, owner, user)
     contract_number = (await HomeContract.get(line_id=contract.id)).contract_number
     return HomeWorld(contract, contract_number, phone, owner, tariffs, services, tokens)
