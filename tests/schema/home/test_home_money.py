@@ -17,8 +17,10 @@ from models import (
     Operation,
     Payment,
 )
+from resolvers.money import ledger
 from resolvers.money.autopay import run_due
 from resolvers.money.ledger import verify
+from resolvers.notifications.money import balance_moved
 from tests.schema.home.world import build_home_world
 from tests.support import family
 
@@ -237,3 +239,49 @@ async def test_autopay_on_a_contract_pays_and_a_failure_names_the_contract(gql, 
     assert (await gql(REMOVE_AUTOPAY, {"c": world.contract_number}, token=token)).ok()
     kinds = [node["kind"] for node in await history(gql, world)]
     assert "AUTOPAY" in kinds
+
+
+THRESHOLD = """
+mutation($c: String!) { setNotificationPreferences(input: { lowBalanceThresholds: [
+  { contractNumber: $c, amount: "300.00" }] }) {
+  lowBalanceThresholds { number { msisdn } line { ... on HomeContract { contractNumber } }
+                         amount { amount } } } }
+"""
+
+
+async def test_a_delegates_low_balance_threshold_on_a_contract_warns_by_the_contract(
+    gql, world, services
+):
+    token = world.tokens["full_delegate"]
+    result = await gql(THRESHOLD, {"c": world.contract_number}, token=token)
+    assert result.ok()["setNotificationPreferences"]["lowBalanceThresholds"] == [
+        {
+            "number": None,
+            "line": {"contractNumber": world.contract_number},
+            "amount": {"amount": "300.00"},
+        }
+    ]
+    assert (await gql(TOP_UP, top_up(world, "300.00"), token=token)).ok()  # 350.00 now
+    entry, _ = await ledger.post(
+        ledger.Posting(
+            number_id=world.contract.id,
+            kind=LedgerKind.CHARGE,
+            amount=-10000,
+            currency="RUB",
+            idempotency_key="internet-month",
+            reason="Internet",
+        ),
+        services.clock(),
+    )
+    await balance_moved(entry)
+    [warned] = await Notification.filter(topic=NotificationTopic.LOW_BALANCE).values(
+        "subject", "text"
+    )
+    assert warned["subject"] == f"Низкий баланс по договору {world.contract_number}"
+    assert warned["text"].startswith(
+        f"Баланс договора {world.contract_number}: 250.00 ₽, ниже порога 300.00 ₽."
+    )
+    topup_only = await gql(
+        THRESHOLD, {"c": world.contract_number}, token=world.tokens["topup_delegate"]
+    )
+    assert topup_only.error_codes == ["FORBIDDEN"]
