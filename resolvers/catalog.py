@@ -20,8 +20,6 @@ from resolvers.sql import as_json
 
 Row = dict[str, Any]
 MB_PER_GB = 1024
-# The category of a home contract's TV packages (segment HOME): only on a contract with TV.
-TV_PACKAGE = "TV_PACKAGE"
 
 
 class TariffSortKey(StrEnum):
@@ -38,7 +36,7 @@ class TariffFilter:
     min_data_gb: int | None = None
     unlimited_data: bool | None = None
     archived: bool | None = False  # None: archived and choosable alike
-    # Phone numbers' tariffs unless home contracts' are asked for.
+    # Phone tariffs unless asked for the home ones: a line takes only its own segment's.
     segment: CatalogSegment = CatalogSegment.MOBILE
 
 
@@ -61,18 +59,18 @@ class Catalogue:
     excludes: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
 
     def fits_tariff(self, service_id: int, tariff_id: int) -> bool:
-        """A service fits only tariffs of its own segment (a TV package no mobile tariff)."""
         service = self.services[service_id]
-        if service["segment"] != self.tariffs[tariff_id]["segment"]:
-            return False
         return bool(service["fits_every_tariff"]) or tariff_id in self.fits.get(service_id, ())
 
     def tariffs_for(self, service_id: int) -> list[Row]:
-        """The choosable tariffs a service fits."""
+        """The choosable tariffs a service fits (of its own segment)."""
+        segment = self.services[service_id]["segment"]
         return [
             t
             for t in _ordered_tariffs(self.tariffs.values())
-            if not t["is_archived"] and self.fits_tariff(service_id, t["id"])
+            if not t["is_archived"]
+            and t["segment"] == segment
+            and self.fits_tariff(service_id, t["id"])
         ]
 
     def excluded_by(self, service_id: int) -> list[Row]:

@@ -70,14 +70,14 @@ def recommend(
     def cost(tariff: Row) -> int:
         return sum(period_cost(catalogue, tariff, used, service_ids) for used in periods)
 
-    current = cost(catalogue.tariffs[current_tariff_id])
+    now_on = catalogue.tariffs[current_tariff_id]
+    current = cost(now_on)
     found = []
-    segment = catalogue.tariffs[current_tariff_id]["segment"]
     for tariff in catalogue.tariffs.values():
         if tariff["is_archived"] or tariff["id"] == current_tariff_id:
             continue
-        if tariff["segment"] != segment:  # a phone number is never offered a home tariff
-            continue
+        if tariff["segment"] != now_on["segment"]:
+            continue  # a phone is never offered a home tariff, nor the reverse
         total = cost(tariff)
         if total < current:
             found.append((total, tariff["sort_order"], tariff["id"], tariff))

@@ -17,8 +17,9 @@ from models import (
     OperationKind,
     OperationStatus,
 )
+from models.catalog import TV_PACKAGE
 from resolvers.care import limits
-from resolvers.catalog import TV_PACKAGE, Catalogue, Row
+from resolvers.catalog import Catalogue, Row
 from resolvers.errors import NotFound
 from resolvers.money import ledger
 from resolvers.notifications.money import balance_moved

@@ -1,21 +1,24 @@
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 import strawberry
 from strawberry import relay
 
-from models import CatalogSegment as StoredSegment
 from resolvers.context import RequestContext
-from schema.types.enums import mirror_enum
 from schema.types.money import Money
 
 Info = strawberry.Info[RequestContext, None]
-CatalogSegment = mirror_enum(
-    StoredSegment,
-    "Which lines a tariff or service is for: MOBILE phone numbers or HOME contracts (home "
-    "internet and TV). A line takes only its own segment's.",
+
+
+@strawberry.enum(
+    description="Which kind of line a tariff or service is for: MOBILE phone numbers, HOME "
+    "internet and TV contracts. A line takes only its own segment's."
 )
+class CatalogSegment(Enum):
+    MOBILE = "MOBILE"
+    HOME = "HOME"
 
 
 @strawberry.type(description="What usage beyond a tariff's bundle costs, per unit.")
@@ -42,12 +45,12 @@ class Tariff(relay.Node):
     overage_prices: OveragePrices = strawberry.field(
         description="What usage beyond the bundle costs."
     )
-    segment: CatalogSegment  # type: ignore[valid-type]
+    segment: CatalogSegment = strawberry.field(description="MOBILE or HOME lines.")
     speed_mbps: int | None = strawberry.field(
-        description="A home tariff's internet speed; null: no internet in it."
+        description="A home tariff's internet speed, Mbit/s; null without internet."
     )
     tv_channels: int | None = strawberry.field(
-        description="The TV channels a home tariff includes; null: no TV in it."
+        description="A home tariff's TV channels; null without TV."
     )
 
     @classmethod
@@ -82,19 +85,13 @@ class ServiceBundle:
     data_mb: int
 
 
-@strawberry.type(
-    description="An add-on service that can be connected to a line: a phone number's "
-    "(segment MOBILE), or a home contract's such as a TV package (segment HOME)."
-)
+@strawberry.type(description="An add-on service that can be connected to a number.")
 class Service(relay.Node):
     pk: relay.NodeID[int]
     code: str
     name: str
     description: str
-    category: str = strawberry.field(
-        description="TV_PACKAGE: a TV package, for a home contract with TV."
-    )
-    segment: CatalogSegment  # type: ignore[valid-type]
+    category: str
     monthly_fee: Money
     connection_fee: Money
     bundle: ServiceBundle | None = strawberry.field(
@@ -104,6 +101,7 @@ class Service(relay.Node):
         description="Whether it can be connected and used at a zero (or negative) balance."
     )
     archived: bool
+    segment: CatalogSegment = strawberry.field(description="MOBILE or HOME lines.")
 
     @strawberry.field(description="The choosable tariffs it fits.")
     async def compatible_tariffs(self, info: Info) -> list[Tariff]:
@@ -124,7 +122,6 @@ class Service(relay.Node):
             name=row["name"],
             description=row["description"],
             category=row["category"],
-            segment=CatalogSegment(str(row["segment"])),
             monthly_fee=Money.from_minor(row["monthly_fee"], row["currency"]),
             connection_fee=Money.from_minor(row["connection_fee"], row["currency"]),
             bundle=ServiceBundle(minutes=row["minutes"], sms=row["sms"], data_mb=row["data_mb"])
@@ -132,4 +129,5 @@ class Service(relay.Node):
             else None,
             available_at_zero_balance=bool(row["available_at_zero_balance"]),
             archived=bool(row["is_archived"]),
+            segment=CatalogSegment(str(row["segment"])),
         )

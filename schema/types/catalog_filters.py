@@ -14,8 +14,6 @@ from resolvers.errors import BadUserInput
 from resolvers.money.amounts import to_minor_units
 from schema.types.catalog import CatalogSegment
 
-SEGMENT_HELP = "MOBILE (default): phone numbers'; HOME: home contracts'."
-
 
 @strawberry.enum
 class TariffSortKey(Enum):
@@ -49,8 +47,8 @@ class TariffFilter:
         default=False,
         description="false (default): choosable tariffs; true: archived ones; null: both.",
     )
-    segment: CatalogSegment = strawberry.field(  # type: ignore[valid-type]
-        default=CatalogSegment.MOBILE, description=SEGMENT_HELP
+    segment: CatalogSegment = strawberry.field(
+        default=CatalogSegment.MOBILE, description="MOBILE (default) or HOME tariffs."
     )
 
     def to_filter(self) -> catalog.TariffFilter:
@@ -84,8 +82,9 @@ class ServiceFilter:
         default=None, description="A tariff's id: only services that fit it."
     )
     available_at_zero_balance: bool | None = None
-    segment: CatalogSegment = strawberry.field(  # type: ignore[valid-type]
-        default=CatalogSegment.MOBILE, description=SEGMENT_HELP
+    segment: CatalogSegment = strawberry.field(
+        default=CatalogSegment.MOBILE,
+        description="MOBILE (default) or HOME services (TV packages: category TV_PACKAGE).",
     )
 
     def to_filter(self) -> catalog.ServiceFilter:

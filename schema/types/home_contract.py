@@ -8,8 +8,8 @@ from typing import Any
 
 import strawberry
 
+from models.catalog import TV_PACKAGE
 from permissions.levels import SEE_NUMBERS
-from resolvers.catalog import TV_PACKAGE
 from resolvers.context import RequestContext
 from resolvers.reach import NumberRow
 from schema.directives import access_field
