@@ -285,3 +285,29 @@ async def test_a_delegates_low_balance_threshold_on_a_contract_warns_by_the_cont
         THRESHOLD, {"c": world.contract_number}, token=world.tokens["topup_delegate"]
     )
     assert topup_only.error_codes == ["FORBIDDEN"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "set_code", "remove_code"),
+    [
+        ("topup_delegate", "FORBIDDEN", "FORBIDDEN"),
+        # A partner app has no saved card to pay from; it may remove a rule, and there is none.
+        ("partner_with_manage", "FORBIDDEN", "NOT_FOUND"),
+        ("stranger", "NOT_FOUND", "NOT_FOUND"),
+    ],
+)
+async def test_who_may_not_set_or_remove_autopay_on_the_contract(
+    gql, world, kind, set_code, remove_code
+):
+    card = (await gql(ADD_CARD, {"t": "tok_visa"}, token=world.tokens["owner"])).ok()
+    rule = {
+        "contractNumber": world.contract_number,
+        "paymentMethodId": card["addPaymentCard"]["id"],
+        "kind": "MONTHLY",
+        "amount": "100.00",
+        "dayOfMonth": 5,
+    }
+    token = world.tokens[kind]
+    assert (await gql(SET_AUTOPAY, {"input": rule}, token=token)).error_codes == [set_code]
+    removed = await gql(REMOVE_AUTOPAY, {"c": world.contract_number}, token=token)
+    assert removed.error_codes == [remove_code]

@@ -4,8 +4,9 @@ services only, TV packages only with TV, each one in the request history."""
 import pytest
 from strawberry.relay import to_base64
 
-from models import HomeContract, LedgerEntry, NumberService, Operation
+from models import HomeContract, LedgerEntry, Number, NumberService, Operation
 from resolvers.money.ledger import verify
+from resolvers.operations.scheduled import switch_due_tariffs
 from tests.schema.home.world import MAY_ACT, MAY_NOT_ACT, NOW, PERIOD_END, build_home_world
 
 CHANGE = """
@@ -23,6 +24,9 @@ mutation($input: ConnectServiceInput!) { connectService(input: $input) {
 DISCONNECT = """
 mutation($input: DisconnectServiceInput!) { disconnectService(input: $input) {
   operation { kind actorRole } line { ... on HomeContract { tvPackages { service { code } } } } } }
+"""
+CANCEL = """
+mutation($c: String!) { cancelTariffChange(contractNumber: $c) { operation { status } } }
 """
 HISTORY = """
 query { viewer { lines { ... on HomeContract { requests { edges { node {
@@ -103,13 +107,22 @@ async def test_owner_changes_the_contracts_tariff_now_paying_the_rest_of_the_per
     }
 
 
-async def test_a_change_at_the_next_period_is_scheduled_for_the_contract(gql, world):
+async def test_a_change_at_the_next_period_is_scheduled_cancelled_and_switched(gql, world):
+    token = world.tokens["user"]
     variables = change_input(world, effective="NEXT_PERIOD")
-    result = await gql(CHANGE, variables, token=world.tokens["owner"])
+    result = await gql(CHANGE, variables, token=token)
     operation = result.ok()["changeTariff"]["operation"]
     assert operation["status"] == "CREATED"
     assert operation["scheduledFor"].startswith(PERIOD_END.date().isoformat())
     assert not await LedgerEntry.filter(number_id=world.contract.id, kind="FEE").exists()
+    cancelled = await gql(CANCEL, {"c": world.contract_number}, token=token)
+    assert cancelled.ok()["cancelTariffChange"]["operation"]["status"] == "CANCELLED"
+    again = change_input(world, key="home-tariff-2", effective="NEXT_PERIOD")
+    assert (await gql(CHANGE, again, token=token)).ok()
+    [switched] = await switch_due_tariffs(PERIOD_END)
+    assert switched.status == "COMPLETED"
+    line = await Number.get(id=world.contract.id)
+    assert line.tariff_id == world.tariffs["home-500-tv"].id
 
 
 @pytest.mark.parametrize(("kind", "role"), MAY_ACT)
