@@ -311,3 +311,10 @@ async def test_who_may_not_set_or_remove_autopay_on_the_contract(
     assert (await gql(SET_AUTOPAY, {"input": rule}, token=token)).error_codes == [set_code]
     removed = await gql(REMOVE_AUTOPAY, {"c": world.contract_number}, token=token)
     assert removed.error_codes == [remove_code]
+
+
+async def test_ledger_verify_names_a_mismatched_contract_by_its_number(world):
+    await Balance.filter(number_id=world.contract.id).update(amount=1)
+    checked, wrong = await verify()
+    assert checked == 2
+    assert [item.line for item in wrong] == [f"contract {world.contract_number}"]
