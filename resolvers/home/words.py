@@ -10,21 +10,13 @@ from typing import NamedTuple
 class LineWords(NamedTuple):
     noun: str  # in English refusals and notices: "number" or "contract"
     label: str  # heads an English notice: "+79990000001" or "Contract 7700000001"
-    genitive: str  # «номера +7…» or «договора 77…»
-    accusative: str  # «номер +7…» or «договор 77…»
-    is_home: bool
+    accusative: str  # «(на) номер +7…» or «(на) договор 77…»
 
 
 def line_words(msisdn: str | None, contract_number: str | None) -> LineWords:
     if contract_number is not None:
-        return LineWords(
-            "contract",
-            f"Contract {contract_number}",
-            f"договора {contract_number}",
-            f"договор {contract_number}",
-            is_home=True,
-        )
-    return LineWords("number", str(msisdn), f"номера {msisdn}", f"номер {msisdn}", is_home=False)
+        return LineWords("contract", f"Contract {contract_number}", f"договор {contract_number}")
+    return LineWords("number", str(msisdn), f"номер {msisdn}")
 
 
 def noun_of(kind: str) -> str:
