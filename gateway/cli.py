@@ -377,7 +377,7 @@ def _ledger_verify(settings: Settings, _args: argparse.Namespace) -> int:
         checked, wrong = await verify()
         for item in wrong:
             print(
-                f"MISMATCH {item.msisdn}: balance {item.balance} != ledger sum {item.ledger_sum}",
+                f"MISMATCH {item.line}: balance {item.balance} != ledger sum {item.ledger_sum}",
                 file=sys.stderr,
             )
         print(f"kabinet: {checked} balances checked, {len(wrong)} mismatched")

@@ -11,6 +11,10 @@ class CatalogSegment(StrEnum):
     HOME = "HOME"
 
 
+# The category of a home contract's TV packages (segment HOME): only on a contract with TV.
+TV_PACKAGE = "TV_PACKAGE"
+
+
 class Tariff(Model):
     """A tariff plan. Bundles are per month, null means unlimited."""
 

@@ -1,5 +1,6 @@
-"""Blocking a number: VOLUNTARY (a pause of at most 90 days that lifts itself when it
-ends) or LOST (holds until someone unblocks it). While blocked, the tariff and services
+"""Blocking a line: VOLUNTARY (a pause of at most 90 days that lifts itself when it
+ends: a phone number's or a home contract's holiday) or LOST (a phone number's lost SIM:
+holds until someone unblocks it). While blocked, the tariff and services
 cannot change; top-ups, usage and reading the number still work.
 
 The block lives on the number row (status, reason, since, until) so that `Number.status`
@@ -19,6 +20,7 @@ from models import BlockReason, Number, NumberStatus, Operation, OperationKind
 from resolvers.care import tell
 from resolvers.care.recorded import record_completed, run_recorded
 from resolvers.errors import BadUserInput, Conflict
+from resolvers.home.words import noun_of
 from resolvers.operations import refusals
 from resolvers.operations.records import SYSTEM, Actor
 
@@ -71,7 +73,7 @@ async def block_number(request: BlockRequest, actor: Actor, now: datetime) -> Op
         if number.status is NumberStatus.BLOCKED:
             raise already_blocked(number)
         if number.status is not NumberStatus.ACTIVE:
-            raise refusals.number_not_active(number.status)
+            raise refusals.number_not_active(number.status, kind=number.kind)
         return {
             "reason": request.reason.value,
             "until": request.until.isoformat() if request.until else None,
@@ -86,7 +88,7 @@ async def block_number(request: BlockRequest, actor: Actor, now: datetime) -> Op
             block_operation_id=operation.id,
         )
         until = f"until {refusals.when(request.until)}" if request.until else "as lost"
-        await tell.everyone(number_id, f"The number is blocked {until}", actor)
+        await tell.everyone(number_id, f"The {{noun}} is blocked {until}", actor)
 
     return await run_recorded(
         number_id,
@@ -102,7 +104,9 @@ async def block_number(request: BlockRequest, actor: Actor, now: datetime) -> Op
 
 def already_blocked(number: Number) -> Conflict:
     until = f"until {refusals.when(number.blocked_until)}" if number.blocked_until else "as lost"
-    return Conflict(f"The number is already blocked {until}.", reason="ALREADY_BLOCKED")
+    return Conflict(
+        f"The {noun_of(number.kind)} is already blocked {until}.", reason="ALREADY_BLOCKED"
+    )
 
 
 async def unblock_number(
@@ -116,11 +120,12 @@ async def unblock_number(
             number_id, number.block_operation_id
         )
         if not lifted:
-            raise Conflict("The number is not blocked.", reason="NOT_BLOCKED")
+            noun = noun_of(number.kind)
+            raise Conflict(f"The {noun} is not blocked.", reason="NOT_BLOCKED")
         return {"block_operation_id": number.block_operation_id, "ended": False}
 
     async def told(operation: Operation) -> None:
-        await tell.everyone(number_id, "The number is unblocked", actor)
+        await tell.everyone(number_id, "The {noun} is unblocked", actor)
 
     return await run_recorded(
         number_id, OperationKind.UNBLOCK, actor, idempotency_key, (), now, lift, told

@@ -28,6 +28,7 @@ from models import (
 from permissions.levels import Level
 from permissions.viewer import Viewer
 from resolvers.errors import BadUserInput, ClientError, NotFound
+from resolvers.home.words import line_words
 from resolvers.money.amounts import to_minor_units
 from resolvers.money.payments import Payer, Target, pay
 from resolvers.notifications.outbox import notify
@@ -37,8 +38,7 @@ from resolvers.services import Services
 
 log = logging.getLogger("kabinet.autopay")
 FAILED_SMS = (
-    "Автоплатёж {amount} ₽ на номер {msisdn} не прошёл: {reason}. "
-    "Проверьте карту в личном кабинете."
+    "Автоплатёж {amount} ₽ на {line} не прошёл: {reason}. Проверьте карту в личном кабинете."
 )
 
 
@@ -253,13 +253,16 @@ async def _pay(
 async def _tell_owner(rule: AutopayRule, reason: str) -> None:
     """Through the notification outbox (topic TOPUPS, the rule's subscriber's channels),
     inside the caller's transaction, like every other notice."""
-    number = await Number.get(id=rule.number_id)
-    text = FAILED_SMS.format(amount=rule.amount / 100, msisdn=number.msisdn, reason=reason)
-    log.warning("autopay %s on %s failed: %s", rule.id, number.msisdn, reason)
+    line = await Number.get(id=rule.number_id).values(
+        "msisdn", contract_number="home_contract__contract_number"
+    )
+    words = line_words(line["msisdn"], line["contract_number"])
+    text = FAILED_SMS.format(amount=rule.amount / 100, line=words.accusative, reason=reason)
+    log.warning("autopay %s on line %s failed: %s", rule.id, rule.number_id, reason)
     await notify(
         rule.subscriber_id,
         NotificationTopic.TOPUPS,
-        f"Автоплатёж на {number.msisdn} не прошёл",
+        f"Автоплатёж на {words.accusative} не прошёл",
         text,
         number_id=rule.number_id,
     )

@@ -76,9 +76,15 @@ async def lock_balance(number_id: int, now: datetime) -> None:
 
 @dataclass(frozen=True)
 class Discrepancy:
-    msisdn: str
+    msisdn: str | None  # None for a home contract: see contract_number
     balance: int
     ledger_sum: int
+    contract_number: str | None = None
+
+    @property
+    def line(self) -> str:
+        """How the line is named in a report."""
+        return self.msisdn or f"contract {self.contract_number}"
 
 
 async def verify() -> tuple[int, list[Discrepancy]]:
@@ -90,11 +96,11 @@ async def verify() -> tuple[int, list[Discrepancy]]:
         .values_list("number_id", "total")
     )
     checked, wrong = 0, []
-    for number_id, msisdn, amount in await Number.all().values_list(
-        "id", "msisdn", "balance__amount"
+    for number_id, msisdn, contract_number, amount in await Number.all().values_list(
+        "id", "msisdn", "home_contract__contract_number", "balance__amount"
     ):
         checked += 1
         total = int(sums.get(number_id) or 0)
         if int(amount or 0) != total:
-            wrong.append(Discrepancy(msisdn, int(amount or 0), total))
+            wrong.append(Discrepancy(msisdn, int(amount or 0), total, contract_number))
     return checked, wrong

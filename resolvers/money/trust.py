@@ -1,4 +1,5 @@
-"""Trust payment (доверительный платёж): credit on trust for a number that has run low.
+"""Trust payment (доверительный платёж): credit on trust for a line (a phone number or a
+home contract: "when the internet ran out suddenly") that has run low.
 
 Offered when the number has been active at least 60 days, has no open trust payment and
 its balance is below a threshold; the amount offered follows the last three months' average
@@ -57,9 +58,9 @@ def refusal(
 ) -> str | None:
     """Why nothing is offered, or None when the spend decides the offer."""
     if activated_at > now - timedelta(days=MIN_ACTIVE_DAYS):
-        return f"The number needs {MIN_ACTIVE_DAYS} days of service first."
+        return f"A trust payment needs {MIN_ACTIVE_DAYS} days of service first."
     if has_open:
-        return "A trust payment is already open on this number."
+        return "A trust payment is already open."
     if balance is not None and balance >= BALANCE_BELOW:
         return "The balance is not low enough for a trust payment."
     return None
@@ -122,7 +123,7 @@ async def _take(
         await ledger.lock_balance(number.id, now)
         offer = (await eligibility(number, now)).offer
         if offer is None:
-            raise Conflict("No trust payment is offered on this number now.")
+            raise Conflict("No trust payment is offered now.")
         if not 0 < amount <= offer.amount:
             raise BadUserInput(
                 f"Take at most the offered {offer.amount / 100:.2f} RUB.", field="amount"

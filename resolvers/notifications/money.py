@@ -8,6 +8,8 @@ user and the owner have a default threshold until they set their own."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from models import LedgerEntry, LedgerKind, NotificationTopic
 from resolvers.money.amounts import to_decimal
 from resolvers.notifications.outbox import notify, notify_all
@@ -23,8 +25,43 @@ _TOPICS = {
 }
 
 _NUMBER_SQL = (
-    "SELECT n.msisdn, n.user_id, a.owner_id FROM numbers n "
-    "JOIN accounts a ON a.id = n.account_id WHERE n.id = ?"
+    "SELECT n.msisdn, h.contract_number, n.user_id, a.owner_id FROM numbers n "
+    "JOIN accounts a ON a.id = n.account_id "
+    "LEFT JOIN home_contracts h ON h.line_id = n.id WHERE n.id = ?"
+)
+
+
+@dataclass(frozen=True)
+class MoneyTexts:
+    """What a balance move says, for one kind of line ({line}: the msisdn or the contract
+    number)."""
+
+    topup_subject: str
+    topup: str
+    charge_subject: str
+    charge: str
+    low_subject: str
+    low: str
+
+
+NUMBER_TEXTS = MoneyTexts(
+    topup_subject="Пополнение баланса {line}",
+    topup="Баланс номера {line} пополнен на {amount}. Баланс: {balance}.",
+    charge_subject="Списание с номера {line}",
+    charge="С номера {line} списано {amount}: {reason}. Баланс: {balance}.",
+    low_subject="Низкий баланс на {line}",
+    low="Баланс номера {line}: {after}, ниже порога {threshold}. "
+    "Пополните счёт, чтобы связь не прервалась.",
+)
+# A home contract has no phone: its holder and user hear of it on their own.
+CONTRACT_TEXTS = MoneyTexts(
+    topup_subject="Пополнение баланса договора {line}",
+    topup="Баланс договора {line} пополнен на {amount}. Баланс: {balance}.",
+    charge_subject="Списание по договору {line}",
+    charge="По договору {line} списано {amount}: {reason}. Баланс: {balance}.",
+    low_subject="Низкий баланс по договору {line}",
+    low="Баланс договора {line}: {after}, ниже порога {threshold}. "
+    "Пополните счёт, чтобы домашний интернет и ТВ не отключились.",
 )
 # Thresholds set on the number, each with whether its subscriber still holds FULL on it
 # through a grant (the user and the owner need none).
@@ -50,7 +87,11 @@ async def balance_moved(entry: LedgerEntry) -> None:
     rows = await fetch_all(_NUMBER_SQL, [entry.number_id])
     if not rows:
         return
-    msisdn, user_id, owner_id = rows[0]["msisdn"], rows[0]["user_id"], rows[0]["owner_id"]
+    row = rows[0]
+    user_id, owner_id = row["user_id"], row["owner_id"]
+    is_home = row["contract_number"] is not None
+    texts = CONTRACT_TEXTS if is_home else NUMBER_TEXTS
+    line = row["contract_number"] if is_home else row["msisdn"]
     people = [owner_id] + ([user_id] if user_id not in (None, owner_id) else [])
     amount, balance = (
         rubles(abs(entry.amount), entry.currency),
@@ -60,23 +101,23 @@ async def balance_moved(entry: LedgerEntry) -> None:
         await notify_all(
             people,
             topic,
-            f"Пополнение баланса {msisdn}",
-            f"Баланс номера {msisdn} пополнен на {amount}. Баланс: {balance}.",
+            texts.topup_subject.format(line=line),
+            texts.topup.format(line=line, amount=amount, balance=balance),
             number_id=entry.number_id,
         )
     elif topic is NotificationTopic.CHARGES:
         await notify_all(
             people,
             topic,
-            f"Списание с номера {msisdn}",
-            f"С номера {msisdn} списано {amount}: {entry.reason}. Баланс: {balance}.",
+            texts.charge_subject.format(line=line),
+            texts.charge.format(line=line, amount=amount, reason=entry.reason, balance=balance),
             number_id=entry.number_id,
         )
     if entry.amount < 0:
-        await _low_balance(entry, msisdn, people)
+        await _low_balance(entry, texts, line, people)
 
 
-async def _low_balance(entry: LedgerEntry, msisdn: str, people: list[int]) -> None:
+async def _low_balance(entry: LedgerEntry, texts: MoneyTexts, line: str, people: list[int]) -> None:
     before, after = entry.balance_after - entry.amount, entry.balance_after
     thresholds = dict.fromkeys(people, DEFAULT_LOW_BALANCE_THRESHOLD)
     # A grant live when the money moved (the posting's time: the services' clock).
@@ -88,8 +129,11 @@ async def _low_balance(entry: LedgerEntry, msisdn: str, people: list[int]) -> No
             await notify(
                 person,
                 NotificationTopic.LOW_BALANCE,
-                f"Низкий баланс на {msisdn}",
-                f"Баланс номера {msisdn}: {rubles(after, entry.currency)}, ниже порога "
-                f"{rubles(threshold, entry.currency)}. Пополните счёт, чтобы связь не прервалась.",
+                texts.low_subject.format(line=line),
+                texts.low.format(
+                    line=line,
+                    after=rubles(after, entry.currency),
+                    threshold=rubles(threshold, entry.currency),
+                ),
                 number_id=entry.number_id,
             )

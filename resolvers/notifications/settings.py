@@ -11,8 +11,9 @@ from tortoise.transactions import in_transaction
 
 from models import LowBalanceThreshold, NotificationPreference, NotificationTopic
 from permissions.levels import Level
-from resolvers.access.common import number_at_level, subscriber_of
+from resolvers.access.common import line_at_level, subscriber_of
 from resolvers.errors import BadUserInput, Conflict
+from resolvers.home.naming import LineName
 from resolvers.loaders import Loaders
 from resolvers.money.amounts import to_minor_units
 from resolvers.notifications.preferences import (
@@ -35,7 +36,7 @@ class TopicInput:
 
 @dataclass(frozen=True)
 class ThresholdInput:
-    msisdn: str
+    line: LineName  # a phone number or a home contract
     amount: Decimal | None  # None: back to the default (or none, for a delegate)
 
 
@@ -70,7 +71,7 @@ async def set_preferences(
     numbers: dict[int, int | None] = {}
     for wanted in thresholds:
         # Only numbers whose balance the subscriber may see (FULL); others as usual.
-        number = await number_at_level(loaders, wanted.msisdn, Level.FULL)
+        number = await line_at_level(loaders, wanted.line, Level.FULL)
         if number.id in numbers:
             raise BadUserInput("Name each number at most once.", field="lowBalanceThresholds")
         numbers[number.id] = _threshold(wanted.amount)

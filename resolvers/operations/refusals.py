@@ -8,14 +8,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from resolvers.errors import BadUserInput, Conflict
+from resolvers.home.words import noun_of
 from resolvers.money.amounts import to_decimal
 
 Row = dict[str, Any]
 
+# {noun}: "number", or "contract" for a home contract.
 _NOT_ACTIVE = {
-    "BLOCKED": "The number is blocked: unblock it first.",
-    "SUSPENDED": "The number is suspended by the operator: settle the debt or call support.",
-    "CLOSED": "The number is closed.",
+    "BLOCKED": "The {noun} is blocked: unblock it first.",
+    "SUSPENDED": "The {noun} is suspended by the operator: settle the debt or call support.",
+    "CLOSED": "The {noun} is closed.",
 }
 
 
@@ -28,13 +30,16 @@ def rub(minor: int) -> str:
 
 
 def number_not_active(
-    status: str, block_reason: str | None = None, blocked_until: datetime | None = None
+    status: str,
+    block_reason: str | None = None,
+    blocked_until: datetime | None = None,
+    kind: str = "MOBILE",
 ) -> Conflict:
+    """`kind`: the line's (MOBILE or HOME), for the message's words."""
     if status == "BLOCKED" and block_reason is not None:
-        return number_blocked(block_reason, blocked_until)
-    return Conflict(
-        _NOT_ACTIVE.get(status, "The number is not active."), reason="NUMBER_NOT_ACTIVE"
-    )
+        return number_blocked(block_reason, blocked_until, kind)
+    message = _NOT_ACTIVE.get(status, "The {noun} is not active.")
+    return Conflict(message.format(noun=noun_of(kind)), reason="NUMBER_NOT_ACTIVE")
 
 
 def when(moment: datetime) -> str:
@@ -42,12 +47,15 @@ def when(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def number_blocked(block_reason: str, blocked_until: datetime | None) -> Conflict:
+def number_blocked(
+    block_reason: str, blocked_until: datetime | None, kind: str = "MOBILE"
+) -> Conflict:
     """Says it is blocked and until when, so the person knows whether to wait or unblock."""
+    noun = noun_of(kind)
     if blocked_until is not None:
-        message = f"The number is blocked until {when(blocked_until)}: unblock it first."
+        message = f"The {noun} is blocked until {when(blocked_until)}: unblock it first."
     else:
-        message = "The number is blocked as lost until it is unblocked: unblock it first."
+        message = f"The {noun} is blocked as lost until it is unblocked: unblock it first."
     return Conflict(
         message,
         reason="NUMBER_NOT_ACTIVE",
@@ -133,4 +141,30 @@ def excluded_by(service: Row, connected: list[Row]) -> Conflict:
         "disconnect it first.",
         reason="EXCLUDED_BY_CONNECTED",
         services=[row["code"] for row in connected],
+    )
+
+
+# A catalogue segment as words: (the row's kind, what kind of line takes it).
+_SEGMENT_WORDS = {
+    "MOBILE": ("mobile", "phone numbers"),
+    "HOME": ("home", "home contracts"),
+}
+
+
+def other_segment(what: str, row: Row, line_kind: str, field: str) -> BadUserInput:
+    """A tariff or service of the other segment: a home contract takes home tariffs and
+    services only, a phone number mobile ones only."""
+    row_kind, _ = _SEGMENT_WORDS[str(row["segment"])]
+    line_segment, takers = _SEGMENT_WORDS[str(line_kind)]
+    return BadUserInput(
+        f"«{row['name']}» is a {row_kind} {what}: {takers} take {line_segment} {what}s only.",
+        field=field,
+        reason="WRONG_SEGMENT",
+        segment=str(line_kind),
+    )
+
+
+def no_tv(service: Row) -> Conflict:
+    return Conflict(
+        f"«{service['name']}» is a TV package, and this contract has no TV.", reason="NO_TV"
     )

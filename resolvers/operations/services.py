@@ -1,5 +1,6 @@
-"""Connecting and disconnecting a number's services: the connection fee through the
-ledger, the tariff's fit and the exclusions checked, each one an operation record."""
+"""Connecting and disconnecting a line's services (a home contract's TV packages too): the
+connection fee through the ledger, the segment, the tariff's fit and the exclusions
+checked, each one an operation record."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from models import (
+    HomeContract,
     LedgerKind,
     Number,
     NumberService,
@@ -15,8 +17,9 @@ from models import (
     OperationKind,
     OperationStatus,
 )
+from models.catalog import TV_PACKAGE
 from resolvers.care import limits
-from resolvers.catalog import Catalogue
+from resolvers.catalog import Catalogue, Row
 from resolvers.errors import NotFound
 from resolvers.money import ledger
 from resolvers.notifications.money import balance_moved
@@ -60,10 +63,13 @@ async def _connect(
 ) -> Operation:
     number = await Number.get(id=change.number_id)
     service = catalogue.services[change.service_id]
+    await _check_segment(number, service)
     if service["is_archived"]:
         raise refusals.service_archived(service)
     if number.status is not NumberStatus.ACTIVE:
-        raise refusals.number_not_active(number.status, number.block_reason, number.blocked_until)
+        raise refusals.number_not_active(
+            number.status, number.block_reason, number.blocked_until, number.kind
+        )
     connected = await NumberService.filter(number_id=number.id).values_list("service_id", flat=True)
     if service["id"] in connected:
         raise refusals.already_connected(service)
@@ -116,6 +122,9 @@ async def disconnect_service(
 
     async def work() -> Operation:
         service = catalogue.services[change.service_id]
+        number = await Number.get(id=change.number_id)
+        if service["segment"] != number.kind:  # it was never connected: say why
+            raise refusals.other_segment("service", service, number.kind, "serviceId")
         # Dropping a service is allowed on a blocked number too: it only stops a fee.
         dropped = await NumberService.filter(
             number_id=change.number_id, service_id=change.service_id
@@ -132,6 +141,16 @@ async def disconnect_service(
         await limits.hold_service_change(change.number_id, actor, service, connecting=False)
         operation, _ = await once(change.number_id, key, request_hash, now, work)
     return operation
+
+
+async def _check_segment(number: Number, service: Row) -> None:
+    """A line takes services of its own segment only; a TV package needs a contract with TV."""
+    if service["segment"] != number.kind:
+        raise refusals.other_segment("service", service, number.kind, "serviceId")
+    if service["category"] == TV_PACKAGE and not await HomeContract.exists(
+        line_id=number.id, tv=True
+    ):
+        raise refusals.no_tv(service)
 
 
 async def _record(

@@ -31,10 +31,18 @@ def needs_catalogue(kind: str) -> bool:
     return kind in _NAMED_FROM_CATALOGUE
 
 
-def summary(kind: str, details: Details, catalogue: Catalogue | None) -> str:
+def names_the_line(kind: str) -> bool:
+    """Whether the words say «номер» or «договор», after the kind of line it was made on."""
+    return kind in _CONTRACT_TITLES
+
+
+def summary(
+    kind: str, details: Details, catalogue: Catalogue | None, on_contract: bool = False
+) -> str:
     write = _WRITERS.get(kind)
     if write is None:
-        return _TITLES.get(kind, f"Операция {kind}")
+        titles = _CONTRACT_TITLES if on_contract and kind in _CONTRACT_TITLES else _TITLES
+        return titles.get(kind, f"Операция {kind}")
     assert catalogue is not None or not needs_catalogue(kind), "load the catalogue first"
     return write(details, catalogue)  # type: ignore[arg-type]
 
@@ -131,4 +139,10 @@ _TITLES = {
     "UNBLOCK": "Разблокировка номера",
     "ACCESS_REQUESTS_FORBID": "Запросы доступа к номеру запрещены",
     "ACCESS_REQUESTS_ALLOW": "Запросы доступа к номеру разрешены",
+}
+_CONTRACT_TITLES = {
+    "BLOCK": "Блокировка договора",
+    "UNBLOCK": "Разблокировка договора",
+    "ACCESS_REQUESTS_FORBID": "Запросы доступа к договору запрещены",
+    "ACCESS_REQUESTS_ALLOW": "Запросы доступа к договору разрешены",
 }

@@ -1,4 +1,5 @@
-"""Changing a number's tariff: now (the new fee charged pro rata for the rest of the
+"""Changing a line's tariff (a phone number among mobile tariffs, a home contract among
+home ones): now (the new fee charged pro rata for the rest of the
 billing period, through the ledger) or at the next period (scheduled, cancellable, switched
 by the worker when the period turns)."""
 
@@ -76,12 +77,16 @@ async def _change(
 ) -> Operation:
     number = await Number.get(id=change.number_id)
     tariff = catalogue.tariffs[change.tariff_id]
+    if tariff["segment"] != number.kind:
+        raise refusals.other_segment("tariff", tariff, number.kind, "tariffId")
     if tariff["is_archived"]:
         raise refusals.tariff_archived(tariff)
     if number.tariff_id == change.tariff_id:
         raise refusals.same_tariff(tariff)
     if number.status is not NumberStatus.ACTIVE:
-        raise refusals.number_not_active(number.status, number.block_reason, number.blocked_until)
+        raise refusals.number_not_active(
+            number.status, number.block_reason, number.blocked_until, number.kind
+        )
     pending = await scheduled_change(change.number_id)
     if pending is not None:
         raise refusals.change_already_scheduled(catalogue.tariffs[pending.details["tariff_id"]])

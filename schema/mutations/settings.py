@@ -11,10 +11,12 @@ import strawberry
 from permissions.levels import MANAGE
 from resolvers.access.common import subscriber_of
 from resolvers.context import RequestContext
+from resolvers.home.naming import line_name
 from resolvers.identity import profile
 from resolvers.identity.phones import normalise_phone
 from resolvers.notifications import contact_email, free_sms, settings
 from schema.directives import access_mutation
+from schema.mutations.locate import contract_number_field, msisdn_field
 from schema.types.access_level import AccessLevel
 from schema.types.notifications import NotificationPreferences, NotificationTopic
 from schema.types.subscriber import Subscriber
@@ -30,9 +32,12 @@ class TopicPreferenceInput:
     email: bool
 
 
-@strawberry.input(description="A low-balance threshold on a number seen at FULL.")
+@strawberry.input(
+    description="A low-balance threshold on a line seen at FULL: a phone number or a home contract."
+)
 class LowBalanceThresholdInput:
-    msisdn: str
+    msisdn: str | None = msisdn_field()
+    contract_number: str | None = contract_number_field()
     amount: Decimal | None = strawberry.field(
         description="In RUB; null removes the threshold (the user and the owner are then "
         "warned below the default 50.00)."
@@ -45,7 +50,7 @@ class NotificationPreferencesInput:
         default_factory=list, description="Topics not named keep their channels."
     )
     low_balance_thresholds: list[LowBalanceThresholdInput] = strawberry.field(
-        default_factory=list, description="Numbers not named keep their thresholds."
+        default_factory=list, description="Lines not named keep their thresholds."
     )
 
 
@@ -101,7 +106,10 @@ class SettingsMutation:
                 settings.TopicInput(settings.NotificationTopic(t.topic.value), t.sms, t.email)
                 for t in input.topics
             ],
-            [settings.ThresholdInput(t.msisdn, t.amount) for t in input.low_balance_thresholds],
+            [
+                settings.ThresholdInput(line_name(t.msisdn, t.contract_number), t.amount)
+                for t in input.low_balance_thresholds
+            ],
         )
         return NotificationPreferences.of(chosen, await ctx.loaders.reach(), ctx.viewer)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import strawberry
 
+from models.catalog import TV_PACKAGE
 from permissions.levels import SEE_NUMBERS
 from resolvers.context import RequestContext
 from resolvers.reach import NumberRow
@@ -17,7 +18,6 @@ from schema.types.line import ConnectedService, Line, connected_services
 
 Info = strawberry.Info[RequestContext, None]
 FULL = AccessLevel.FULL
-TV_PACKAGE = "TV_PACKAGE"  # the catalogue category of a home contract's TV packages
 
 
 @strawberry.type(description="A home internet and/or TV contract (договор) the viewer can reach.")

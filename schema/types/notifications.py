@@ -8,6 +8,8 @@ from permissions.viewer import Viewer
 from resolvers.notifications.preferences import Preferences
 from resolvers.reach import Reach
 from schema.types.enums import mirror_enum
+from schema.types.line import Line
+from schema.types.lines import line_of, number_of
 from schema.types.money import Money
 from schema.types.number import Number
 
@@ -27,9 +29,12 @@ class TopicPreference:
     is_default: bool = strawberry.field(description="Not chosen yet: the topic's default.")
 
 
-@strawberry.type(description="Below this balance, a debit on the number sends LOW_BALANCE.")
+@strawberry.type(description="Below this balance, a debit on the line sends LOW_BALANCE.")
 class LowBalanceThreshold:
-    number: Number
+    number: Number | None = strawberry.field(
+        description="The phone number; null for a home contract (see line)."
+    )
+    line: Line = strawberry.field(description="The phone number or home contract.")
     amount: Money
 
 
@@ -50,7 +55,8 @@ class NotificationPreferences:
             if row is not None and reach.level(row.id) >= Level.FULL:
                 thresholds.append(
                     LowBalanceThreshold(
-                        number=Number.of(row, reach, viewer),
+                        number=number_of(row, reach, viewer),
+                        line=line_of(row, reach, viewer),
                         amount=Money.from_minor(threshold.amount, "RUB"),
                     )
                 )

@@ -97,7 +97,11 @@ class Operation(relay.Node):
         kind = self.kind.value
         needed = summary.needs_catalogue(kind)
         catalogue = await info.context.loaders.catalogue() if needed else None
-        return summary.summary(kind, self.details, catalogue)
+        on_contract = False
+        if summary.names_the_line(kind):  # the reach (once per request) knows the line's kind
+            line = (await info.context.loaders.reach()).numbers.get(self.number_id)
+            on_contract = line is not None and line.home is not None
+        return summary.summary(kind, self.details, catalogue, on_contract)
 
     @strawberry.field(
         description="The number it was made on (null if no longer visible, and for a home "

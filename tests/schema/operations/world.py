@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from models import AccessLevel, Number, NumberService, Service, Tariff
+from models import AccessLevel, Number, NumberService, Service, Subscriber, Tariff
 from resolvers.demo.seed import create_demo_catalogue
 from tests.support import family
 from tests.support.viewers import Viewers
@@ -45,14 +45,23 @@ async def build_world(viewers: Viewers, balance: int = 100_000, tariff: str = "s
     number.tariff_id = tariffs[tariff].id
     number.activated_at = ACTIVATED_AT
     await number.save(update_fields=["tariff_id", "activated_at"])
+    tokens = await viewer_tokens(viewers, number, owner, user)
+    return World(number, tariffs, services, tokens)
+
+
+async def viewer_tokens(
+    viewers: Viewers, line: Number, owner: Subscriber, user: Subscriber
+) -> dict[str, str | None]:
+    """A token for each of VIEWER_KINDS on the line (a phone number or a home contract):
+    grants made for the delegates and the partner app, the owner's and user's own."""
     full_delegate = await family.subscriber("Delegate")
-    await family.grant(number, full_delegate, AccessLevel.FULL, by=owner)
+    await family.grant(line, full_delegate, AccessLevel.FULL, by=owner)
     topup_delegate = await family.subscriber("Relative")
-    await family.grant(number, topup_delegate, AccessLevel.TOPUP, by=owner)
+    await family.grant(line, topup_delegate, AccessLevel.TOPUP, by=owner)
     app = await family.partner_app(["numbers:read", "balance:read", "manage"])
-    await family.grant(number, app, AccessLevel.FULL, by=owner)
+    await family.grant(line, app, AccessLevel.FULL, by=owner)
     stranger = await family.subscriber("Stranger")
-    tokens = {
+    return {
         "owner": await viewers.token_for(owner),
         "user": await viewers.token_for(user),
         "full_delegate": await viewers.token_for(full_delegate),
@@ -64,7 +73,6 @@ async def build_world(viewers: Viewers, balance: int = 100_000, tariff: str = "s
         "stranger": await viewers.token_for(stranger),
         "anonymous": None,
     }
-    return World(number, tariffs, services, tokens)
 
 
 async def connect(world: World, *codes: str) -> None:
