@@ -9,10 +9,10 @@ import pytest
 from strawberry.relay import to_base64
 
 from models import Subscriber
+from tests.schema.exports.world import NOW
 from tests.schema.home.usage_world import (
     DAILY_IN_MOSCOW,
     MB,
-    NOW,
     USAGE,
     build_world,
     usage_of,

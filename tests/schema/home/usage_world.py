@@ -17,13 +17,10 @@ from models import (
     UsageKind,
     UsageRecord,
 )
+from tests.schema.exports.world import NOVEMBER, OWNER_NAME
 from tests.support import family
 from tests.support.viewers import Viewers
 
-OWNER_NAME = "Анна Петровна Смирнова"
-NOW = datetime(2026, 12, 2, 9, tzinfo=UTC)
-# November 2026 in Moscow (UTC+3).
-NOVEMBER = {"from": "2026-11-01T00:00:00+03:00", "to": "2026-12-01T00:00:00+03:00"}
 MB = 1024 * 1024
 # Internet sessions: (start, bytes, seconds). Two fall either side of midnight in Moscow on
 # 5/6 November (both on 6 November in Yekaterinburg, UTC+5).
@@ -45,16 +42,6 @@ DAILY_IN_MOSCOW = [
     {"day": "2026-11-06", "bytes": 200 * MB, "sessions": 1, "seconds": 1200},
     {"day": "2026-11-20", "bytes": 1024 * MB, "sessions": 1, "seconds": 10800},
 ]
-VIEWER_KINDS = (
-    "owner",
-    "user",
-    "full_delegate",
-    "topup_delegate",
-    "partner_with_usage",
-    "partner_without_usage",
-    "stranger",
-)
-
 USAGE = """
 query($id: ID!, $filter: UsageFilter!, $first: Int! = 20) {
   node(id: $id) { __typename ... on HomeContract { contractNumber
