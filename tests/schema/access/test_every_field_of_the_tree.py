@@ -36,8 +36,8 @@ TREE = WALK.tree_document("viewer", ("accounts", "numbers"))
 # (recommendations); pending tariff changes; payments' and ledger entries' first pages;
 # trust payments, and the spend of the numbers offered one; autopay rules with their
 # cards; the viewer's monthly detail e-mails; the usage detail's first pages, its
-# totals and its internet per day; roaming, forwarding and parental limits (one statement for all); the request
-# history's first pages; support tickets.
+# totals and its internet per day; roaming, forwarding and parental limits (one statement
+# for all); the request history's first pages; support tickets.
 TREE_STATEMENTS = 26
 Key = tuple[str, str]
 # The settings page's fields of a Subscriber answer only for the viewer themself: on
