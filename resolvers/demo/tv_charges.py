@@ -24,7 +24,7 @@ def tv_package_charges(
     """One charge per package per 30-day month within the last `days` days, oldest first."""
     records = []
     for month in range(days // MONTH.days, 0, -1):
-        charged_at = now - MONTH * month + timedelta(hours=1)
+        charged_at = (now - MONTH * month + timedelta(hours=1)).replace(second=0, microsecond=0)
         for i, (name, fee) in enumerate(packages):
             records.append(
                 UsageRecord(
