@@ -73,6 +73,7 @@ async def _measure(database_url: str, repeats: int) -> dict[str, Any]:
     from resolvers.demo.busy import BUSY_PHONE
     from resolvers.sql import as_datetime, fetch_all
     from resolvers.usage_detail import checked_filter, stream_usage, usage_page, usage_totals
+    from resolvers.usage_detail.days import traffic_by_number
     from resolvers.usage_detail.page import encode_cursor
     from resolvers.usage_detail.rows import Key
 
@@ -102,6 +103,12 @@ async def _measure(database_url: str, repeats: int) -> dict[str, Any]:
         found["first_page"] = await _timed(repeats, lambda: usage_page(number.id, year, 100, None))
         found["deep_page"] = await _timed(repeats, lambda: usage_page(number.id, year, 100, cursor))
         found["totals"] = await _timed(max(3, repeats // 10), lambda: usage_totals(number.id, year))
+        # Internet per day over the year: Moscow has one offset all year; Berlin changes
+        # twice (on SQLite, a CASE over the three parts of the year).
+        for zone_name, key in (("Europe/Moscow", "days_moscow"), ("Europe/Berlin", "days_berlin")):
+            found[key] = await _timed(
+                max(3, repeats // 10), lambda z=zone_name: traffic_by_number([number.id], year, z)
+            )
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         started = time.perf_counter()
         streamed = 0
@@ -159,14 +166,16 @@ def _measured_in_child(database_url: str, repeats: int) -> dict[str, Any]:
 def _table(rows: list[tuple[str, int, float, dict[str, Any]]]) -> str:
     lines = [
         "database     records  seed s  first page p50/max ms  deep page p50/max ms  "
-        "totals p50 ms  stream all s  stream RSS +MB"
+        "totals p50 ms  days p50 ms (Moscow/Berlin)  stream all s  stream RSS +MB"
     ]
     for database, size, seed_s, m in rows:
         lines.append(
             f"{database:<8} {size:>11,} {seed_s:>7.1f}  "
             f"{m['first_page']['p50_ms']:>10.2f} / {m['first_page']['max_ms']:<8.2f}  "
             f"{m['deep_page']['p50_ms']:>9.2f} / {m['deep_page']['max_ms']:<8.2f}  "
-            f"{m['totals']['p50_ms']:>13.1f}  {m['stream_s']:>12.2f}  "
+            f"{m['totals']['p50_ms']:>13.1f}  "
+            f"{m['days_moscow']['p50_ms']:>13.1f} / {m['days_berlin']['p50_ms']:<12.1f}  "
+            f"{m['stream_s']:>12.2f}  "
             f"{m['stream_rss_growth_mb']:>14.1f}"
         )
     return "\n".join(lines)

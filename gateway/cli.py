@@ -114,7 +114,11 @@ def _build_parser() -> argparse.ArgumentParser:
     usage_import = usage_commands.add_parser(
         "import", help="import rated records from a CSV file (a retried file changes nothing)"
     )
-    usage_import.add_argument("file", help="CSV with id,msisdn,type,start,duration,bytes,...")
+    usage_import.add_argument(
+        "file",
+        help="CSV with id,msisdn,type,start,duration,bytes,... (a home contract's rows: "
+        "contract_number instead of msisdn, type DATA or TV)",
+    )
     usage_import.set_defaults(handler=_usage_import)
 
     fees = commands.add_parser("fees", help="monthly tariff and service fees")

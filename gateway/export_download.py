@@ -14,7 +14,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from models import ExportJob, Number
+from models import ExportJob
+from resolvers.exports.detail_file import detailed_line
 from resolvers.exports.links import LinkRefusal, check_link
 from resolvers.exports.reading import COLUMNS, asker_still_reads
 from resolvers.exports.writers import CONTENT_TYPES, EXTENSIONS
@@ -64,8 +65,8 @@ def download_endpoint(services: Services) -> Any:
         size = await exports.storage.size(row["storage_key"])
         if size is None:
             return _error(404, "NOT_FOUND", NO_FILE)
-        number = await Number.get(id=row["number_id"])
-        filename = _filename(number.msisdn, row)
+        line = await detailed_line(row["number_id"])
+        filename = _filename(line.slug, row)
         return StreamingResponse(
             exports.storage.read(row["storage_key"]),
             media_type=CONTENT_TYPES[row["format"]],
@@ -80,8 +81,9 @@ def download_endpoint(services: Services) -> Any:
     return download
 
 
-def _filename(msisdn: str, row: dict[str, Any]) -> str:
-    """ASCII only (digits, dashes): `detail-79991234567-2026-11-01-2026-11-30.pdf`, the
-    first and last day of the period as the client asked for it."""
+def _filename(slug: str, row: dict[str, Any]) -> str:
+    """ASCII only (digits, dashes): `detail-79991234567-2026-11-01-2026-11-30.pdf` (a
+    contract's number in place of a phone's), the first and last day of the period as the
+    client asked for it."""
     first, last = row["usage_filter"]["days"]
-    return f"detail-{msisdn.lstrip('+')}-{first}-{last}.{EXTENSIONS[row['format']]}"
+    return f"detail-{slug}-{first}-{last}.{EXTENSIONS[row['format']]}"

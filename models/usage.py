@@ -8,6 +8,7 @@ class UsageKind(StrEnum):
     CALL = "CALL"
     SMS = "SMS"
     DATA = "DATA"
+    TV = "TV"  # a TV package's charge on a home contract (the package's name as counterpart)
 
 
 class UsageDirection(StrEnum):

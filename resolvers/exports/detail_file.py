@@ -1,5 +1,6 @@
-"""One usage detail file, written from the database: the heading (number, owner, period,
-zone, totals from one statement), then the records in keyset batches, each handed to the
+"""One usage detail file, written from the database: the heading (the phone number, or the
+contract number and address of a home contract; owner, period, zone, totals from one
+statement), then the records in keyset batches, each handed to the
 writer in a thread so that the event loop stays free. Used by the export jobs and by the
 monthly e-mail."""
 
@@ -9,33 +10,69 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import NamedTuple
 
-from models import Account, ExportFormat, Number, Subscriber
+from models import Account, ExportFormat, HomeContract, LineKind, Number, Subscriber
 from resolvers.exports.writers import DetailHeading, DetailWriter, open_writer
-from resolvers.usage_detail import UsageFilter, stream_usage, usage_totals, zone
+from resolvers.usage_detail import UsageFilter, shown_totals, stream_usage, usage_totals, zone
 
 BATCH = 1000
 # Called after each batch with the records written so far and the total expected.
 OnBatch = Callable[[int, int], Awaitable[None]]
 
 
+class DetailedLine(NamedTuple):
+    """The line a file is about, as its heading, its name and the e-mail name it."""
+
+    kind: LineKind
+    name: str  # the msisdn, or the contract number
+    address: str | None  # a home contract's
+    account_id: int
+
+    @property
+    def is_home(self) -> bool:
+        return self.kind is LineKind.HOME
+
+    @property
+    def slug(self) -> str:
+        """The name in a file name: digits only."""
+        return self.name.lstrip("+")
+
+    @property
+    def genitive(self) -> str:
+        """«номера +7…» or «договора 77…», as in «Детализация номера +7…»."""
+        return f"{'договора' if self.is_home else 'номера'} {self.name}"
+
+
+async def detailed_line(number_id: int) -> DetailedLine:
+    number = await Number.get(id=number_id)
+    if number.kind is LineKind.HOME:
+        contract = await HomeContract.get(line_id=number_id)
+        return DetailedLine(
+            LineKind.HOME, contract.contract_number, contract.address, number.account_id
+        )
+    return DetailedLine(LineKind.MOBILE, str(number.msisdn), None, number.account_id)
+
+
 async def heading_for(
     number_id: int, asker_id: int | None, usage_filter: UsageFilter
 ) -> DetailHeading:
     """Times are shown in the zone of the subscriber who asked (the owner's for an app)."""
-    number = await Number.get(id=number_id)
-    account = await Account.get(id=number.account_id)
+    line = await detailed_line(number_id)
+    account = await Account.get(id=line.account_id)
     owner = await Subscriber.get(id=account.owner_id)
     asker = await Subscriber.get_or_none(id=asker_id) if asker_id else None
     shown_in = zone((asker or owner).time_zone)
+    totals = await usage_totals(number_id, usage_filter)
     return DetailHeading(
-        msisdn=number.msisdn,
+        line_title=line.genitive,
+        address=line.address,
         owner_name=owner.full_name or owner.phone,
         since=usage_filter.from_,
         until=usage_filter.to,
         zone=shown_in,
         zone_name=str(shown_in),
-        totals=await usage_totals(number_id, usage_filter),
+        totals=shown_totals(totals, line.kind, usage_filter),
     )
 
 

@@ -1,5 +1,6 @@
 """The monthly detail by e-mail: a subscriber who asked for it (setMonthlyDetailEmail) gets
-the previous month's detail of the number as a PDF, once a month, at their contact e-mail.
+the previous month's detail of the line (a phone number or a home contract) as a PDF, once
+a month, at their contact e-mail.
 
 Once means once per (number, subscriber, month), whatever the number of workers and
 however often the job runs: a worker first inserts that key into `monthly_detail_sends`,
@@ -23,10 +24,10 @@ from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 
-from models import ExportFormat, MonthlyDetailEmail, MonthlyDetailSend, Number, Subscriber
+from models import ExportFormat, MonthlyDetailEmail, MonthlyDetailSend, Subscriber
 from permissions.levels import Level
 from permissions.viewer import Viewer
-from resolvers.exports.detail_file import heading_for, write_detail
+from resolvers.exports.detail_file import detailed_line, heading_for, write_detail
 from resolvers.reach import load_reach
 from resolvers.services import EmailAttachment, EmailDeliveryError, EmailMessage, Services
 from resolvers.usage_detail import UsageFilter, zone
@@ -134,7 +135,7 @@ async def _send_one(
         return MonthlySent(
             "skipped", f"number {number_id}: subscriber {subscriber_id} has no confirmed e-mail"
         )
-    number = await Number.get(id=number_id)
+    line = await detailed_line(number_id)
     usage_filter = UsageFilter(from_=since, to=until)
     spool = services.exports.spool / f"monthly-{number_id}-{subscriber_id}-{month}.pdf"
     heading = await heading_for(number_id, subscriber_id, usage_filter)
@@ -144,18 +145,15 @@ async def _send_one(
     name = subscriber.full_name
     message = EmailMessage(
         to=subscriber.contact_email,
-        subject=f"Детализация номера {number.msisdn} за {since:%m.%Y}",
+        subject=f"Детализация {line.genitive} за {since:%m.%Y}",
         text=(
             f"Здравствуйте{', ' + name if name else ''}!\n\n"
-            f"Во вложении детализация номера {number.msisdn} за {since:%m.%Y}: "
+            f"Во вложении детализация {line.genitive} за {since:%m.%Y}: "
             f"{written} записей.\n\n"
-            "Отключить эти письма можно в личном кабинете, в настройках номера."
+            "Отключить эти письма можно в личном кабинете, в настройках "
+            f"{'договора' if line.is_home else 'номера'}."
         ),
-        attachments=(
-            EmailAttachment(
-                f"detail-{number.msisdn.lstrip('+')}-{month}.pdf", "application/pdf", data
-            ),
-        ),
+        attachments=(EmailAttachment(f"detail-{line.slug}-{month}.pdf", "application/pdf", data),),
     )
     try:
         await services.email.send(message)

@@ -1,7 +1,9 @@
 """Rated usage from the network, and the charges it brings.
 
-Each record and its charge land in one transaction; a record id seen before is ignored,
-so a retried batch changes nothing.
+A record names its line by `msisdn` (a phone number) or by `contract_number` (a home
+contract: its internet sessions are DATA, its TV package charges TV). Each record and its
+charge land in one transaction; a record id seen before is ignored, so a retried batch
+changes nothing.
 """
 
 from __future__ import annotations
@@ -15,13 +17,26 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from models import LedgerKind, Number, UsageDirection, UsageKind, UsageRecord
+from models import (
+    HomeContract,
+    LedgerKind,
+    LineKind,
+    Number,
+    UsageDirection,
+    UsageKind,
+    UsageRecord,
+)
 from resolvers.money import ledger
 from resolvers.money.amounts import to_minor_units
 from resolvers.notifications.money import balance_moved
 
 MAX_BATCH = 1000
 CURRENCY = "RUB"
+# What each kind of line can be charged for (resolvers/usage_detail/filter.py shows them).
+_KINDS_OF = {
+    LineKind.MOBILE: {UsageKind.CALL, UsageKind.SMS, UsageKind.DATA},
+    LineKind.HOME: {UsageKind.DATA, UsageKind.TV},
+}
 
 
 class InvalidRecord(ValueError):
@@ -31,7 +46,8 @@ class InvalidRecord(ValueError):
 @dataclass(frozen=True)
 class RatedRecord:
     external_id: str
-    msisdn: str
+    msisdn: str  # "" for a home contract's record
+    contract_number: str  # "" for a phone number's record
     kind: UsageKind
     direction: UsageDirection
     started_at: datetime
@@ -74,9 +90,15 @@ class RatedRecord:
         record_id = text("id")
         if len(record_id) > 64:
             raise InvalidRecord("id is longer than 64 characters")
+        msisdn, contract_number = text("msisdn", False), text("contract_number", False)
+        if not msisdn and not contract_number:
+            raise InvalidRecord("msisdn (or contract_number for a home contract) is required")
+        if msisdn and contract_number:
+            raise InvalidRecord("give msisdn or contract_number, not both")
         return cls(
             external_id=record_id,
-            msisdn=text("msisdn"),
+            msisdn=msisdn,
+            contract_number=contract_number,
             kind=kind,
             direction=direction,
             started_at=started_at,
@@ -107,12 +129,18 @@ async def ingest(raw_records: Iterable[Mapping[str, Any]], now: datetime) -> Ing
             parsed.append((index, RatedRecord.parse(raw)))
         except InvalidRecord as exc:
             result.rejected.append({"index": index, "reason": str(exc)})
-    msisdns = {record.msisdn for _, record in parsed}
-    numbers = dict(await Number.filter(msisdn__in=msisdns).values_list("msisdn", "id"))
+    lines = await _lines_named(record for _, record in parsed)
     for index, record in parsed:
-        number_id = numbers.get(record.msisdn)
-        if number_id is None:
-            result.rejected.append({"index": index, "reason": f"unknown msisdn {record.msisdn}"})
+        line = lines.get(_name(record))
+        if line is None:
+            field, name = _name(record)
+            result.rejected.append({"index": index, "reason": f"unknown {field} {name}"})
+            continue
+        number_id, kind = line
+        if record.kind not in _KINDS_OF[kind]:
+            whose = "home contract" if kind is LineKind.HOME else "phone number"
+            reason = f"type {record.kind} is not used on a {whose}"
+            result.rejected.append({"index": index, "reason": reason})
             continue
         if await _ingest_one(number_id, record, now):
             result.accepted += 1
@@ -121,6 +149,32 @@ async def ingest(raw_records: Iterable[Mapping[str, Any]], now: datetime) -> Ing
         else:
             result.duplicates += 1
     return result
+
+
+def _name(record: RatedRecord) -> tuple[str, str]:
+    """The field naming the record's line, and the name."""
+    if record.msisdn:
+        return "msisdn", record.msisdn
+    return "contract_number", record.contract_number
+
+
+async def _lines_named(
+    records: Iterable[RatedRecord],
+) -> dict[tuple[str, str], tuple[int, LineKind]]:
+    """The lines the records name, by name: (id, kind), in two statements at most."""
+    msisdns, contracts = set(), set()
+    for record in records:
+        (msisdns if record.msisdn else contracts).add(_name(record)[1])
+    found: dict[tuple[str, str], tuple[int, LineKind]] = {}
+    if msisdns:
+        phones = await Number.filter(msisdn__in=msisdns).values_list("msisdn", "id", "kind")
+        found.update((("msisdn", m), (i, LineKind(k))) for m, i, k in phones)
+    if contracts:
+        homes = await HomeContract.filter(contract_number__in=contracts).values_list(
+            "contract_number", "line_id"
+        )
+        found.update((("contract_number", c), (i, LineKind.HOME)) for c, i in homes)
+    return found
 
 
 async def _ingest_one(number_id: int, record: RatedRecord, now: datetime) -> bool:

@@ -1,5 +1,5 @@
-"""What part of a number's usage detail is asked for, validated in one place for every reader
-(`Number.usage`, the exports)."""
+"""What part of a line's usage detail is asked for, validated in one place for every reader
+(`Line.usage`, the exports)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,14 @@ from datetime import UTC, datetime
 from models import UsageDirection, UsageKind
 from resolvers.errors import BadUserInput
 
-ALL_KINDS: tuple[UsageKind, ...] = (UsageKind.CALL, UsageKind.SMS, UsageKind.DATA)
+ALL_KINDS: tuple[UsageKind, ...] = (UsageKind.CALL, UsageKind.SMS, UsageKind.DATA, UsageKind.TV)
+# What each kind of line uses: a phone calls, texts and goes online; a home contract goes
+# online (its internet sessions are DATA) and is charged for TV packages. A filter of every
+# kind shows the totals of these (and of any other kind the line did use).
+KINDS_OF_LINE: dict[str, tuple[UsageKind, ...]] = {
+    "MOBILE": (UsageKind.CALL, UsageKind.SMS, UsageKind.DATA),
+    "HOME": (UsageKind.DATA, UsageKind.TV),
+}
 MAX_COUNTERPART = 64
 # Phone numbers, short codes and names such as "internet": enough to search by, and no
 # LIKE wildcards to escape.
@@ -21,7 +28,7 @@ _COUNTERPART = re.compile(r"[0-9A-Za-z+@. -]+")
 
 @dataclass(frozen=True)
 class UsageFilter:
-    """Records of one number with `from_` <= started_at < `to` (aware, UTC), of these kinds
+    """Records of one line with `from_` <= started_at < `to` (aware, UTC), of these kinds
     (in ALL_KINDS order), in this direction, in roaming or at home, with a counterpart
     containing this text (case-insensitive). None means any."""
 

@@ -8,7 +8,10 @@ LATERAL on PostgreSQL down each number's (number_id, started_at, id) index; on S
 embedded database's sizes). A page after a cursor, or the first page of a number asked
 alone, is read by itself (`usage_page`): one LIMIT over the index. Both are in the same
 order and end on the same cursor, so `after:` goes on from either the same way. Totals are
-summed for every number under one filter in one statement (`UsageTotalsByNumberLoader`).
+summed for every number under one filter in one statement (`UsageTotalsByNumberLoader`),
+and so is the internet traffic per day, under one filter and zone
+(`DailyTrafficByNumberLoader`). Numbers and home contracts are lines of one table: a tree
+of both is read by the same statements.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from resolvers.dataloader import ByNumberAndAskLoader
 from resolvers.pages import first_pages
+from resolvers.usage_detail.days import DayTraffic, traffic_by_number
 from resolvers.usage_detail.filter import UsageFilter
 from resolvers.usage_detail.page import UsagePage, check_first, usage_page
 from resolvers.usage_detail.rows import USAGE, filter_condition, usage_row
@@ -54,6 +58,16 @@ class UsageTotalsByNumberLoader(ByNumberAndAskLoader[UsageFilter, list[KindTotal
         return await totals_by_number(number_ids, usage_filter)
 
 
+class DailyTrafficByNumberLoader(ByNumberAndAskLoader[tuple[UsageFilter, str], list[DayTraffic]]):
+    """Keys are (line id, (filter, the reader's zone)): one statement per distinct pair."""
+
+    async def load_numbers(
+        self, number_ids: list[int], ask: tuple[UsageFilter, str]
+    ) -> list[list[DayTraffic]]:
+        usage_filter, zone_name = ask
+        return await traffic_by_number(number_ids, usage_filter, zone_name)
+
+
 async def usage_of(
     loaders: Loaders, number_id: int, usage_filter: UsageFilter, first: int, after: str | None
 ) -> UsagePage:
@@ -66,3 +80,10 @@ async def usage_of(
 
 async def totals_of(loaders: Loaders, number_id: int, usage_filter: UsageFilter) -> list[KindTotal]:
     return await loaders.get(UsageTotalsByNumberLoader).load((number_id, usage_filter))
+
+
+async def traffic_of(
+    loaders: Loaders, number_id: int, usage_filter: UsageFilter, zone_name: str
+) -> list[DayTraffic]:
+    loader = loaders.get(DailyTrafficByNumberLoader)
+    return await loader.load((number_id, (usage_filter, zone_name)))

@@ -1,6 +1,7 @@
-"""Totals of a number's usage under a filter, per kind, over the whole filter in one
+"""Totals of a line's usage under a filter, per kind, over the whole filter in one
 statement (the database sums; nothing is held per record); the same statement sums many
-numbers at once (a family page's usage, through `UsageTotalsByNumberLoader`)."""
+lines at once, phone numbers and home contracts alike (a family page's usage, through
+`UsageTotalsByNumberLoader`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 
 from models import UsageKind
 from resolvers.sql import fetch_rows, in_keys, keys_param
-from resolvers.usage_detail.filter import UsageFilter
+from resolvers.usage_detail.filter import ALL_KINDS, KINDS_OF_LINE, UsageFilter
 from resolvers.usage_detail.rows import filter_condition
 
 DEFAULT_CURRENCY = "RUB"
@@ -65,3 +66,16 @@ async def totals_by_number(
         ]
         for number_id in number_ids
     ]
+
+
+def shown_totals(
+    totals: list[KindTotal], line_kind: str, usage_filter: UsageFilter
+) -> list[KindTotal]:
+    """The totals a reader is shown: those of the kinds asked for; when every kind was
+    (the default), those the line can have (a phone's calls, SMS and data; a contract's
+    data and TV) and any other it did have, so a phone's detail does not list TV at zero.
+    The statement sums every kind either way: one statement for a tree of both."""
+    if usage_filter.kinds != ALL_KINDS:
+        return totals
+    own = KINDS_OF_LINE.get(line_kind, ALL_KINDS)
+    return [total for total in totals if total.kind in own or total.count]

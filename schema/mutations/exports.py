@@ -58,9 +58,10 @@ class ExportMutation:
         AccessLevel.FULL,
         line_named,
         scope=READ_USAGE,
-        description="Asks for the number's usage detail as a file. Answers at once with a "
-        "QUEUED job; the background worker writes the file; poll viewer.exports or "
-        "node(id:) until SUCCEEDED, then open its url. The filter's rules are Number.usage's.",
+        description="Asks for the usage detail of a line (by msisdn, or a home contract by "
+        "contractNumber) as a file. Answers at once with a QUEUED job; the background "
+        "worker writes the file; poll viewer.exports or node(id:) until SUCCEEDED, then open "
+        "its url. The filter's rules are Line.usage's.",
     )
     async def export_usage(self, info: Info, input: ExportUsageInput) -> ExportJob:
         ctx = info.context
@@ -85,10 +86,10 @@ class ExportMutation:
         AccessLevel.FULL,
         line_named,
         scope=READ_USAGE,
-        description="Turns on or off the previous month's detail of this number as a PDF by "
-        "e-mail, early each month, to the viewer's confirmed contact e-mail as it is then. "
-        "Subscribers only; turning on without a confirmed contact e-mail is a CONFLICT "
-        "(reason EMAIL_NOT_CONFIRMED).",
+        description="Turns on or off the previous month's detail of this line (a phone number "
+        "or a home contract) as a PDF by e-mail, early each month, to the viewer's confirmed "
+        "contact e-mail as it is then. Subscribers only; turning on without a confirmed "
+        "contact e-mail is a CONFLICT (reason EMAIL_NOT_CONFIRMED).",
     )
     async def set_monthly_detail_email(
         self,

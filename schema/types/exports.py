@@ -23,7 +23,10 @@ ExportStatus = mirror_enum(
 )
 
 
-@strawberry.type(description="An export of a number's usage detail, made in the background.")
+@strawberry.type(
+    description="An export of a line's usage detail (a phone number's or a home contract's), "
+    "made in the background."
+)
 class ExportJob(relay.Node):
     pk: relay.NodeID[int]
     msisdn: str | None = strawberry.field(

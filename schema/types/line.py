@@ -175,7 +175,7 @@ class Line(relay.Node):
             usage_of(info.context.loaders, self.row.id, checked, first, after),
             display_time_zone(info.context.loaders, self.row),
         )
-        return UsageRecordConnection.of(self.row.id, page, zone_name)
+        return UsageRecordConnection.of(self.row.id, self.row.kind, page, zone_name)
 
     @access_field(
         FULL,

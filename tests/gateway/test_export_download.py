@@ -74,6 +74,7 @@ async def test_xlsx_as_owner_has_typed_cells_and_a_totals_sheet(gql, http, servi
     detail, totals = book["Детализация"], book["Итоги"]
     assert detail["A1"].value == f"Детализация номера {world.number.msisdn}"
     assert detail["A2"].value == f"Владелец: {OWNER_NAME}"
+    assert detail.freeze_panes == "A6"  # the column titles stay in sight
     rows = list(detail.iter_rows(min_row=6, values_only=True))
     assert len(rows) == RECORDS
     assert isinstance(detail["A6"].value, datetime)

@@ -1,5 +1,6 @@
-"""What every detail file shows, whatever its format: the heading (number, owner, period,
-time zone, totals), the columns, and each record's values in words and numbers."""
+"""What every detail file shows, whatever its format: the heading (the phone number, or the
+contract number and address of a home contract; owner, period, time zone, totals), the
+columns, and each record's values in words and numbers."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Protocol
 
 from resolvers.usage_detail import KindTotal
 
-KIND_NAMES = {"CALL": "Звонок", "SMS": "SMS", "DATA": "Интернет"}
+KIND_NAMES = {"CALL": "Звонок", "SMS": "SMS", "DATA": "Интернет", "TV": "ТВ-пакет"}
 DIRECTION_NAMES = {"IN": "входящий", "OUT": "исходящий"}
 COLUMNS = (
     "Дата и время",
@@ -51,16 +52,18 @@ class DetailRow(Protocol):
 
 @dataclass(frozen=True)
 class DetailHeading:
-    """The top of every file: whose number, which period, in which zone, and its totals
-    (summed by the database before the first record is written)."""
+    """The top of every file: which line (a phone number, or a home contract and where it
+    is), whose, which period, in which zone, and its totals (summed by the database before
+    the first record is written)."""
 
-    msisdn: str
+    line_title: str  # «номера +7…» or «договора 77…»
     owner_name: str
     since: datetime  # UTC, inclusive
     until: datetime  # UTC, exclusive
     zone: tzinfo
     zone_name: str
     totals: Sequence[KindTotal]
+    address: str | None = None  # a home contract's
 
     @property
     def period(self) -> str:
@@ -71,7 +74,15 @@ class DetailHeading:
 
     @property
     def title(self) -> str:
-        return f"Детализация номера {self.msisdn}"
+        return f"Детализация {self.line_title}"
+
+    @property
+    def subtitles(self) -> list[str]:
+        """The lines under the title: the owner, a home contract's address, the period."""
+        lines = [f"Владелец: {self.owner_name}"]
+        if self.address:
+            lines.append(f"Адрес: {self.address}")
+        return [*lines, f"Период: {self.period}"]
 
     @property
     def record_count(self) -> int:

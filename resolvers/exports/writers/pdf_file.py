@@ -43,8 +43,7 @@ COLUMN_X = (0, 78, 124, 172, 282, 336, 390, 458)
 RIGHT_ALIGNED = frozenset({4, 5, 7})
 COLUMN_RIGHT = {4: 330, 5: 384, 7: 523}
 TOP = PAGE_HEIGHT - MARGIN
-FIRST_LINE = TOP - 4 * LINE  # heading (3 lines) and the column titles above
-LINES_PER_PAGE = int((FIRST_LINE - MARGIN - 2 * LINE) // LINE)
+TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 
 
 class CompactCanvas(Canvas):
@@ -70,6 +69,16 @@ def register_fonts() -> None:
     pdfmetrics.registerFont(TTFont(BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
 
 
+def fitted(text: str, font: str, size: float, width: float) -> str:
+    """The text, cut short with an ellipsis where it would run past `width` points (a long
+    address on one line)."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def cells(row: DetailRow, heading: DetailHeading) -> tuple[str, ...]:
     size = megabytes(row.bytes)
     return (
@@ -93,12 +102,17 @@ class PdfDetailWriter:
         self.canvas.setAuthor("Kabinet")
         self.page = 0
         self.lines: list[tuple[str, ...]] = []
+        # The title, its subtitles (owner, a contract's address, period), the column titles.
+        self.subtitles = [fitted(line, REGULAR, 8, TEXT_WIDTH) for line in heading.subtitles]
+        self.columns_y = TOP - LINE * (len(self.subtitles) + 1.5)
+        self.first_line = self.columns_y - LINE / 2
+        self.lines_per_page = int((self.first_line - MARGIN - 2 * LINE) // LINE)
 
     def write(self, rows: Sequence[DetailRow]) -> None:
         heading, lines = self.heading, self.lines
         for row in rows:
             lines.append(cells(row, heading))
-            if len(lines) == LINES_PER_PAGE:
+            if len(lines) == self.lines_per_page:
                 self._page(lines)
                 lines.clear()
 
@@ -108,11 +122,11 @@ class PdfDetailWriter:
         c.setFont(BOLD, 11)
         c.drawString(MARGIN, TOP, heading.title)
         c.setFont(REGULAR, 8)
-        c.drawString(MARGIN, TOP - LINE * 1.3, f"Владелец: {heading.owner_name}")
-        c.drawString(MARGIN, TOP - LINE * 2.3, f"Период: {heading.period}")
+        for i, line in enumerate(self.subtitles):
+            c.drawString(MARGIN, TOP - LINE * (i + 1.3), line)
         c.drawRightString(PAGE_WIDTH - MARGIN, TOP, f"Страница {self.page}")
         c.setFont(BOLD, FONT_SIZE)
-        y = TOP - LINE * 3.5
+        y = self.columns_y
         for i, title in enumerate(COLUMNS):
             self._cell(i, y, title)
         c.line(MARGIN, y - 3, PAGE_WIDTH - MARGIN, y - 3)
@@ -126,7 +140,7 @@ class PdfDetailWriter:
     def _page(self, lines: Sequence[tuple[str, ...]]) -> None:
         self._top()
         self.canvas.setFont(REGULAR, FONT_SIZE)
-        y = FIRST_LINE
+        y = self.first_line
         for line in lines:
             for column, text in enumerate(line):
                 self._cell(column, y, text)
@@ -143,7 +157,7 @@ class PdfDetailWriter:
     def _totals(self) -> None:
         c, heading = self.canvas, self.heading
         self._top()
-        y = FIRST_LINE
+        y = self.first_line
         c.setFont(BOLD, 9)
         c.drawString(MARGIN, y, "Итоги за период")
         y -= LINE * 1.5

@@ -45,13 +45,15 @@ class XlsxDetailWriter:
         self.sheet: WriteOnlyWorksheet = self.book.create_sheet("Детализация")
         for letter, width in zip("ABCDEFGH", COLUMN_WIDTHS, strict=True):
             self.sheet.column_dimensions[letter].width = width
+        # Below the title, the subtitles, a blank row and the column titles. Set before the
+        # first row: a write-only sheet writes its view with it and ignores a later one.
+        self.sheet.freeze_panes = f"A{len(heading.subtitles) + 4}"
         bold = Font(bold=True)
         self.sheet.append([self._cell(heading.title, font=bold)])
-        self.sheet.append([f"Владелец: {heading.owner_name}"])
-        self.sheet.append([f"Период: {heading.period}"])
+        for line in heading.subtitles:
+            self.sheet.append([line])
         self.sheet.append([])
         self.sheet.append([self._cell(name, font=bold) for name in COLUMNS])
-        self.sheet.freeze_panes = "A6"
 
     def _cell(self, value: object, number_format: str | None = None, font: Font | None = None):
         cell = WriteOnlyCell(self.sheet, value=value)
@@ -92,6 +94,8 @@ class XlsxDetailWriter:
             return made
 
         totals.append([cell(self.heading.title, font=bold)])
+        if self.heading.address:
+            totals.append([f"Адрес: {self.heading.address}"])
         totals.append([f"Период: {self.heading.period}"])
         totals.append([])
         names = ("Тип", "Количество", "Длительность", "Объём, МБ", "Стоимость")

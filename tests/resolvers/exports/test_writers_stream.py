@@ -14,7 +14,7 @@ from resolvers.exports.writers import DetailHeading, open_writer
 from resolvers.usage_detail import KindTotal, UsageRow
 
 HEADING = DetailHeading(
-    msisdn="+79990000001",
+    line_title="номера +79990000001",
     owner_name="Анна Петровна Смирнова",
     since=datetime(2026, 1, 1, tzinfo=UTC),
     until=datetime(2027, 1, 1, tzinfo=UTC),

@@ -36,10 +36,10 @@ TREE = WALK.tree_document("viewer", ("accounts", "numbers"))
 # exclusions); the period's usage (allowances) and the last three periods'
 # (recommendations); pending tariff changes; payments' and ledger entries' first pages;
 # trust payments, and the spend of the numbers offered one; autopay rules with their
-# cards; the viewer's monthly detail e-mails; the usage detail's first pages, and its
-# totals; roaming, forwarding and parental limits (one statement for all); the request
-# history's first pages; support tickets.
-TREE_STATEMENTS = 25
+# cards; the viewer's monthly detail e-mails; the usage detail's first pages, its
+# totals and its internet per day; roaming, forwarding and parental limits (one statement
+# for all); the request history's first pages; support tickets.
+TREE_STATEMENTS = 26
 Key = tuple[str, str]
 # The settings page's fields of a Subscriber answer only for the viewer themself: on
 # everyone else the tree reaches (users, grantees, actors) they are FORBIDDEN, by design.
