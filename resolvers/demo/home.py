@@ -129,14 +129,6 @@ async def grant_mother_home(lines: dict[str, Number], people: dict[str, Subscrib
     )
 
 
-def monthly_fee_of(demo_key: str, tariffs: dict[str, Tariff], services: dict[str, Service]) -> int:
-    """The tariff's fee and the TV packages': what the contract pays a month."""
-    demo = next(d for d in DEMO_CONTRACTS if d.key == demo_key)
-    return tariffs[demo.tariff].monthly_fee + sum(
-        services[code].monthly_fee for code in demo.packages
-    )
-
-
 def internet_sessions(
     rng: random.Random, line: Number, contract_number: str, now: datetime
 ) -> list[UsageRecord]:

@@ -40,9 +40,9 @@ from resolvers.demo.home import (
     create_demo_contracts,
     grant_mother_home,
     internet_sessions,
-    monthly_fee_of,
 )
 from resolvers.demo.support import seed_demo_ticket
+from resolvers.demo.tv_charges import tv_package_charges
 from resolvers.demo.usage import (
     MONTH,
     build_earlier_usage,
@@ -208,8 +208,12 @@ async def seed_demo(now: datetime | None = None) -> bool:
                 demo.contract_number,
                 now,
             )
-            fee = monthly_fee_of(demo.key, tariffs, services)
-            await _post_demo_ledger(line, fee, sessions, now, rng)
+            # The packages' fees come as TV usage charges (what the detail shows), so the
+            # monthly fee posted is the tariff's own.
+            packages = [(services[c].name, services[c].monthly_fee) for c in demo.packages]
+            charges = tv_package_charges(line, demo.contract_number, packages, now, 90)
+            fee = tariffs[demo.tariff].monthly_fee
+            await _post_demo_ledger(line, fee, [*sessions, *charges], now, rng)
         await seed_demo_ticket(people["owner"], numbers["owner"], now)
         grants = [mother_grant, partner_grant, await grant_mother_home(contracts, people)]
         lines = {**numbers, **contracts}
