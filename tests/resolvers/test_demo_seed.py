@@ -110,10 +110,20 @@ async def test_seed_gives_each_home_contract_four_months_of_internet_sessions():
     contracts = await Number.filter(kind=LineKind.HOME)
     assert len(contracts) == 2
     for line in contracts:
-        records = await UsageRecord.filter(number=line).order_by("started_at")
-        assert {r.kind for r in records} == {UsageKind.DATA}
+        records = await UsageRecord.filter(number=line, kind=UsageKind.DATA).order_by("started_at")
         assert now - timedelta(days=121) <= records[0].started_at <= now - timedelta(days=119)
         assert all(r.cost == 0 and r.bytes for r in records)
+
+
+async def test_seed_charges_the_tv_contracts_packages_monthly_as_tv_usage():
+    now = datetime.now(UTC)
+    await seed_demo(now)
+    with_tv = await Number.get(home_contract__tv=True)
+    charges = await UsageRecord.filter(number=with_tv, kind=UsageKind.TV)
+    assert len(charges) == 3 * 2  # three months of two packages
+    assert all(r.cost > 0 and r.counterpart for r in charges)
+    internet_only = await Number.get(kind=LineKind.HOME, home_contract__tv=False)
+    assert not await UsageRecord.filter(number=internet_only, kind=UsageKind.TV).exists()
 
 
 async def test_seed_ledgers_never_run_a_demo_balance_below_zero_before_the_last_purchase():
