@@ -37,8 +37,8 @@ def declared_schema() -> strawberry.Schema:
         # Both read their object and the request, as the product's fields do: the check
         # must hand both on to the resolver unchanged.
         @access_field(AccessLevel.FULL, scope="balance:read", description="Needs FULL and a scope.")
-        def balance(self, info: strawberry.Info) -> int | None:
-            return self.minor if info.context.viewer else None
+        def balance(self, info: strawberry.Info, times: int = 1) -> int | None:
+            return self.minor * times if info.context.viewer else None
 
         @access_field(AccessLevel.OWNER, name="ownerNote")
         async def note(self, info: strawberry.Info) -> str | None:
@@ -107,7 +107,7 @@ async def run(
 
 def test_the_sdl_shows_each_fields_level_and_scope(schema):
     sdl = schema.as_str()
-    assert 'balance: Int @access(level: FULL, scope: "balance:read")' in sdl
+    assert 'balance(times: Int! = 1): Int @access(level: FULL, scope: "balance:read")' in sdl
     assert "ownerNote: String @access(level: OWNER)\n" in sdl
     assert 'renameLine(msisdn: String!): String! @access(level: FULL, scope: "manage")' in sdl
     assert "approve(msisdn: String!): String! @access(level: OWNER)\n" in sdl
@@ -135,6 +135,11 @@ async def test_fields_answer_at_their_level_and_refuse_below_it(
     if note is None:
         assert refused["line", "ownerNote"]["requiredLevel"] == "OWNER"
     assert len(refused) == (balance is None) + (note is None)
+
+
+async def test_a_field_s_arguments_reach_its_resolver_through_the_check(schema):
+    answer = await run(schema, '{ line(level: "FULL") { balance(times: 3) } }', SUBSCRIBER)
+    assert answer["data"] == {"line": {"balance": 300}}
 
 
 @pytest.mark.parametrize(("level", "plan"), [("FULL", "Семейный"), ("TOPUP", None)])
