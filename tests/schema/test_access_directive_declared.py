@@ -56,7 +56,9 @@ def declared_schema() -> strawberry.Schema:
         async def rename(self, msisdn: str) -> str:
             return "renamed"
 
-        @access_mutation(AccessLevel.OWNER, _number_named, hidden_as="No such request.")
+        @access_mutation(
+            AccessLevel.OWNER, _number_named, scope="manage", hidden_as="No such request."
+        )
         async def approve(self, msisdn: str) -> str:
             return "approved"
 
@@ -110,7 +112,7 @@ def test_the_sdl_shows_each_fields_level_and_scope(schema):
     assert 'balance(times: Int! = 1): Int @access(level: FULL, scope: "balance:read")' in sdl
     assert "ownerNote: String @access(level: OWNER)\n" in sdl
     assert 'renameLine(msisdn: String!): String! @access(level: FULL, scope: "manage")' in sdl
-    assert "approve(msisdn: String!): String! @access(level: OWNER)\n" in sdl
+    assert 'approve(msisdn: String!): String! @access(level: OWNER, scope: "manage")\n' in sdl
     assert '"""Needs FULL and a scope."""' in sdl
 
 
@@ -203,6 +205,18 @@ async def test_a_hidden_argument_below_the_level_answers_as_missing(schema, leve
     assert [(e["code"], e["message"]) for e in result["errors"]] == [
         ("NOT_FOUND", "No such request.")
     ]
+
+
+@pytest.mark.parametrize(("app", "answer"), [(BARE_APP, None), (SCOPED_APP, "approved")])
+async def test_a_hidden_argument_is_missing_to_an_app_without_the_scope(schema, app, answer):
+    """The level is there, the scope is not: the app must not learn the id exists either."""
+    result = await run(schema, 'mutation { approve(msisdn: "+70000000007") }', app, Level.OWNER)
+    if answer is None:
+        assert [(e["code"], e["message"]) for e in result["errors"]] == [
+            ("NOT_FOUND", "No such request.")
+        ]
+    else:
+        assert result == {"data": {"approve": answer}, "errors": []}
 
 
 async def test_a_hidden_argument_at_the_level_is_used(schema):
