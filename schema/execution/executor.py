@@ -21,6 +21,7 @@ from graphql.pyutils.gather_with_cancel import gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from schema.document_checks import DOCUMENTS
+from schema.execution.batches import BatchedLists
 from schema.execution.plans import (
     LEAF,
     LIST,
@@ -54,7 +55,7 @@ class _Collected:
     program: LeafProgram | None
 
 
-class KabinetExecutor(SuggestionsByPolicy, StrawberryGraphQLCoreExecutionContext):
+class KabinetExecutor(BatchedLists, SuggestionsByPolicy, StrawberryGraphQLCoreExecutionContext):
     """Built per request by graphql-core; the class attributes are set per schema by
     `executor_for`."""
 
@@ -434,7 +435,6 @@ class KabinetExecutor(SuggestionsByPolicy, StrawberryGraphQLCoreExecutionContext
         items: list[Any],
         cell: list[Any],
     ) -> Any:
-        item_type: Any = plan.item_type
         named: Any = plan.named_type
         leaf = not isinstance(named, GraphQLObjectType)
         subfields = None
@@ -442,6 +442,33 @@ class KabinetExecutor(SuggestionsByPolicy, StrawberryGraphQLCoreExecutionContext
         if not leaf:
             grouped, defer_usages, program = self._selection(named, field_details_list, cell)
             subfields = None if defer_usages else grouped
+        if subfields is not None and program is None and self.batchable(named, subfields, items):
+            return self.batched_list(
+                named,
+                subfields,
+                items,
+                path,
+                lambda: self._list_depth_first(
+                    plan, parent_type, field_details_list, path, items, named, subfields, program
+                ),
+            )
+        return self._list_depth_first(
+            plan, parent_type, field_details_list, path, items, named, subfields, program
+        )
+
+    def _list_depth_first(
+        self,
+        plan: FieldPlan,
+        parent_type: GraphQLObjectType,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        items: list[Any],
+        named: Any,
+        subfields: GroupedFieldSet | None,
+        program: LeafProgram | None,
+    ) -> Any:
+        item_type: Any = plan.item_type
+        leaf = not isinstance(named, GraphQLObjectType)
         is_awaitable = self.is_awaitable
         known = self.known
         completed: list[Any] = []

@@ -27,6 +27,22 @@ FULL = AccessLevel.FULL
 
 
 @strawberry.type
+class Part:
+    label: str
+
+    @strawberry.field
+    async def loud(self) -> str | None:
+        await asyncio.sleep(0)
+        if self.label == "bad":
+            raise ValueError("a bad part")
+        return self.label.upper()
+
+    @strawberry.field
+    async def task(self) -> str:
+        return str(id(asyncio.current_task()))
+
+
+@strawberry.type
 class Item:
     name: str
     maybe: str | None
@@ -84,6 +100,14 @@ class Item:
     def rooted(self, root: Item) -> str:
         return f"root {root.name}"
 
+    @strawberry.field
+    async def parts(self) -> list[Part]:
+        return [Part(label=self.name), Part(label="bad" if self.name == "b" else "ok")]
+
+    @strawberry.field
+    def best(self) -> Part | None:
+        return Part(label=self.name) if self.name != "b" else None
+
 
 @strawberry.type
 class Shelf:
@@ -139,6 +163,10 @@ QUERIES = [
     '{ shelf { items { greet g: greet(word: "yo", times: 2) bad: greet(times: -1) } } }',
     '{ shelf { items { tagged(tags: ["x"]) again: tagged(tags: ["x"]) rooted } } }',
     'query Q($skip: Boolean!, $word: String = "var") { shelf { items { greet(word: $word) } } }',
+    # Lists completed breadth-first (schema/execution/batches.py), clean and giving up deep.
+    "{ shelf { items { name best { label loud } parts { label } } } }",
+    "{ shelf { items { name best { loud } parts { label loud } } } }",
+    "{ shelf { loose { parts { label } } items { parts { loud } } } }",
 ]
 
 
@@ -192,3 +220,38 @@ async def test_every_query_of_the_suite_is_checked_against_the_stock_executor(
     before = executor_comparisons.count
     (await gql("{ viewer { numbers { msisdn } } }", token=token)).ok()
     assert executor_comparisons.count == before + 1
+
+
+async def test_a_list_is_completed_breadth_first_with_its_async_fields_in_one_task():
+    # Depth-first, each object's async fields would run in a task of its own.
+    data, errors = await _answer(
+        KabinetSchema(query=Query), "{ shelf { items { best { task } parts { task } } } }"
+    )
+    assert errors == []
+    items = data["shelf"]["items"]
+    tasks = {part["task"] for item in items for part in item["parts"]}
+    assert tasks == {items[0]["best"]["task"]}
+    assert items[1]["best"] is None
+
+
+async def test_a_list_that_gives_up_deep_is_answered_whole_the_ordinary_way():
+    data, errors = await _answer(
+        KabinetSchema(query=Query), "{ shelf { items { name parts { label loud } } } }"
+    )
+    assert data == {
+        "shelf": {
+            "items": [
+                {
+                    "name": "a",
+                    "parts": [{"label": "a", "loud": "A"}, {"label": "ok", "loud": "OK"}],
+                },
+                {
+                    "name": "b",
+                    "parts": [{"label": "b", "loud": "B"}, {"label": "bad", "loud": None}],
+                },
+            ]
+        }
+    }
+    assert [(e["path"], e["message"]) for e in errors] == [
+        (["shelf", "items", 1, "parts", 1, "loud"], "a bad part")
+    ]

@@ -1,0 +1,334 @@
+"""Lists of objects completed breadth-first: each field once for the whole list.
+
+Why: depth-first, graphql-core completes a list of 500 numbers as 500 small executions,
+each with its own coroutines, tasks and gathers for the fields that await a loader. Here
+the executor asks each field of the list's selection for every object in turn, starts the
+async resolvers of all objects and fields of one level together and awaits them with one
+driver (driver.py, no task per coroutine), and then completes the objects those fields
+returned as one list again, a level down. The loaders see the same keys in the same turn
+as before, so the statements are the same.
+
+When it applies: a list of two or more objects, all of the object type's own class, with
+nothing but planned fields (plans.py) and `__typename` in its selection, at every level
+below. The selection's steps are the executor's cached ones for a document that came back
+(executor.collect_subfields), made for this list otherwise.
+
+It never decides an answer the ordinary path would give differently: whenever anything is
+not plain — a guard that refuses one of the objects, a resolver that raises or returns an
+error, a null where the schema says non-null, a value of an unexpected class, a leaf that
+does not coerce, `@defer` — the batch gives up (None) and the whole list is completed the
+ordinary way, which raises, reports and nulls exactly as graphql-core does. Queries only
+read, so resolvers asked twice in that case give the same values (the loaders cache them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Coroutine
+from types import CoroutineType
+from typing import TYPE_CHECKING, Any
+
+from graphql import GraphQLObjectType
+from graphql.pyutils import Path, Undefined
+
+from schema.execution.driver import Failed, drive
+from schema.execution.plans import LEAF, LIST, OBJECT, FieldPlan, Step, steps_for
+
+if TYPE_CHECKING:
+    from schema.execution.executor import KabinetExecutor
+
+
+class _GiveUp(Exception):
+    """Something the batch does not decide: the ordinary path does the list again."""
+
+
+def _path(prev: Path | None, key: str | int, typename: str | None) -> Path:
+    return tuple.__new__(Path, (prev, key, typename))  # type: ignore[type-var]
+
+
+class BatchedLists:
+    """The breadth-first completion, mixed into KabinetExecutor."""
+
+    def steps_of(
+        self: KabinetExecutor, object_type: GraphQLObjectType, grouped: Any
+    ) -> tuple[Step, ...]:
+        entry = self.steps_cache.get(id(grouped))
+        if entry is not None and entry.collected.grouped_field_set is grouped:
+            return entry.steps
+        return steps_for(self.plans, object_type, grouped, self.convert_arguments)
+
+    def batchable(
+        self: KabinetExecutor, object_type: GraphQLObjectType, grouped: Any, items: list[Any]
+    ) -> bool:
+        """Whether a list can be tried breadth-first (see the module's docstring)."""
+        if len(items) < 2:
+            return False
+        own_class = self.classes.get(object_type.name)
+        return all(item.__class__ is own_class for item in items)
+
+    async def batched_list(
+        self: KabinetExecutor,
+        object_type: GraphQLObjectType,
+        grouped: Any,
+        items: list[Any],
+        path: Path,
+        ordinary: Any,
+    ) -> list[Any]:
+        """The list's answer breadth-first, or `ordinary()`'s when the batch gives up."""
+        paths = [_path(path, index, None) for index in range(len(items))]
+        try:
+            return await self._batch(object_type, self.steps_of(object_type, grouped), items, paths)
+        except _GiveUp:
+            pass
+        completed = ordinary()
+        if self.is_awaitable(completed):
+            return await completed  # type: ignore[no-any-return]
+        return completed  # type: ignore[no-any-return]
+
+    async def _batch(
+        self: KabinetExecutor,
+        object_type: GraphQLObjectType,
+        steps: tuple[Step, ...],
+        objects: list[Any],
+        paths: list[Path],
+    ) -> list[dict[str, Any]]:
+        """Every object's answer to the selection, or _GiveUp."""
+        names = tuple(step[0] for step in steps)
+        answers = [dict.fromkeys(names) for _ in objects]
+        values_by_step: list[list[Any] | None] = []
+        coroutines: list[Coroutine[Any, Any, Any]] = []
+        async_steps: list[tuple[int, int]] = []  # (step, its first coroutine)
+        try:
+            for index, (response_name, details, plan, _cell) in enumerate(steps):
+                if plan is None:
+                    if details[0].node.name.value != "__typename" or details[0].node.directives:
+                        raise _GiveUp
+                    for answer in answers:
+                        answer[response_name] = object_type.name
+                    values_by_step.append(None)
+                    continue
+                values = self._values(plan, object_type, response_name, details, objects, paths)
+                if plan.is_async:
+                    async_steps.append((index, len(coroutines)))
+                    coroutines.extend(values)
+                    values_by_step.append(None)
+                else:
+                    values_by_step.append(values)
+        except BaseException:
+            for coroutine in coroutines:
+                coroutine.close()
+            raise
+        count = len(objects)
+        if coroutines:
+            outcomes = await drive(coroutines)
+            for outcome in outcomes:
+                if outcome.__class__ is Failed:
+                    raise _GiveUp
+            for index, start in async_steps:
+                values_by_step[index] = outcomes[start : start + count]
+
+        try:
+            return await self._complete_batch(object_type, steps, values_by_step, answers, paths)
+        except _GiveUp:
+            # A resolver that returned a coroutine instead of awaiting it: the ordinary
+            # path calls it again and says what is wrong; these are never awaited.
+            for values in values_by_step:
+                for value in values or ():
+                    if value.__class__ is CoroutineType:
+                        value.close()
+            raise
+
+    async def _complete_batch(
+        self: KabinetExecutor,
+        object_type: GraphQLObjectType,
+        steps: tuple[Step, ...],
+        values_by_step: list[list[Any] | None],
+        answers: list[dict[str, Any]],
+        paths: list[Path],
+    ) -> list[dict[str, Any]]:
+        """The level's values completed: leaves coerced here, the objects they lead to
+        completed as one list per field, a level down, all fields' lists together."""
+        nested: list[Coroutine[Any, Any, Any]] = []
+        placements: list[tuple[str, list[tuple[int, int]], bool]] = []
+        for (response_name, details, plan, cell), values in zip(steps, values_by_step, strict=True):
+            if plan is None or values is None:
+                continue  # __typename, written above
+            if plan.kind is LEAF:
+                self._leaves(plan, response_name, values, answers)
+                continue
+            # Objects (or lists of them) for the whole level, completed as one list below.
+            children, slots = self._children(plan, response_name, values, answers)
+            if plan.kind is LIST and not isinstance(plan.named_type, GraphQLObjectType):
+                continue  # a list of leaves, written by _children
+            if not children:
+                continue
+            named: GraphQLObjectType = plan.named_type  # type: ignore[assignment]
+            own_class = self.classes.get(named.name)
+            for child in children:
+                if child.__class__ is not own_class:
+                    raise _GiveUp
+            grouped, defer_usages, program = self._selection(named, details, cell)
+            if defer_usages:
+                raise _GiveUp
+            if program is not None:
+                done = []
+                for child in children:
+                    data = self._run_program(program, named, child)
+                    if data is None:
+                        raise _GiveUp
+                    done.append(data)
+                self._place(answers, response_name, slots, done, plan.kind is LIST)
+                continue
+            child_paths = [
+                _path(paths[i], response_name, object_type.name)
+                if position < 0
+                else _path(_path(paths[i], response_name, object_type.name), position, None)
+                for i, position in slots
+            ]
+            nested.append(self._batch(named, self.steps_of(named, grouped), children, child_paths))
+            placements.append((response_name, slots, plan.kind is LIST))
+        if nested:
+            outcomes = await drive(nested)
+            for outcome in outcomes:
+                if outcome.__class__ is Failed:
+                    if isinstance(outcome.error, _GiveUp):
+                        raise _GiveUp
+                    raise outcome.error
+            for (response_name, slots, is_list), done in zip(placements, outcomes, strict=True):
+                self._place(answers, response_name, slots, done, is_list)
+        return answers
+
+    def _values(
+        self: KabinetExecutor,
+        plan: FieldPlan,
+        object_type: GraphQLObjectType,
+        response_name: str,
+        details: Any,
+        objects: list[Any],
+        paths: list[Path],
+    ) -> list[Any]:
+        """The field's resolver (or read) for every object: values, or coroutines for an
+        async resolver. A refused guard or a raise gives up."""
+        guard = plan.guard
+        if guard is not None:
+            viewer = self.context_value.viewer
+            for source in objects:
+                if not guard.allows(viewer, source.level):
+                    raise _GiveUp
+        values: list[Any] = []
+        try:
+            if plan.leaf_read is not None:
+                read = plan.leaf_read
+                return [read(source) for source in objects]
+            arguments = plan.arguments
+            if plan.read is not None:
+                read = plan.read
+                if arguments:
+                    return [read(source, **arguments) for source in objects]
+                return [read(source) for source in objects]
+            call = plan.field.base_resolver.wrapped_func  # type: ignore[union-attr]
+            for source, path in zip(objects, paths, strict=True):
+                kwargs = dict(arguments) if arguments else {}
+                if plan.info_parameter is not None:
+                    kwargs[plan.info_parameter] = self._strawberry_info(
+                        plan, object_type, details, _path(path, response_name, object_type.name)
+                    )
+                for name in plan.source_keywords:
+                    kwargs[name] = source
+                values.append(call(source, **kwargs) if plan.pass_self else call(**kwargs))
+            return values
+        except Exception:
+            if plan.is_async:
+                for coroutine in values:
+                    coroutine.close()
+            raise _GiveUp from None
+
+    def _leaves(
+        self: KabinetExecutor,
+        plan: FieldPlan,
+        response_name: str,
+        values: list[Any],
+        answers: list[dict[str, Any]],
+    ) -> None:
+        plain = plan.plain_values
+        coerce = plan.coerce or plan.named_type.coerce_output_value  # type: ignore[union-attr]
+        non_null = plan.non_null
+        for answer, value in zip(answers, values, strict=True):
+            answer[response_name] = _leaf(value, plain, coerce, non_null)
+
+    def _children(
+        self: KabinetExecutor,
+        plan: FieldPlan,
+        response_name: str,
+        values: list[Any],
+        answers: list[dict[str, Any]],
+    ) -> tuple[list[Any], list[tuple[int, int]]]:
+        """The objects the field returned for every answer, flattened, and where each goes:
+        (answer, position in its list, or -1 for an object field). Nulls are written here;
+        a list of leaves is written whole."""
+        children: list[Any] = []
+        slots: list[tuple[int, int]] = []
+        if plan.kind is OBJECT:
+            for index, value in enumerate(values):
+                if value is None:
+                    if plan.non_null:
+                        raise _GiveUp
+                    continue
+                children.append(value)
+                slots.append((index, -1))
+            return children, slots
+        assert plan.kind is LIST
+        leaves = not isinstance(plan.named_type, GraphQLObjectType)
+        named = plan.named_type
+        for index, value in enumerate(values):
+            if value is None:
+                if plan.non_null:
+                    raise _GiveUp
+                continue
+            if value.__class__ is not list:
+                raise _GiveUp  # a tuple, an iterator, an awaitable: the ordinary way
+            if leaves:
+                coerce = named.coerce_output_value  # type: ignore[union-attr]
+                answers[index][response_name] = [
+                    _leaf(item, plan.plain_values, coerce, plan.item_non_null) for item in value
+                ]
+                continue
+            answers[index][response_name] = [None] * len(value)
+            for position, item in enumerate(value):
+                if item is None:
+                    if plan.item_non_null:
+                        raise _GiveUp
+                    continue
+                children.append(item)
+                slots.append((index, position))
+        return children, slots
+
+    @staticmethod
+    def _place(
+        answers: list[dict[str, Any]],
+        response_name: str,
+        slots: list[tuple[int, int]],
+        done: list[Any],
+        is_list: bool,
+    ) -> None:
+        if is_list:
+            for (index, position), data in zip(slots, done, strict=True):
+                answers[index][response_name][position] = data
+        else:
+            for (index, _position), data in zip(slots, done, strict=True):
+                answers[index][response_name] = data
+
+
+def _leaf(value: Any, plain: frozenset[type], coerce: Any, non_null: bool) -> Any:
+    if value is None:
+        if non_null:
+            raise _GiveUp
+        return None
+    if value.__class__ not in plain and isinstance(value, BaseException):
+        raise _GiveUp  # a returned error is the field's error: the ordinary path says so
+    try:
+        coerced = coerce(value)
+    except Exception:
+        raise _GiveUp from None
+    if coerced is None or coerced is Undefined:
+        raise _GiveUp
+    return coerced
