@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, Final
 
+import orjson
 from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import Scope
@@ -23,13 +24,19 @@ CONTENT_TYPES: Final = {
     JSON: f"{JSON}; charset=utf-8",
 }
 
-# One encoder, built once: json.dumps with any non-default argument builds a new encoder
+# The fallback, built once: json.dumps with any non-default argument builds a new encoder
 # per call. ensure_ascii=False sends Cyrillic as UTF-8 (half the bytes of `\u` escapes).
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def encode_json(data: object) -> str:
-    return _ENCODER.encode(data)
+    """Compact JSON in UTF-8. orjson writes a large answer (a family tree of 500 numbers)
+    about ten times faster than the standard library; what it refuses (an integer past 64
+    bits, a key that is not a string) goes to the standard encoder, which says the same."""
+    try:
+        return orjson.dumps(data).decode()
+    except orjson.JSONEncodeError:
+        return _ENCODER.encode(data)
 
 
 def _quality(params: list[str]) -> float:

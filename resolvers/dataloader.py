@@ -27,8 +27,18 @@ V = TypeVar("V")
 A = TypeVar("A", bound=Hashable)
 
 
+class Unshielded:
+    """Raised (`depth` > 0) while the executor's batch driver steps its coroutines
+    (schema/execution/driver.py): nothing cancels those one by one, so a load made from
+    them may hand out the shared future itself and skip the shield's second future."""
+
+    depth = 0
+
+
 class DataLoader(aiodataloader.DataLoader[K, V]):
     def load(self, key: K) -> Awaitable[V]:  # type: ignore[override]
+        if Unshielded.depth:
+            return super().load(key)
         return asyncio.shield(super().load(key))
 
 

@@ -15,8 +15,10 @@ the others; `drive` returns every outcome and the caller decides.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
+
+from resolvers.dataloader import Unshielded
 
 
 class Failed:
@@ -47,30 +49,11 @@ async def drive(coroutines: list[Coroutine[Any, Any, Any]]) -> list[Any]:
     try:
         while True:
             yielded_none: list[int] = []
-            for index in runnable:
-                try:
-                    yielded = coroutines[index].send(None)
-                except StopIteration as stop:
-                    outcomes[index] = stop.value
-                    continue
-                except Exception as error:
-                    outcomes[index] = Failed(error)
-                    continue
-                if yielded is None:  # a bare yield (asyncio.sleep(0)): run again next turn
-                    yielded_none.append(index)
-                elif getattr(yielded, "_asyncio_future_blocking", False):
-                    yielded._asyncio_future_blocking = False
-                    parked = waiting.get(yielded)
-                    if parked is None:
-                        waiting[yielded] = [index]
-                        yielded.add_done_callback(wake)
-                    else:
-                        parked.append(index)
-                else:
-                    coroutines[index].close()
-                    outcomes[index] = Failed(
-                        RuntimeError(f"a coroutine yielded {yielded!r}, not a future")
-                    )
+            Unshielded.depth += 1
+            try:
+                _step(coroutines, runnable, outcomes, yielded_none, waiting, wake)
+            finally:
+                Unshielded.depth -= 1
             if yielded_none:
                 await asyncio.sleep(0)
                 runnable = yielded_none
@@ -94,3 +77,36 @@ async def drive(coroutines: list[Coroutine[Any, Any, Any]]) -> list[Any]:
             except RuntimeError:  # it awaited again while closing: nothing more to do
                 pass
         raise
+
+
+def _step(
+    coroutines: list[Coroutine[Any, Any, Any]],
+    runnable: list[int],
+    outcomes: list[Any],
+    yielded_none: list[int],
+    waiting: dict[asyncio.Future[Any], list[int]],
+    wake: Callable[[asyncio.Future[Any]], None],
+) -> None:
+    """One turn: each runnable coroutine runs to its next await, or to its end."""
+    for index in runnable:
+        try:
+            yielded = coroutines[index].send(None)
+        except StopIteration as stop:
+            outcomes[index] = stop.value
+            continue
+        except Exception as error:
+            outcomes[index] = Failed(error)
+            continue
+        if yielded is None:  # a bare yield (asyncio.sleep(0)): run again next turn
+            yielded_none.append(index)
+        elif getattr(yielded, "_asyncio_future_blocking", False):
+            yielded._asyncio_future_blocking = False
+            parked = waiting.get(yielded)
+            if parked is None:
+                waiting[yielded] = [index]
+                yielded.add_done_callback(wake)
+            else:
+                parked.append(index)
+        else:
+            coroutines[index].close()
+            outcomes[index] = Failed(RuntimeError(f"a coroutine yielded {yielded!r}, not a future"))

@@ -3,9 +3,11 @@ statuses each one brings, no `data` entry for a request that never ran, and UTF-
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from gateway.media_types import GRAPHQL_RESPONSE_JSON, JSON, negotiate
+from gateway.media_types import GRAPHQL_RESPONSE_JSON, JSON, encode_json, negotiate
 
 TYPENAME = {"query": "{ __typename }"}
 INVALID = {"query": '{ tariffs(filter: "Семейный") { name } }'}  # Cyrillic in the message
@@ -143,3 +145,13 @@ async def test_the_healthz_and_oauth_endpoints_keep_their_own_shapes(http):
     assert (await http.get("/healthz")).json() == {"status": "ok"}
     token = await http.post("/oauth/token", data={"grant_type": "client_credentials"})
     assert "errors" not in token.json()
+
+
+def test_an_answer_is_compact_utf8_json_whatever_encoder_writes_it():
+    answer = {"data": {"name": "Анна", "amount": "150.00", "n": 1, "ok": True, "x": None}}
+    assert encode_json(answer) == (
+        '{"data":{"name":"Анна","amount":"150.00","n":1,"ok":true,"x":null}}'
+    )
+    # orjson refuses an integer past 64 bits; the standard encoder writes it.
+    assert encode_json({"big": 2**70}) == '{"big":1180591620717411303424}'
+    assert json.loads(encode_json({"nested": [{"a": [1, 2.5]}]})) == {"nested": [{"a": [1, 2.5]}]}
