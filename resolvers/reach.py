@@ -313,8 +313,7 @@ def _narrowed(reach: Reach, line_id: int) -> Reach:
     narrow.base_levels[row.id] = min(reach.base_levels[row.id], CONTRACT_SESSION_LEVEL)
     if row.home is not None:
         narrow.by_contract_number[row.home.contract_number] = row
-    if row.id in reach.top_up_cap_used:
-        narrow.top_up_cap_used.add(row.id)
+    # top_up_cap_used is worked out after narrowing (load_reach), on the narrowed levels.
     return narrow
 
 

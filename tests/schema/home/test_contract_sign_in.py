@@ -159,3 +159,43 @@ async def test_a_contract_session_does_not_see_the_holders_grants_cards_or_phone
             "query($m: String!) { number(msisdn: $m) { id } }", {"m": msisdn}, token=token
         )
         assert found.error_codes == ["NOT_FOUND"]
+
+
+async def test_a_contract_session_tops_up_its_contract_by_the_contract_number(gql):
+    _, phone, contract = await _owner_with_contract()
+    signed = (await gql(SIGN_IN, {"l": contract.login, "p": PASSWORD})).ok()
+    token = signed["signInWithContract"]["accessToken"]
+    top_up = """
+    mutation($input: TopUpInput!) { topUp(input: $input) {
+      payment { status amount { amount } } line { accessLevel canTopUp } } }
+    """
+    paid = await gql(
+        top_up,
+        {
+            "input": {
+                "contractNumber": contract.contract_number,
+                "amount": "150.00",
+                "idempotencyKey": "contract-session-1",
+                "cardToken": "tok_visa",
+            }
+        },
+        token=token,
+    )
+    assert paid.ok()["topUp"] == {
+        "payment": {"status": "SUCCEEDED", "amount": {"amount": "150.00"}},
+        "line": {"accessLevel": "FULL", "canTopUp": True},
+    }
+    # The holder's phone is out of this session's reach, for money too.
+    refused = await gql(
+        top_up,
+        {
+            "input": {
+                "msisdn": phone.msisdn,
+                "amount": "150.00",
+                "idempotencyKey": "contract-session-2",
+                "cardToken": "tok_visa",
+            }
+        },
+        token=token,
+    )
+    assert refused.error_codes == ["NOT_FOUND"]
