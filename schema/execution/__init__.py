@@ -22,6 +22,15 @@ What the fast path does, with plans made once per schema (plans.py):
   sub-selections come back through `execute_fields`;
 - the sub-selections of a cached document are collected once, not once per request.
 
+- a list of two or more objects is completed breadth-first (batches.py): each field of
+  its selection once for the whole list, the async resolvers of a level awaited together by
+  one driver (driver.py) rather than a task each; on anything unusual the list is done
+  again item by item, the way above.
+
+Where it lives: executor.py (fields: the fast step, the resolver call), completion.py
+(values into answers), selections.py (selections collected once per kept document),
+batches.py and driver.py (breadth-first lists), plans.py (what may go fast, per schema).
+
 Everything else — arguments given by variables, lists or input objects, directives on a
 field, abstract types (interfaces, unions: a `Line` interface goes this way),
 nested lists, introspection, `@defer`/`@stream`, schema extensions that wrap resolvers —

@@ -30,31 +30,16 @@ from typing import TYPE_CHECKING, Any
 from graphql import GraphQLObjectType
 from graphql.pyutils import Path, Undefined
 
+from schema.execution.completion import GiveUp, child_path
 from schema.execution.driver import Failed, drive
-from schema.execution.plans import LEAF, LIST, OBJECT, FieldPlan, Step, steps_for
+from schema.execution.plans import LEAF, LIST, OBJECT, FieldPlan, LeafProgram, Step
 
 if TYPE_CHECKING:
     from schema.execution.executor import KabinetExecutor
 
 
-class _GiveUp(Exception):
-    """Something the batch does not decide: the ordinary path does the list again."""
-
-
-def _path(prev: Path | None, key: str | int, typename: str | None) -> Path:
-    return tuple.__new__(Path, (prev, key, typename))  # type: ignore[type-var]
-
-
 class BatchedLists:
     """The breadth-first completion, mixed into KabinetExecutor."""
-
-    def steps_of(
-        self: KabinetExecutor, object_type: GraphQLObjectType, grouped: Any
-    ) -> tuple[Step, ...]:
-        entry = self.steps_cache.get(id(grouped))
-        if entry is not None and entry.collected.grouped_field_set is grouped:
-            return entry.steps
-        return steps_for(self.plans, object_type, grouped, self.convert_arguments)
 
     def batchable(
         self: KabinetExecutor, object_type: GraphQLObjectType, grouped: Any, items: list[Any]
@@ -74,10 +59,10 @@ class BatchedLists:
         ordinary: Any,
     ) -> list[Any]:
         """The list's answer breadth-first, or `ordinary()`'s when the batch gives up."""
-        paths = [_path(path, index, None) for index in range(len(items))]
+        paths = [child_path(path, index, None) for index in range(len(items))]
         try:
             return await self._batch(object_type, self.steps_of(object_type, grouped), items, paths)
-        except _GiveUp:
+        except GiveUp:
             pass
         completed = ordinary()
         if self.is_awaitable(completed):
@@ -91,7 +76,7 @@ class BatchedLists:
         objects: list[Any],
         paths: list[Path],
     ) -> list[dict[str, Any]]:
-        """Every object's answer to the selection, or _GiveUp."""
+        """Every object's answer to the selection, or GiveUp."""
         names = tuple(step[0] for step in steps)
         answers = [dict.fromkeys(names) for _ in objects]
         values_by_step: list[list[Any] | None] = []
@@ -101,7 +86,7 @@ class BatchedLists:
             for index, (response_name, details, plan, _cell) in enumerate(steps):
                 if plan is None:
                     if details[0].node.name.value != "__typename" or details[0].node.directives:
-                        raise _GiveUp
+                        raise GiveUp
                     for answer in answers:
                         answer[response_name] = object_type.name
                     values_by_step.append(None)
@@ -122,13 +107,13 @@ class BatchedLists:
             outcomes = await drive(coroutines)
             for outcome in outcomes:
                 if outcome.__class__ is Failed:
-                    raise _GiveUp
+                    raise GiveUp
             for index, start in async_steps:
                 values_by_step[index] = outcomes[start : start + count]
 
         try:
             return await self._complete_batch(object_type, steps, values_by_step, answers, paths)
-        except _GiveUp:
+        except GiveUp:
             # A resolver that returned a coroutine instead of awaiting it: the ordinary
             # path calls it again and says what is wrong; these are never awaited.
             for values in values_by_step:
@@ -165,23 +150,20 @@ class BatchedLists:
             own_class = self.classes.get(named.name)
             for child in children:
                 if child.__class__ is not own_class:
-                    raise _GiveUp
+                    raise GiveUp
             grouped, defer_usages, program = self._selection(named, details, cell)
             if defer_usages:
-                raise _GiveUp
+                raise GiveUp
             if program is not None:
-                done = []
-                for child in children:
-                    data = self._run_program(program, named, child)
-                    if data is None:
-                        raise _GiveUp
-                    done.append(data)
+                done = self.program_columns(program, children)
                 self._place(answers, response_name, slots, done, plan.kind is LIST)
                 continue
             child_paths = [
-                _path(paths[i], response_name, object_type.name)
+                child_path(paths[i], response_name, object_type.name)
                 if position < 0
-                else _path(_path(paths[i], response_name, object_type.name), position, None)
+                else child_path(
+                    child_path(paths[i], response_name, object_type.name), position, None
+                )
                 for i, position in slots
             ]
             nested.append(self._batch(named, self.steps_of(named, grouped), children, child_paths))
@@ -190,8 +172,8 @@ class BatchedLists:
             outcomes = await drive(nested)
             for outcome in outcomes:
                 if outcome.__class__ is Failed:
-                    if isinstance(outcome.error, _GiveUp):
-                        raise _GiveUp
+                    if isinstance(outcome.error, GiveUp):
+                        raise GiveUp
                     raise outcome.error
             for (response_name, slots, is_list), done in zip(placements, outcomes, strict=True):
                 self._place(answers, response_name, slots, done, is_list)
@@ -213,7 +195,7 @@ class BatchedLists:
             viewer = self.context_value.viewer
             for source in objects:
                 if not guard.allows(viewer, source.level):
-                    raise _GiveUp
+                    raise GiveUp
         values: list[Any] = []
         try:
             if plan.leaf_read is not None:
@@ -230,7 +212,10 @@ class BatchedLists:
                 kwargs = dict(arguments) if arguments else {}
                 if plan.info_parameter is not None:
                     kwargs[plan.info_parameter] = self._strawberry_info(
-                        plan, object_type, details, _path(path, response_name, object_type.name)
+                        plan,
+                        object_type,
+                        details,
+                        child_path(path, response_name, object_type.name),
                     )
                 for name in plan.source_keywords:
                     kwargs[name] = source
@@ -240,7 +225,7 @@ class BatchedLists:
             if plan.is_async:
                 for coroutine in values:
                     coroutine.close()
-            raise _GiveUp from None
+            raise GiveUp from None
 
     def _leaves(
         self: KabinetExecutor,
@@ -271,7 +256,7 @@ class BatchedLists:
             for index, value in enumerate(values):
                 if value is None:
                     if plan.non_null:
-                        raise _GiveUp
+                        raise GiveUp
                     continue
                 children.append(value)
                 slots.append((index, -1))
@@ -282,10 +267,10 @@ class BatchedLists:
         for index, value in enumerate(values):
             if value is None:
                 if plan.non_null:
-                    raise _GiveUp
+                    raise GiveUp
                 continue
             if value.__class__ is not list:
-                raise _GiveUp  # a tuple, an iterator, an awaitable: the ordinary way
+                raise GiveUp  # a tuple, an iterator, an awaitable: the ordinary way
             if leaves:
                 coerce = named.coerce_output_value  # type: ignore[union-attr]
                 answers[index][response_name] = [
@@ -296,11 +281,46 @@ class BatchedLists:
             for position, item in enumerate(value):
                 if item is None:
                     if plan.item_non_null:
-                        raise _GiveUp
+                        raise GiveUp
                     continue
                 children.append(item)
                 slots.append((index, position))
         return children, slots
+
+    def program_columns(
+        self: KabinetExecutor, program: LeafProgram, objects: list[Any]
+    ) -> list[dict[str, Any]]:
+        """A leaf program (`Money { amount }`) run over a whole list of objects of the
+        program's own class, a field at a time: each read and coercion is one loop over
+        the list rather than one call per object and field. Gives up as _run_program would
+        return None."""
+        viewer = self.context_value.viewer
+        columns: list[list[Any]] = []
+        for _response_name, read, coerce, plain, nullable, guard in program:
+            if guard is not None:
+                for source in objects:
+                    if not guard.allows(viewer, source.level):
+                        raise GiveUp
+            try:
+                values = [read(source) for source in objects]
+            except Exception:
+                raise GiveUp from None
+            if all(value.__class__ in plain for value in values):
+                try:
+                    coerced = list(map(coerce, values))
+                except Exception:
+                    raise GiveUp from None
+                for value in coerced:
+                    if value is None or value is Undefined:
+                        raise GiveUp
+            else:
+                coerced = [_leaf(value, plain, coerce, not nullable) for value in values]
+            columns.append(coerced)
+        if len(columns) == 1:
+            name = program[0][0]
+            return [{name: value} for value in columns[0]]
+        names = [step[0] for step in program]
+        return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
     @staticmethod
     def _place(
@@ -321,14 +341,14 @@ class BatchedLists:
 def _leaf(value: Any, plain: frozenset[type], coerce: Any, non_null: bool) -> Any:
     if value is None:
         if non_null:
-            raise _GiveUp
+            raise GiveUp
         return None
     if value.__class__ not in plain and isinstance(value, BaseException):
-        raise _GiveUp  # a returned error is the field's error: the ordinary path says so
+        raise GiveUp  # a returned error is the field's error: the ordinary path says so
     try:
         coerced = coerce(value)
     except Exception:
-        raise _GiveUp from None
+        raise GiveUp from None
     if coerced is None or coerced is Undefined:
-        raise _GiveUp
+        raise GiveUp
     return coerced

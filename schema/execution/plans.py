@@ -33,12 +33,22 @@ from graphql import (
     is_object_type,
 )
 from graphql.execution.collect_fields import FieldDetails, GroupedFieldSet
+from strawberry import relay
+from strawberry.relay.utils import to_base64
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
 from schema.directives import EnforceAccess
 
 FieldDetailsList = list[FieldDetails]
+# strawberry's own Relay id: the field's resolver and the two class methods it calls.
+_NODE_ID = next(
+    f.base_resolver.wrapped_func.__func__  # type: ignore[union-attr]
+    for f in relay.Node.__strawberry_definition__.fields  # type: ignore[attr-defined]
+    if f.python_name == "_id"
+)
+_NODE_RESOLVE_ID = relay.Node.__dict__["resolve_id"].__func__
+_NODE_RESOLVE_TYPENAME = relay.Node.__dict__["resolve_typename"].__func__
 LEAF, OBJECT, LIST = "leaf", "object", "list"
 # Values of these types are final: never awaitable, never an error to raise.
 _PLAIN_VALUES = frozenset({str, int, float, bool, Decimal, datetime, date})
@@ -73,6 +83,8 @@ class FieldPlan:
     # The resolver's keyword arguments when the selection gives only literals, converted
     # once for the document (steps_for); None for a field without arguments.
     arguments: dict[str, Any] | None = None
+    # A read with no effect (an attribute, a Relay id): a leaf program may give up after it.
+    effect_free: bool = False
 
 
 # One step per response key of a selection: the plan, or None for graphql-core's way, and
@@ -170,6 +182,7 @@ def plan_field(field_def: GraphQLField, default_resolver: Callable[..., Any]) ->
         plain_values=_plain_values(named_type) if is_plain_leaf else frozenset(),
         pass_self=field.base_resolver is None or bool(field.base_resolver.self_parameter),
         source_keywords=_source_keywords(field),
+        effect_free=field.base_resolver is None,
     )
 
 
@@ -186,9 +199,48 @@ def plan_fields(schema: GraphQLSchema, default_resolver: Callable[..., Any]) -> 
             for name, field_def in named.fields.items()  # type: ignore[union-attr]
             if (plan := plan_field(field_def, default_resolver)) is not None
         }
+        if "id" in fields:
+            fields["id"] = _relay_id(fields["id"], type_name, _origin(named)) or fields["id"]
         if fields:
             plans[type_name] = fields
     return plans
+
+
+def _origin(named: Any) -> Any:
+    definition = (named.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    return getattr(definition, "origin", None)
+
+
+def _relay_id(plan: FieldPlan, type_name: str, origin: Any) -> FieldPlan | None:
+    """A Relay node's `id` as a plain read, when the class keeps strawberry's own way of
+    making it (`Node._id`: the type's name and the NodeID attribute, base64): the same
+    string, without an Info and a GlobalID object per node."""
+    if not (
+        isinstance(origin, type)
+        and issubclass(origin, relay.Node)
+        and plan.field.base_resolver is not None
+        and getattr(plan.field.base_resolver.wrapped_func, "__func__", None) is _NODE_ID
+        and origin.resolve_id.__func__ is _NODE_RESOLVE_ID  # type: ignore[attr-defined]
+        and origin.resolve_typename.__func__ is _NODE_RESOLVE_TYPENAME  # type: ignore[attr-defined]
+    ):
+        return None
+    attribute = origin.resolve_id_attr()
+
+    def read(node: Any) -> str:
+        return to_base64(type_name, str(getattr(node, attribute)))
+
+    return replace(
+        plan,
+        is_async=False,
+        read=read,
+        info_parameter=None,
+        leaf_read=read,
+        coerce=plan.named_type.coerce_output_value,
+        plain_values=frozenset({str}),
+        pass_self=True,
+        source_keywords=(),
+        effect_free=True,
+    )
 
 
 def leaf_program(steps: tuple[Step, ...]) -> LeafProgram | None:
@@ -197,7 +249,7 @@ def leaf_program(steps: tuple[Step, ...]) -> LeafProgram | None:
     loop can give up half-way and leave the object to the ordinary path."""
     program = []
     for response_name, _details, plan, _cell in steps:
-        if plan is None or plan.leaf_read is None or plan.field.base_resolver is not None:
+        if plan is None or plan.leaf_read is None or not plan.effect_free:
             return None
         program.append(
             (
