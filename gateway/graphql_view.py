@@ -25,6 +25,7 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
@@ -39,7 +40,7 @@ from gateway.media_types import (
 )
 from gateway.request_guards import RequestRefused, decode_bounded_json, refusal_response
 from gateway.request_id import current_request_id
-from gateway.trusted_documents import TrustedDocuments
+from gateway.trusted_documents import TrustedDocuments, subscribe_request
 from gateway.web import graphiql_headers, offline_graphiql
 from gateway.ws_limits import LimitedTransportWSHandler, SubscriptionCaps
 from permissions.viewer import ANONYMOUS, Viewer
@@ -111,8 +112,38 @@ class _PerOperationSchema:
 
 
 class _TransportWSHandler(LimitedTransportWSHandler):  # caps: gateway/ws_limits.py
+    """graphql-transport-ws with the trusted-documents rule HTTP follows. The rule comes
+    before the caps, as over HTTP it comes before the rate limits: a refused `subscribe`
+    takes no place and is not counted."""
+
     def __init__(self, *, schema: BaseSchema, **kwargs: Any) -> None:
         super().__init__(schema=_PerOperationSchema(schema), **kwargs)  # type: ignore[arg-type]
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        """The document to run goes into the payload's `query`, where strawberry reads it
+        (it reads no id, and closes the connection when `query` is missing). A refusal is
+        that operation's `error` message with HTTP's code; the connection stays open."""
+        if not self.connection_acknowledged or message["id"] in self.operations:
+            await super().handle_subscribe(message)  # strawberry closes (4401, 4409)
+            return
+        payload = message["payload"]  # missing: KeyError, strawberry closes with 4400
+        if not isinstance(payload, dict):
+            await self.handle_invalid_message("Failed to parse message")  # 4400, as strawberry
+            return
+        view = self.view
+        assert isinstance(view, KabinetGraphQL)
+        try:
+            query, extensions = subscribe_request(payload)
+            query = view.trusted_documents.resolve(query, extensions, self.context.viewer)
+        except RequestRefused as refused:
+            error = GraphQLError(
+                refused.reason, extensions={"code": refused.code, **refused.extensions}
+            )
+            await self.send_message(
+                {"id": message["id"], "type": "error", "payload": [error.formatted]}
+            )
+            return
+        await super().handle_subscribe({**message, "payload": {**payload, "query": query}})
 
 
 log = logging.getLogger("kabinet.http")

@@ -5,7 +5,8 @@ Two request forms are understood: Apollo's `extensions.persistedQuery.sha256Hash
 known) and the GraphQL-over-HTTP `documentId: "sha256:<hex>"`. The manifest is made from
 the project's own `.graphql` files in documents/ (`kabinet documents`, `make documents`).
 With TRUSTED_DOCUMENTS=require, subscribers and anonymous callers (the web cabinet) may
-send nothing else; partner apps may still send their own documents, within the limits.
+send nothing else, over HTTP and over the WebSocket alike (a `subscribe` payload names its
+document the same ways); partner apps may still send their own documents, within the limits.
 """
 
 from __future__ import annotations
@@ -88,6 +89,30 @@ class TrustedDocuments:
                 400, "The query does not match its document id.", "PERSISTED_QUERY_MISMATCH"
             )
         return body
+
+
+def subscribe_request(payload: Mapping[str, Any]) -> tuple[str | None, Mapping[str, Any]]:
+    """A graphql-transport-ws `subscribe` payload's text and extensions, checked as strawberry
+    checks an HTTP body's (its WebSocket handler checks neither), with a top-level
+    `documentId` read as the HTTP view reads it: the same forms name a document on both."""
+    query = payload.get("query")
+    if not isinstance(query, str | None):
+        raise RequestRefused(
+            400,
+            "The GraphQL operation's `query` must be a string or null, if provided.",
+            "BAD_REQUEST",
+        )
+    extensions = payload.get("extensions")
+    if not isinstance(extensions, Mapping | None):
+        raise RequestRefused(
+            400,
+            "The GraphQL operation's `extensions` must be an object or null, if provided.",
+            "BAD_REQUEST",
+        )
+    extensions = extensions or {}
+    if "documentId" in payload:
+        extensions = {**extensions, "documentId": payload["documentId"]}
+    return query, extensions
 
 
 def _requested_id(extensions: Mapping[str, Any]) -> str | None:

@@ -4,26 +4,21 @@ against the rate limits, and a connection must say `connection_init` in time."""
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
 
 import pytest
-import uvicorn
 import websockets
-from starlette.applications import Starlette
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
-from gateway.app import create_app
-from gateway.config import Settings
 from gateway.limits import MAX_WS_MESSAGE_BYTES
-from gateway.services import close_services
 from tests.support import family
 from tests.support.processes import gateway_process, shared_store_env
+from tests.support.websocket import serving
 
 PROTOCOL = "graphql-transport-ws"
 
@@ -57,24 +52,6 @@ def test_an_oversized_websocket_message_closes_the_connection_with_1009(gateway_
 # Caps on subscriptions, in-process (a server in the test's loop, where tortoise lives) ---
 
 BALANCE = "subscription($m: String!) { balanceChanged(msisdn: $m) { balance { amount } } }"
-
-
-@asynccontextmanager
-async def serving(settings: Settings) -> AsyncIterator[tuple[str, Starlette]]:
-    """An app with these settings behind uvicorn on a free port; its ws:// URL and the app."""
-    app = create_app(settings, manage_database=False)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="error", lifespan="off"))
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started:
-        await asyncio.sleep(0.01)
-    try:
-        yield f"ws://127.0.0.1:{sock.getsockname()[1]}/graphql", app
-    finally:
-        server.should_exit = True
-        await task
-        await close_services(app.state.services)
 
 
 class Connection:

@@ -1,4 +1,5 @@
-// The live balance: one graphql-transport-ws connection to /graphql per watched number.
+// The live balance: one graphql-transport-ws connection to /graphql per watched number,
+// subscribing by the trusted-document id of documents/CabinetBalance.graphql.
 // The token goes in connection_init (never in the URL); when the server ends the stream
 // because the access token expired, the next connection takes a refreshed one; one it
 // refused before our clock expired it is replaced, not sent again. No network (or no server)
@@ -42,7 +43,13 @@ export function watchBalance(msisdn, { onBalance, onState }) {
           JSON.stringify({
             id: "balance",
             type: "subscribe",
-            payload: { query: document.body, operationName: document.name, variables: { msisdn } },
+            // The document's id, as HTTP requests send it (TRUSTED_DOCUMENTS=require
+            // refuses text on the WebSocket too).
+            payload: {
+              documentId: `sha256:${document.id}`,
+              operationName: document.name,
+              variables: { msisdn },
+            },
           }),
         );
       } else if (message.type === "ping") {
