@@ -33,12 +33,13 @@ from resolvers.money.amounts import to_minor_units
 from resolvers.money.payments import Payer, Target, pay
 from resolvers.notifications.outbox import notify
 from resolvers.operations.records import record, system_for
+from resolvers.operations.summary import rubles
 from resolvers.reach import load_reach
 from resolvers.services import Services
 
 log = logging.getLogger("kabinet.autopay")
 FAILED_SMS = (
-    "Автоплатёж {amount} ₽ на {line} не прошёл: {reason}. Проверьте карту в личном кабинете."
+    "Автоплатёж {amount} на {line} не прошёл: {reason}. Проверьте карту в личном кабинете."
 )
 
 
@@ -257,7 +258,8 @@ async def _tell_owner(rule: AutopayRule, reason: str) -> None:
         "msisdn", contract_number="home_contract__contract_number"
     )
     words = line_words(line["msisdn"], line["contract_number"])
-    text = FAILED_SMS.format(amount=rule.amount / 100, line=words.accusative, reason=reason)
+    # «100,00 ₽», as the request history writes money (never a float of kopecks).
+    text = FAILED_SMS.format(amount=rubles(rule.amount), line=words.accusative, reason=reason)
     log.warning("autopay %s on line %s failed: %s", rule.id, rule.number_id, reason)
     await notify(
         rule.subscriber_id,

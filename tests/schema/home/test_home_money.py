@@ -235,7 +235,7 @@ async def test_autopay_on_a_contract_pays_and_a_failure_names_the_contract(gql, 
         subscriber_id=world.owner.id, text__contains="card_declined"
     ).values_list("subject", "text")
     assert failed[0] == f"Автоплатёж на договор {world.contract_number} не прошёл"
-    assert failed[1].startswith(f"Автоплатёж 100.0 ₽ на договор {world.contract_number}")
+    assert failed[1].startswith(f"Автоплатёж 100,00 ₽ на договор {world.contract_number}")
     assert (await gql(REMOVE_AUTOPAY, {"c": world.contract_number}, token=token)).ok()
     kinds = [node["kind"] for node in await history(gql, world)]
     assert "AUTOPAY" in kinds

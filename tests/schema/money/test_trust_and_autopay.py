@@ -248,6 +248,7 @@ async def test_failed_autopay_is_recorded_and_the_owner_told(gql, viewers, servi
     # Told through the outbox, written with the run (topic TOPUPS: SMS by default).
     [notice] = await Notification.filter(subscriber_id=owner.id).values("topic", "text")
     assert notice["topic"] == NotificationTopic.TOPUPS and "card_declined" in notice["text"]
+    assert notice["text"].startswith("Автоплатёж 50,00 ₽ на номер")  # money as people write it
     sms = await sent_messages(services, settings.sms_outbox_path)
     assert [m["to"] for m in sms if "card_declined" in m["text"]] == [owner.phone]
 
