@@ -38,9 +38,7 @@ from resolvers.reach import load_reach
 from resolvers.services import Services
 
 log = logging.getLogger("kabinet.autopay")
-FAILED_SMS = (
-    "Автоплатёж {amount} на {line} не прошёл: {reason}. Проверьте карту в личном кабинете."
-)
+FAILED_SMS = "Автоплатёж {amount} на {line} не прошёл: {reason}. Проверьте карту в личном кабинете."
 
 
 @dataclass(frozen=True)
