@@ -1,5 +1,6 @@
-// The live balance: one graphql-transport-ws connection to /graphql per watched number,
-// subscribing by the trusted-document id of documents/CabinetBalance.graphql.
+// The live balance: one graphql-transport-ws connection to /graphql per watched line (a
+// phone number or a home contract), subscribing by the trusted-document id of
+// documents/CabinetBalance.graphql.
 // The token goes in connection_init (never in the URL); when the server ends the stream
 // because the access token expired, the next connection takes a refreshed one; one it
 // refused before our clock expired it is replaced, not sent again. No network (or no server)
@@ -10,7 +11,8 @@ const PROTOCOL = "graphql-transport-ws";
 const ENDED_FOR_GOOD = new Set(["NOT_FOUND", "FORBIDDEN"]);
 const TOKEN_REFUSED_CLOSE = 4403; // connection_init refused: a bad, expired or revoked token
 
-export function watchBalance(msisdn, { onBalance, onState }) {
+/** Follows the balance of the line `name` names ({ msisdn } or { contractNumber }). */
+export function watchBalance(name, { onBalance, onState }) {
   let socket = null;
   let stopped = false;
   let attempt = 0;
@@ -48,7 +50,7 @@ export function watchBalance(msisdn, { onBalance, onState }) {
             payload: {
               documentId: `sha256:${document.id}`,
               operationName: document.name,
-              variables: { msisdn },
+              variables: name,
             },
           }),
         );
