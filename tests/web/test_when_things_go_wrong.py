@@ -156,6 +156,11 @@ async def test_every_page_fits_a_375_px_phone(cabinet: Cabinet, browser):
         page.get_by_role("region", name="Детализация").get_by_role("row")
     ).not_to_have_count(0)
     assert not await page.evaluate(too_wide), "a number"
+    await cabinet.open_contract(page, "100200300")
+    await expect(
+        page.get_by_role("region", name="Детализация").get_by_role("row")
+    ).not_to_have_count(0)
+    assert not await page.evaluate(too_wide), "a home contract"
     for section, shown in (("Доступ", "Дать доступ к номеру"), ("Сеансы", "Этот сеанс")):
         await page.get_by_role("link", name=section, exact=True).click()
         await expect(page.get_by_text(shown).first).to_be_visible()
