@@ -1,5 +1,5 @@
 // A line's balance on its page, moving live over the balanceChanged subscription, and a note
-// saying whether it does: live or reconnecting.
+// saying whether it does: live, reconnecting, or off for good (a refusal no retry changes).
 import { h } from "../dom.js";
 import { money } from "../format.js";
 import { watchBalance } from "../live.js";
@@ -8,6 +8,7 @@ import { lineName } from "../lines.js";
 const STATES = {
   live: "обновляется сам",
   offline: "нет связи, переподключаемся…",
+  off: "живое обновление выключено: перезагрузите страницу, чтобы попробовать снова",
 };
 
 // The live balance drawn in each view box: a reload of the page replaces it, leaving the
