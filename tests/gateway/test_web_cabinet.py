@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import posixpath
 import re
 
 import pytest
@@ -31,6 +32,32 @@ async def test_the_cabinet_is_served_at_the_root_under_a_strict_content_policy(h
     assert "javascript" in script.headers["content-type"]
     assert script.headers["content-security-policy"] == CABINET_POLICY
     assert (await http.get("/app/js/missing.js")).status_code == 404
+
+
+async def test_every_module_the_page_imports_is_served_as_javascript(http):
+    # The browser follows main.js's imports one by one: a module renamed or moved without
+    # its importers would leave the whole page blank, so every import is fetched here.
+    served: set[str] = set()
+    waiting = ["/app/js/main.js"]
+    while waiting:
+        path = waiting.pop()
+        if path in served:
+            continue
+        answer = await http.get(path)
+        assert answer.status_code == 200, path
+        assert answer.headers["content-type"] == "text/javascript; charset=utf-8", path
+        served.add(path)
+        for target in re.findall(r'\bfrom\s+"(\.{1,2}/[^"]+)"', answer.text):
+            waiting.append(posixpath.normpath(posixpath.join(posixpath.dirname(path), target)))
+    # The home contract's page and what it shares with a number's are among them.
+    assert {
+        "/app/js/views/contract.js",
+        "/app/js/views/line_money.js",
+        "/app/js/views/line_usage.js",
+        "/app/js/views/live_balance.js",
+        "/app/js/lines.js",
+    } <= served
+    assert served == {f"/app/{path.relative_to(WEB_DIR)}" for path in WEB_DIR.glob("js/**/*.js")}
 
 
 async def test_the_page_reads_the_trusted_documents_as_they_are_on_disk(http):

@@ -116,6 +116,10 @@ class Cabinet:
         await page.goto(f"{self.base_url}/#/number/{msisdn.replace('+', '%2B')}")
         await page.get_by_role("link", name="← Все номера").wait_for()
 
+    async def open_contract(self, page: Any, contract_number: str) -> None:
+        await page.goto(f"{self.base_url}/#/contract/{contract_number}")
+        await page.get_by_role("link", name="← Все номера").wait_for()
+
     async def unlabelled_controls(self, page: Any) -> list[str]:
         """Form controls a screen reader could not name (no label, no aria-label)."""
         return await page.evaluate(

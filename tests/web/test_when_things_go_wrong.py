@@ -156,6 +156,11 @@ async def test_every_page_fits_a_375_px_phone(cabinet: Cabinet, browser):
         page.get_by_role("region", name="Детализация").get_by_role("row")
     ).not_to_have_count(0)
     assert not await page.evaluate(too_wide), "a number"
+    await cabinet.open_contract(page, "100200300")
+    await expect(
+        page.get_by_role("region", name="Детализация").get_by_role("row")
+    ).not_to_have_count(0)
+    assert not await page.evaluate(too_wide), "a home contract"
     for section, shown in (("Доступ", "Дать доступ к номеру"), ("Сеансы", "Этот сеанс")):
         await page.get_by_role("link", name=section, exact=True).click()
         await expect(page.get_by_text(shown).first).to_be_visible()
@@ -192,3 +197,65 @@ async def test_a_number_page_left_while_it_loads_neither_shows_up_nor_goes_live(
     await page.get_by_role("heading", name="Мои номера").wait_for()
     await expect(page.get_by_role("link", name="← Все номера")).to_have_count(0)
     assert sockets == [], "the page left unseen subscribed to the balance"
+
+
+async def live_balance_is_off_for_good(page: Any, sockets: list[Any]) -> None:
+    """The page says the live balance is off, and no retry comes: not after the longest
+    backoff (30 s, on the page's clock), nor ever."""
+    state = page.get_by_test_id("live-state")
+    await expect(state).to_have_text(
+        "живое обновление выключено: перезагрузите страницу, чтобы попробовать снова"
+    )
+    await page.clock.fast_forward("02:00")
+    await page.evaluate("() => new Promise((done) => requestAnimationFrame(() => done()))")
+    await expect(state).to_have_attribute("data-state", "off")
+    assert len(sockets) == 1, "the page reconnected after a refusal no retry changes"
+
+
+async def test_a_live_balance_the_server_does_not_know_the_document_of_is_not_retried(
+    cabinet: Cabinet, browser
+):
+    page = await cabinet.person(browser)
+    sockets: list[Any] = []
+    page.on("websocket", lambda socket: sockets.append(socket))
+
+    async def an_older_manifest(route: Any) -> None:
+        # A page loaded before the server's documents changed: its CabinetBalance id is one
+        # the server does not know (PERSISTED_QUERY_NOT_FOUND, the server's real answer).
+        answer = await route.fetch()
+        manifest = await answer.json()
+        for entry in manifest["operations"]:
+            if entry["name"] == "CabinetBalance":
+                entry["id"] = "0" * 64
+        await route.fulfill(response=answer, json=manifest)
+
+    await page.route("**/app/documents.json", an_older_manifest)
+    await page.clock.install()
+    await cabinet.sign_in_by_password(page, ANNA, ANNA_PASSWORD)
+    await cabinet.open_number(page, ANNA)
+    await live_balance_is_off_for_good(page, sockets)
+    # The rest of the page works: only the live balance is off.
+    await expect(page.get_by_test_id("balance")).to_contain_text("₽")
+
+
+async def test_a_live_balance_ended_for_lost_access_is_not_retried(cabinet: Cabinet, browser):
+    page = await cabinet.person(browser)
+    sockets: list[Any] = []
+
+    def through_to_the_gateway(socket: Any) -> None:
+        server = socket.connect_to_server()
+        sockets.append(socket)
+        socket.on_message(server.send)
+        server.on_message(socket.send)
+
+    await page.route_web_socket(re.compile(r"/graphql$"), through_to_the_gateway)
+    await page.clock.install()
+    await cabinet.sign_in_by_password(page, ANNA, ANNA_PASSWORD)
+    await cabinet.open_contract(page, "100200300")
+    await expect(page.get_by_text("обновляется сам")).to_be_visible()
+    # The server ends the stream: the viewer's access to the line is gone.
+    forbidden = {"message": "This needs FULL access.", "extensions": {"code": "FORBIDDEN"}}
+    sockets[0].send(
+        json.dumps({"id": "balance", "type": "next", "payload": {"errors": [forbidden]}})
+    )
+    await live_balance_is_off_for_good(page, sockets)

@@ -23,6 +23,9 @@ const dateTimeFormat = new Intl.DateTimeFormat("ru-RU", {
 const timeFormat = new Intl.DateTimeFormat("ru-RU", { hour: "2-digit", minute: "2-digit" });
 
 export const date = (iso) => (iso ? dateFormat.format(new Date(iso)) : "—");
+// A calendar day as the server gives it ("2026-11-01"): read as the local day it names, not
+// as UTC midnight (which is the day before west of Greenwich).
+export const calendarDay = (day) => dateFormat.format(new Date(`${day}T00:00:00`));
 export const dateTime = (iso) => (iso ? dateTimeFormat.format(new Date(iso)) : "—");
 export const time = (moment) => timeFormat.format(moment);
 
@@ -91,4 +94,6 @@ export const STATUSES = {
 };
 
 export const ALLOWANCE_KINDS = { MINUTES: "Минуты", SMS: "SMS", DATA: "Интернет" };
-export const USAGE_KINDS = { CALL: "Звонки", SMS: "SMS", DATA: "Интернет" };
+export const USAGE_KINDS = { CALL: "Звонки", SMS: "SMS", DATA: "Интернет", TV: "ТВ-пакеты" };
+
+export const speed = (mbps) => (mbps ? `до ${number(mbps)} Мбит/с` : null);

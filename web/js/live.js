@@ -1,16 +1,23 @@
-// The live balance: one graphql-transport-ws connection to /graphql per watched number,
-// subscribing by the trusted-document id of documents/CabinetBalance.graphql.
+// The live balance: one graphql-transport-ws connection to /graphql per watched line (a
+// phone number or a home contract), subscribing by the trusted-document id of
+// documents/CabinetBalance.graphql.
 // The token goes in connection_init (never in the URL); when the server ends the stream
 // because the access token expired, the next connection takes a refreshed one; one it
 // refused before our clock expired it is replaced, not sent again. No network (or no server)
 // at the time of a reconnection: it tries again later, backing off to every 30 s.
+// A refusal that the same request would get again (below) ends the watch: state "off".
 import { accessToken, documentNamed, replaceRefusedToken } from "./api.js";
 
 const PROTOCOL = "graphql-transport-ws";
-const ENDED_FOR_GOOD = new Set(["NOT_FOUND", "FORBIDDEN"]);
+// Codes no reconnection can change: the document's id unknown to this server (the page is
+// older than the server's documents: a reload reads the new ones), text instead of an id,
+// no access to the line (any more). Retrying them would only knock on the door forever.
+const ENDED_FOR_GOOD = new Set(["PERSISTED_QUERY_NOT_FOUND", "TRUSTED_DOCUMENT_REQUIRED", "FORBIDDEN", "NOT_FOUND"]);
 const TOKEN_REFUSED_CLOSE = 4403; // connection_init refused: a bad, expired or revoked token
 
-export function watchBalance(msisdn, { onBalance, onState }) {
+/** Follows the balance of the line `name` names ({ msisdn } or { contractNumber }).
+ * onState("live" | "offline" | "off"): subscribed; reconnecting; stopped for good. */
+export function watchBalance(name, { onBalance, onState }) {
   let socket = null;
   let stopped = false;
   let attempt = 0;
@@ -37,7 +44,6 @@ export function watchBalance(msisdn, { onBalance, onState }) {
     socket.addEventListener("message", (event) => {
       const message = JSON.parse(event.data);
       if (message.type === "connection_ack") {
-        attempt = 0;
         onState("live");
         socket.send(
           JSON.stringify({
@@ -48,7 +54,7 @@ export function watchBalance(msisdn, { onBalance, onState }) {
             payload: {
               documentId: `sha256:${document.id}`,
               operationName: document.name,
-              variables: { msisdn },
+              variables: name,
             },
           }),
         );
@@ -56,14 +62,22 @@ export function watchBalance(msisdn, { onBalance, onState }) {
         socket.send(JSON.stringify({ type: "pong" }));
       } else if (message.type === "next") {
         const change = message.payload?.data?.balanceChanged;
-        if (change) onBalance(change);
+        if (change) {
+          attempt = 0; // subscribed: the backoff starts over (not at the ack, which a refused subscribe gets too)
+          onBalance(change);
+        }
         const code = message.payload?.errors?.[0]?.extensions?.code;
-        if (ENDED_FOR_GOOD.has(code)) stop();
+        if (ENDED_FOR_GOOD.has(code)) endForGood();
         else if (code) {
           if (code === "UNAUTHENTICATED") refused = token;
           socket.close();
         }
-      } else if (message.type === "error" || message.type === "complete") {
+      } else if (message.type === "error") {
+        // The subscribe itself refused: its payload is the list of errors.
+        const code = Array.isArray(message.payload) ? message.payload[0]?.extensions?.code : undefined;
+        if (ENDED_FOR_GOOD.has(code)) endForGood();
+        else socket.close(); // rate limited, too many subscriptions...: later, with backoff
+      } else if (message.type === "complete") {
         socket.close(); // reconnects with a fresh token below
       }
     });
@@ -84,6 +98,11 @@ export function watchBalance(msisdn, { onBalance, onState }) {
     stopped = true;
     clearTimeout(timer);
     socket?.close();
+  }
+
+  function endForGood() {
+    stop();
+    onState("off");
   }
 
   connect();

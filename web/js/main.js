@@ -1,9 +1,11 @@
-// The cabinet's router: #/ (numbers), #/number/<msisdn>, #/access, #/sessions. A hash
-// route keeps everything on one page that the gateway serves at `/`.
+// The cabinet's router: #/ (numbers and home contracts), #/number/<msisdn>,
+// #/contract/<contract number>, #/access, #/sessions. A hash route keeps everything on one
+// page that the gateway serves at `/`.
 import { isSignedIn, onSignedOut, run, signOutLocally } from "./api.js";
 import { h, replace } from "./dom.js";
 import { refusal } from "./errors.js";
 import { showAccess } from "./views/access.js";
+import { showContract } from "./views/contract.js";
 import { showHome } from "./views/home.js";
 import { showNumber } from "./views/number.js";
 import { showSessions } from "./views/sessions.js";
@@ -17,6 +19,7 @@ let turn = 0; // the latest route(): a slower earlier one must not draw over it
 const ROUTES = [
   [/^#?\/?$/, showHome],
   [/^#\/number\/([^/]+)$/, (target, match) => showNumber(target, decodeURIComponent(match[1]))],
+  [/^#\/contract\/([^/]+)$/, (target, match) => showContract(target, decodeURIComponent(match[1]))],
   [/^#\/access$/, showAccess],
   [/^#\/sessions$/, showSessions],
 ];

@@ -5,7 +5,7 @@ import { run } from "../api.js";
 import { field, h, onSubmit, option, replace, statusLine } from "../dom.js";
 import { ACCESS_LEVELS, date, dateTime, money, normalisePhone, phone } from "../format.js";
 import { refusal } from "../errors.js";
-import { amountValue } from "./number_money.js";
+import { amountValue } from "./line_money.js";
 
 const REQUEST_STATUSES = { PENDING: "ждёт ответа", APPROVED: "разрешён", DENIED: "отказано", WITHDRAWN: "отозван", EXPIRED: "истёк" };
 

@@ -1,20 +1,12 @@
 // A number's page: what the viewer's level allows, the balance moving live.
 import { run } from "../api.js";
 import { h, replace } from "../dom.js";
-import { date, money, phone } from "../format.js";
-import { watchBalance } from "../live.js";
+import { date, phone } from "../format.js";
 import { accessBadge, allowanceBars, statusBadge } from "./cards.js";
-import { autopaySection, topUpSection, trustSection } from "./number_money.js";
+import { autopaySection, topUpSection, trustSection } from "./line_money.js";
+import { usageSection } from "./line_usage.js";
+import { liveBalance, stopLiveIn } from "./live_balance.js";
 import { tariffSection } from "./number_tariff.js";
-import { usageSection } from "./number_usage.js";
-
-// The live balance drawn in each view box: a reload of the page replaces it, leaving the
-// page (or a box dropped because the person moved on) stops it.
-const liveIn = new WeakMap();
-const stopLiveIn = (box) => {
-  liveIn.get(box)?.();
-  liveIn.delete(box);
-};
 
 export async function showNumber(main, msisdn, notice = null) {
   stopLiveIn(main);
@@ -30,13 +22,7 @@ export async function showNumber(main, msisdn, notice = null) {
   const number = data.number;
   const full = number.accessLevel === "OWNER" || number.accessLevel === "FULL";
   const reload = (message = null) => showNumber(main, msisdn, message);
-  // A live region: a screen reader hears the new balance when a top-up lands.
-  const balance = h(
-    "span",
-    { class: "balance", "data-testid": "balance", "aria-live": "polite", "aria-atomic": "true" },
-    money(number.balance),
-  );
-  const liveState = h("span", { class: "live", role: "status" });
+  const live = liveBalance(main, number);
   replace(
     main,
     h("p", {}, h("a", { href: "#/" }, "← Все номера")),
@@ -51,29 +37,17 @@ export async function showNumber(main, msisdn, notice = null) {
           "section",
           { class: "card", "aria-labelledby": "balance-title" },
           h("h2", { id: "balance-title" }, "Баланс"),
-          h("p", {}, balance, " ", liveState),
+          h("p", {}, live.balance, " ", live.state),
           number.user ? h("p", {}, `Пользователь: ${number.user.fullName}`) : null,
           allowanceBars(number.allowances),
         )
       : h("p", { class: "hint" }, "У вас доступ только к пополнению этого номера: баланс, тариф и детализация вам не видны."),
-    number.canTopUp ? topUpSection(number, reload) : null,
+    number.canTopUp ? topUpSection(number) : null,
     full ? tariffSection(number, reload) : null,
     full ? usageSection(number) : null,
     full ? trustSection(number, reload) : null,
     full ? autopaySection(number, reload) : null,
     number.accessLevel === "OWNER" ? h("p", {}, h("a", { href: "#/access" }, "Кому открыт доступ к номеру")) : null,
   );
-  if (!full) return null;
-  stopLiveIn(main); // a reload that raced this one
-  const stop = watchBalance(number.msisdn, {
-    onBalance: (change) => {
-      balance.textContent = money(change.balance);
-    },
-    onState: (state) => {
-      liveState.textContent = state === "live" ? "обновляется сам" : "нет связи, переподключаемся…";
-      liveState.dataset.state = state;
-    },
-  });
-  liveIn.set(main, stop);
-  return () => stopLiveIn(main);
+  return full ? live.start() : null;
 }

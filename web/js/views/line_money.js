@@ -1,8 +1,11 @@
-// Money on a number's page: top-up (a saved card or a sandbox card), trust payment, autopay.
+// Money on a line's page (a phone number's or a home contract's): top-up (a saved card or
+// a sandbox card), trust payment, autopay. The API takes either kind of line in the same
+// mutations, named by msisdn or by contractNumber.
 import { idempotencyKey, run } from "../api.js";
 import { field, h, onSubmit, option, statusLine } from "../dom.js";
 import { date, money } from "../format.js";
 import { refusal } from "../errors.js";
+import { isContract, lineKey, lineName } from "../lines.js";
 
 const SANDBOX_CARDS = [
   ["tok_visa", "Новая карта: Visa (песочница, одобряется)"],
@@ -26,10 +29,10 @@ async function savedCards() {
   }
 }
 
-export function topUpSection(number, reload) {
+export function topUpSection(line) {
   const status = statusLine();
   const cardSelect = h("select", { name: "card" }, SANDBOX_CARDS.map(([token, text]) => option(token, text)));
-  const remember = h("input", { type: "checkbox", name: "remember", id: `remember-${number.msisdn}` });
+  const remember = h("input", { type: "checkbox", name: "remember", id: `remember-${lineKey(line)}` });
   savedCards().then((cards) => {
     cards.forEach((card, index) =>
       cardSelect.insertBefore(option(`card:${card.id}`, `${card.brand} •••• ${card.last4}`, index === 0), cardSelect.firstChild),
@@ -49,7 +52,7 @@ export function topUpSection(number, reload) {
   onSubmit(form, async (data) => {
     status.busy("Платёж обрабатывается…");
     const card = data.get("card");
-    const input = { msisdn: number.msisdn, amount: amountValue(data.get("amount")), idempotencyKey: key };
+    const input = { ...lineName(line), amount: amountValue(data.get("amount")), idempotencyKey: key };
     try {
       if (card.startsWith("card:")) input.paymentMethodId = card.slice(5);
       else if (data.get("remember")) input.paymentMethodId = (await run("CabinetAddPaymentCard", { token: card })).addPaymentCard.id;
@@ -72,8 +75,8 @@ export function topUpSection(number, reload) {
   return form;
 }
 
-export function trustSection(number, reload) {
-  const trust = number.trustPayment;
+export function trustSection(line, reload) {
+  const trust = line.trustPayment;
   if (!trust) return null;
   const status = statusLine();
   const body = [];
@@ -87,7 +90,7 @@ export function trustSection(number, reload) {
       take.disabled = true;
       status.busy();
       try {
-        await run("CabinetTakeTrustPayment", { msisdn: number.msisdn, amount: offer.amount.amount });
+        await run("CabinetTakeTrustPayment", { ...lineName(line), amount: offer.amount.amount });
         await reload();
       } catch (error) {
         take.disabled = false;
@@ -104,15 +107,15 @@ export function trustSection(number, reload) {
   return h("section", { class: "card", "aria-labelledby": "trust-title" }, h("h2", { id: "trust-title" }, "Доверительный платёж"), body, status.element);
 }
 
-export function autopaySection(number, reload) {
+export function autopaySection(line, reload) {
   const status = statusLine();
-  const rule = number.autopay;
+  const rule = line.autopay;
   const section = h("section", { class: "card", "aria-labelledby": "autopay-title" }, h("h2", { id: "autopay-title" }, "Автоплатёж"));
   if (rule) {
     const remove = h("button", { type: "button", class: "secondary" }, "Отключить автоплатёж");
     remove.addEventListener("click", async () => {
       try {
-        await run("CabinetRemoveAutopay", { msisdn: number.msisdn });
+        await run("CabinetRemoveAutopay", lineName(line));
         await reload();
       } catch (error) {
         status.fail(...refusal(error));
@@ -126,7 +129,7 @@ export function autopaySection(number, reload) {
   const form = h(
     "form",
     {},
-    h("p", { class: "hint" }, "Пополнять номер с сохранённой карты, когда баланс опускается ниже порога."),
+    h("p", { class: "hint" }, `Пополнять ${isContract(line) ? "договор" : "номер"} с сохранённой карты, когда баланс опускается ниже порога.`),
     field("Порог, ₽", h("input", { name: "threshold", inputmode: "decimal", required: true, value: "100" })),
     field("Сумма пополнения, ₽", h("input", { name: "amount", inputmode: "decimal", required: true, value: "300" })),
     field("Карта", cardSelect),
@@ -142,7 +145,7 @@ export function autopaySection(number, reload) {
     try {
       await run("CabinetSetAutopay", {
         input: {
-          msisdn: number.msisdn,
+          ...lineName(line),
           kind: "THRESHOLD",
           amount: amountValue(data.get("amount")),
           threshold: amountValue(data.get("threshold")),

@@ -1,13 +1,20 @@
-// The usage detail on a number's page: filters, totals over the whole filter, pages of 20,
-// and its export (a format, the job's progress, the file's link).
+// The usage detail on a line's page: filters, totals over the whole filter, pages of 20,
+// and its export (a format, the job's progress, the file's link). A phone number lists its
+// calls, SMS and data sessions; a home contract its internet sessions and TV package
+// charges, with its internet per day.
 import { run } from "../api.js";
 import { field, h, onSubmit, option, replace, statusLine } from "../dom.js";
-import { USAGE_KINDS, bytes, dateTime, duration, money, number as count } from "../format.js";
+import { USAGE_KINDS, bytes, calendarDay, dateTime, duration, money, number as count, plural } from "../format.js";
 import { refusal } from "../errors.js";
+import { isContract, lineName } from "../lines.js";
 
 const PAGE = 20;
 const POLL_MS = 1500;
 const EXPORT_STATUSES = { QUEUED: "в очереди", RUNNING: "готовится", SUCCEEDED: "готово", FAILED: "не удалось" };
+// What each kind of line has (the server's KINDS_OF_LINE): a contract has no calls or SMS,
+// a phone number no TV packages.
+const NUMBER_KINDS = ["CALL", "SMS", "DATA"];
+const CONTRACT_KINDS = ["DATA", "TV"];
 
 const day = (offset) => {
   const moment = new Date();
@@ -16,21 +23,32 @@ const day = (offset) => {
 };
 
 // The form's dates are whole local days: from the start of the first to the end of the last.
-function usageFilter(data) {
+function usageFilter(data, allKinds) {
   const from = new Date(`${data.get("from")}T00:00:00`);
   const to = new Date(`${data.get("to")}T00:00:00`);
   to.setDate(to.getDate() + 1);
   const filter = { from: from.toISOString(), to: to.toISOString() };
   const kinds = data.getAll("kinds");
-  if (kinds.length && kinds.length < 3) filter.kinds = kinds;
+  if (kinds.length && kinds.length < allKinds.length) filter.kinds = kinds;
   if (data.get("direction")) filter.direction = data.get("direction");
   if (data.get("counterpart").trim()) filter.counterpart = data.get("counterpart").trim();
   return filter;
 }
 
-export function usageSection(number) {
+/** The first page of a line's detail under `filter`, or the page after `after`. */
+async function usagePage(line, filter, after) {
+  if (!isContract(line)) return (await run("NumberUsage", { msisdn: line.msisdn, filter, first: PAGE, after })).number.usage;
+  // The totals and the internet per day cover the whole filter: asked with the first page only.
+  const variables = { id: line.id, filter, first: PAGE, after, firstPage: !after };
+  return (await run("CabinetHomeContractUsage", variables)).node?.usage ?? null;
+}
+
+export function usageSection(line) {
+  const contract = isContract(line);
+  const kinds = contract ? CONTRACT_KINDS : NUMBER_KINDS;
   const status = statusLine();
   const totals = h("div", { class: "totals", "aria-live": "polite" });
+  const traffic = h("div", { class: "traffic" });
   const body = h("tbody");
   const more = h("button", { type: "button", class: "secondary", hidden: true }, "Показать ещё");
   const exportArea = h("div", { class: "export" });
@@ -46,25 +64,32 @@ export function usageSection(number) {
       "fieldset",
       { class: "choice" },
       h("legend", {}, "Что показать"),
-      Object.entries(USAGE_KINDS).map(([kind, text]) =>
-        h("label", {}, h("input", { type: "checkbox", name: "kinds", value: kind, checked: true }), ` ${text}`),
+      kinds.map((kind) =>
+        h("label", {}, h("input", { type: "checkbox", name: "kinds", value: kind, checked: true }), ` ${USAGE_KINDS[kind]}`),
       ),
     ),
-    field("Направление", h("select", { name: "direction" }, option("", "все"), option("OUT", "исходящие"), option("IN", "входящие"))),
-    field("Номер или сервис", h("input", { name: "counterpart", type: "search", autocomplete: "off" })),
+    // A contract's records all go one way (its sessions, its charges): no direction to choose.
+    contract
+      ? null
+      : field("Направление", h("select", { name: "direction" }, option("", "все"), option("OUT", "исходящие"), option("IN", "входящие"))),
+    field(contract ? "Пакет или сервис" : "Номер или сервис", h("input", { name: "counterpart", type: "search", autocomplete: "off" })),
     h("button", { type: "submit" }, "Показать"),
   );
 
   const load = async () => {
     status.busy("Загрузка детализации…");
     try {
-      const { number: found } = await run("NumberUsage", { msisdn: number.msisdn, filter, first: PAGE, after });
-      const usage = found.usage;
+      const usage = await usagePage(line, filter, after);
+      if (!usage) {
+        status.fail("Детализация недоступна.");
+        return;
+      }
       if (!after) {
         replace(body);
         replace(totals, totalsList(usage.totals));
+        replace(traffic, contract ? dailyTraffic(usage.dailyTraffic) : null);
       }
-      usage.edges.forEach(({ node }) => body.append(usageRow(node)));
+      usage.edges.forEach(({ node }) => body.append(usageRow(node, contract)));
       if (!body.childElementCount) body.append(h("tr", {}, h("td", { colspan: 5, class: "empty" }, "За этот период ничего нет.")));
       after = usage.pageInfo.endCursor;
       more.hidden = !usage.pageInfo.hasNextPage;
@@ -74,9 +99,9 @@ export function usageSection(number) {
     }
   };
   onSubmit(form, async (data) => {
-    filter = usageFilter(data);
+    filter = usageFilter(data, kinds);
     after = null;
-    replace(exportArea, exportForm(number, filter));
+    replace(exportArea, exportForm(line, filter));
     await load();
   });
   more.addEventListener("click", load);
@@ -88,7 +113,11 @@ export function usageSection(number) {
       "table",
       { class: "usage" },
       h("caption", { class: "visually-hidden" }, "Детализация"),
-      h("thead", {}, h("tr", {}, ["Когда", "Что", "Кто / куда", "Объём", "Стоимость"].map((title) => h("th", { scope: "col" }, title)))),
+      h(
+        "thead",
+        {},
+        h("tr", {}, ["Когда", "Что", contract ? "Пакет / сервис" : "Кто / куда", "Объём", "Стоимость"].map((title) => h("th", { scope: "col" }, title))),
+      ),
       body,
     ),
   );
@@ -99,6 +128,7 @@ export function usageSection(number) {
     form,
     status.element,
     totals,
+    traffic,
     table,
     more,
     exportArea,
@@ -114,26 +144,67 @@ function totalsList(items) {
     { class: "totals-list", "aria-label": "Итого за период" },
     items.map((total) => {
       const amount = total.kind === "DATA" ? bytes(total.bytes) : total.kind === "CALL" ? duration(total.seconds) : `${count(total.count)} шт.`;
-      return h("li", {}, h("strong", {}, USAGE_KINDS[total.kind]), `: ${count(total.count)} · ${amount} · ${money(total.cost)}`);
+      // A TV package charge has no amount of its own: how many and what they cost.
+      const parts = [count(total.count), total.kind === "TV" ? null : amount, money(total.cost)].filter(Boolean);
+      return h("li", {}, h("strong", {}, USAGE_KINDS[total.kind] || total.kind), `: ${parts.join(" · ")}`);
     }),
   );
 }
 
-function usageRow(record) {
+// The internet per day of the filter's period (days without sessions are left out), in the
+// reader's time zone as the server counted it.
+function dailyTraffic(days) {
+  if (!days?.length) return null;
+  return h(
+    "details",
+    {},
+    h("summary", {}, "Интернет по дням"),
+    h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { class: "usage" },
+        h("caption", { class: "visually-hidden" }, "Интернет по дням"),
+        h("thead", {}, h("tr", {}, ["День", "Трафик", "Сеансы", "Время"].map((title) => h("th", { scope: "col" }, title)))),
+        h(
+          "tbody",
+          {},
+          days.map((item) =>
+            h(
+              "tr",
+              {},
+              h("td", {}, calendarDay(item.day)),
+              h("td", {}, bytes(item.bytes)),
+              h("td", {}, `${count(item.sessions)} ${plural(item.sessions, ["сеанс", "сеанса", "сеансов"])}`),
+              h("td", {}, duration(item.seconds)),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+const CONTRACT_RECORDS = { DATA: "Интернет", TV: "ТВ-пакет" };
+
+function usageRow(record, contract) {
   const arrow = record.direction === "OUT" ? "исходящий" : "входящий";
-  const amount = record.kind === "DATA" ? bytes(record.bytes) : record.kind === "CALL" ? duration(record.durationSeconds) : "1 SMS";
+  let amount = record.kind === "CALL" ? duration(record.durationSeconds) : record.kind === "SMS" ? "1 SMS" : "—";
+  if (record.kind === "DATA") amount = contract ? `${bytes(record.bytes)} за ${duration(record.durationSeconds)}` : bytes(record.bytes);
+  const what = contract ? CONTRACT_RECORDS[record.kind] || record.kind : `${USAGE_KINDS[record.kind]}, ${arrow}`;
   return h(
     "tr",
     {},
     h("td", {}, dateTime(record.startedAt)),
-    h("td", {}, `${USAGE_KINDS[record.kind]}, ${arrow}`, record.roamingZone ? ` (роуминг: ${record.roamingZone})` : ""),
+    h("td", {}, what, record.roamingZone ? ` (роуминг: ${record.roamingZone})` : ""),
     h("td", {}, record.counterpart),
     h("td", {}, amount),
     h("td", { class: "money" }, money(record.cost)),
   );
 }
 
-function exportForm(number, filter) {
+function exportForm(line, filter) {
   const status = statusLine();
   const progress = h("progress", { max: 100, value: 0, hidden: true, "aria-label": "Готовность файла" });
   const link = h("p", { class: "download" });
@@ -151,7 +222,7 @@ function exportForm(number, filter) {
     replace(link);
     status.busy("Заказываем файл…");
     try {
-      const job = (await run("ExportUsage", { input: { msisdn: number.msisdn, from: filter.from, to: filter.to, kinds: filter.kinds, format: data.get("format") } })).exportUsage;
+      const job = (await run("ExportUsage", { input: { ...lineName(line), from: filter.from, to: filter.to, kinds: filter.kinds, format: data.get("format") } })).exportUsage;
       progress.hidden = false;
       await follow(job.id, progress, status, link);
     } catch (error) {
