@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from playwright.async_api import expect
 
@@ -222,3 +224,21 @@ async def test_an_expired_access_token_is_refreshed_once_for_requests_sent_toget
     assert await page.evaluate("sessionStorage.getItem('kabinet.refreshToken')") != stored
     await page.get_by_role("link", name="Сеансы").click()
     await expect(page.get_by_text("Этот сеанс")).to_be_visible()
+
+
+async def test_just_after_midnight_in_moscow_the_detail_still_ends_today(cabinet: Cabinet, browser):
+    # 00:30 in Moscow is 21:30 UTC the day before: a UTC date would end the default window
+    # a day early and leave out what happened since midnight.
+    moscow = ZoneInfo("Europe/Moscow")
+    now = datetime.now(moscow)
+    night = now.replace(hour=0, minute=30, second=0, microsecond=0)
+    if night > now:
+        night -= timedelta(days=1)
+    page = await cabinet.person(browser)
+    await page.clock.install(time=night)
+    await cabinet.sign_in_by_password(page, ANNA, ANNA_PASSWORD)
+    await cabinet.open_number(page, ANNA)
+    filters = page.get_by_label("Фильтры детализации")
+    await expect(filters.get_by_label("По", exact=True)).to_have_value(night.date().isoformat())
+    month_ago = (night - timedelta(days=30)).date().isoformat()
+    await expect(filters.get_by_label("С", exact=True)).to_have_value(month_ago)

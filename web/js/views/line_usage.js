@@ -16,10 +16,14 @@ const EXPORT_STATUSES = { QUEUED: "в очереди", RUNNING: "готовит�
 const NUMBER_KINDS = ["CALL", "SMS", "DATA"];
 const CONTRACT_KINDS = ["DATA", "TV"];
 
+// A local calendar day as the date input writes it (YYYY-MM-DD). Not toISOString(): that is
+// the UTC date, a day behind in Moscow between 00:00 and 03:00, which left today out.
 const day = (offset) => {
   const moment = new Date();
   moment.setDate(moment.getDate() + offset);
-  return moment.toISOString().slice(0, 10);
+  const month = String(moment.getMonth() + 1).padStart(2, "0");
+  const date = String(moment.getDate()).padStart(2, "0");
+  return `${moment.getFullYear()}-${month}-${date}`;
 };
 
 // The form's dates are whole local days: from the start of the first to the end of the last.
