@@ -19,6 +19,7 @@ from resolvers.money.autopay import run_due
 from resolvers.money.ledger import verify
 from tests.schema.money.test_trust_and_autopay import TAKE, autopay_for, low_balance_number
 from tests.support import family
+from tests.support.queries import count_queries
 
 TOP_UP = """
 mutation($m: String!, $t: String!) { topUp(input: {msisdn: $m, amount: "150.00",
@@ -74,7 +75,22 @@ async def test_top_up_as_owner_is_recorded_completed_with_its_amount(gql, owned)
         }
     ]
     entry = await LedgerEntry.get(number_id=number.id, kind="TOPUP")
-    assert (await Operation.get(number_id=number.id)).ledger_entry_id == entry.id
+    record = await Operation.get(number_id=number.id)
+    assert record.ledger_entry_id == entry.id
+    # Finished when the payment was settled, by the same clock.
+    assert record.finished_at == (await Payment.get(number_id=number.id)).updated_at
+
+
+async def test_a_top_up_is_credited_without_looking_its_ledger_key_up_again(gql, owned):
+    # Winning PENDING -> SUCCEEDED already proves the key unused: one statement less.
+    number, token = owned
+    with count_queries() as log:
+        (await gql(TOP_UP, {"m": number.msisdn, "t": "tok_visa"}, token=token)).ok()
+    ledger_reads = [
+        s for s in log.statements if s.lstrip().upper().startswith("SELECT") and "ledger_entr" in s
+    ]
+    assert ledger_reads == []
+    assert await LedgerEntry.filter(number_id=number.id, kind="TOPUP").count() == 1
 
 
 async def test_declined_top_up_as_owner_is_recorded_failed_with_the_reason(gql, owned):
@@ -82,6 +98,8 @@ async def test_declined_top_up_as_owner_is_recorded_failed_with_the_reason(gql, 
     (await gql(TOP_UP, {"m": number.msisdn, "t": "tok_declined"}, token=token)).ok()
     [found] = await history(gql, number, token)
     assert (found["status"], found["failureReason"]) == ("FAILED", "card_declined")
+    record = await Operation.get(number_id=number.id)
+    assert record.finished_at == (await Payment.get(number_id=number.id)).updated_at
 
 
 async def test_top_up_failing_after_its_credit_leaves_no_credit_and_no_completed_record(
