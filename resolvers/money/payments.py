@@ -19,7 +19,7 @@ from resolvers.events import publish_balance_changed
 from resolvers.money import ledger, trust
 from resolvers.money.amounts import to_decimal
 from resolvers.notifications.money import balance_moved
-from resolvers.operations.records import Actor, finish_payment_record, record, system_for
+from resolvers.operations.records import Actor, finish_payment_record, record
 from resolvers.services import ChargeResult, Services
 from resolvers.sql import fetch_all, is_postgres
 
@@ -71,15 +71,15 @@ async def pay(
     token: str,
     card_id: int | None,
     key: str,
-    actor: Actor | None = None,
+    actor: Actor,
     kind: OperationKind = OperationKind.TOPUP,
 ) -> Payment:
     """`key` is the client's key; it is scoped to the payer here. The payment's operation
-    record (`kind`, by `actor`; without one the gateway acting for the payer) is written
-    CREATED with the payment and moved to its outcome by `settle`."""
+    record (`kind`, by `actor`: every caller says who acts) is written CREATED with the
+    payment and moved to its outcome by `settle`."""
     scoped_key = f"{payer.key_prefix}:{key}"
     fingerprint = request_hash(target, amount, card_id, token)
-    opened = _Opened(actor or system_for(payer.subscriber_id), kind)
+    opened = _Opened(actor, kind)
     try:
         payment = await _open_payment(
             services, payer, target, amount, card_id, scoped_key, fingerprint, opened

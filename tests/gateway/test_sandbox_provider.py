@@ -9,6 +9,7 @@ from datetime import timedelta
 from gateway.payments import SandboxPaymentProvider
 from models import Balance, Payment
 from resolvers.money.payments import Payer, Target, pay, reconcile_pending
+from resolvers.operations.records import system_for
 from tests.schema.money.test_interrupted_payments import ExplodingProvider, owned_number
 
 
@@ -33,6 +34,7 @@ async def test_top_up_interrupted_then_restarted_settles_as_charged(services):
         token="tok_visa",
         card_id=None,
         key="k1",
+        actor=system_for(owner.id),
     )
     assert payment.status == "PENDING"
     services.payments = SandboxPaymentProvider()  # the gateway restarted
