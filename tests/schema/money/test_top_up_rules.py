@@ -504,17 +504,19 @@ async def test_amount_with_more_decimals_than_the_currency_is_refused_by_the_res
 
 
 async def test_a_delegates_can_top_up_counts_the_grants_spend_since_the_first_of_the_month(
-    gql, viewers, owned, at_noon
+    gql, viewers, services, owned, at_noon
 ):
+    now = datetime(2026, 12, 15, 12, 34, 56, 789, tzinfo=UTC)  # every part of the time set
+    services.clock = lambda: now
     owner, number = owned
     relative = await family.subscriber("Relative")
     grant = await capped_grant(number, relative, owner, 30000)
     token = await viewers.token_for(relative)
     can = "query($m: String!) { number(msisdn: $m) { canTopUp } }"
-    first = NOW.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    first = datetime(2026, 12, 1, tzinfo=UTC)
     # Last month's spend is not this month's: all 300.00 are left.
-    await paid_before(number, relative, 29500, first - timedelta(seconds=1), grant=grant)
+    await paid_before(number, relative, 29500, first - timedelta(microseconds=1), grant=grant)
     assert (await gql(can, {"m": number.msisdn}, token=token)).ok()["number"]["canTopUp"]
-    # Spent at 03:00 on the 1st: 5.00 left, below the smallest top-up (10.00).
-    await paid_before(number, relative, 29500, first + timedelta(hours=3), grant=grant)
+    # Spent at the month's first instant: 5.00 left, below the smallest top-up (10.00).
+    await paid_before(number, relative, 29500, first, grant=grant)
     assert not (await gql(can, {"m": number.msisdn}, token=token)).ok()["number"]["canTopUp"]
