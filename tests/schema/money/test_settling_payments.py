@@ -232,3 +232,34 @@ async def test_same_key_with_a_saved_card_after_its_raw_token_is_a_conflict(gql,
         token=token,
     )
     assert again.error_codes == ["CONFLICT"]
+
+
+async def test_a_top_up_settled_meanwhile_by_the_reconciler_answers_what_was_stored(
+    gql, viewers, services, owned
+):
+    # The provider answers late: by then the reconciler (another worker) has settled the
+    # payment from the provider's record. The request's own settle loses and must answer
+    # with the stored payment, credited once.
+    owner, number = owned
+    real = services.payments
+
+    class AnswersAfterTheReconciler:
+        name = real.name
+
+        async def charge(self, token, amount, currency, idempotency_key):
+            charged = await real.charge(token, amount, currency, idempotency_key)
+            assert await reconcile_pending(services, older_than=timedelta(0)) == 1
+            return charged
+
+        async def lookup(self, key):
+            return await real.lookup(key)
+
+    services.payments = AnswersAfterTheReconciler()
+    answer = await gql(
+        TOP_UP, {"m": number.msisdn, "k": "late"}, token=await viewers.token_for(owner)
+    )
+    paid = answer.ok()["topUp"]["payment"]
+    stored = await Payment.get(number_id=number.id)
+    assert paid["status"] == "SUCCEEDED" == stored.status
+    assert await balance_of(number) == 10000
+    assert await LedgerEntry.filter(number_id=number.id, kind="TOPUP").count() == 1
