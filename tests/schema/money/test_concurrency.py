@@ -329,3 +329,25 @@ async def test_a_charge_settling_after_the_reconciler_failed_it_keeps_payment_an
         (PaymentStatus.SUCCEEDED, True, OPENING + 15_000),
         (PaymentStatus.FAILED, False, OPENING),
     }, (payment.status, payment.failure_code, credited, balance)
+
+
+async def test_concurrent_top_ups_by_one_payer_with_different_keys_stop_at_the_daily_limit(
+    gql, viewers, owned, services
+):
+    """Thirty top-ups at once, each its own key, room for five: exactly five pass. On
+    PostgreSQL the payer's advisory lock makes each limit check see the ones before it
+    (without it, several read the same sum and all pass)."""
+    owner, number = owned
+    services.limits = MoneyLimits(topup_min=1000, topup_max=1_500_000, daily_per_payer=50_000)
+    token = await viewers.token_for(owner)
+    results = await asyncio.gather(
+        *[
+            gql(TOP_UP, top_up_input(number.msisdn, f"different-{i}", 10_000), token=token)
+            for i in range(30)
+        ]
+    )
+    passed = [r for r in results if not r.errors]
+    refused = {error["extensions"].get("limit") for r in results for error in r.errors}
+    assert len(passed) == 5, [r.errors for r in results]
+    assert refused == {"DAILY_PER_PAYER"}
+    assert (await Balance.get(number_id=number.id)).amount == OPENING + 50_000
