@@ -12,21 +12,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import secrets
 import tempfile
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.databases import DEFAULT_POSTGRES_URL, fresh_database
-from bench.profile_tree import _call
+from bench.in_process import cpu_per_request, tree_app
 from bench.queries import FAMILY_TREE, FAMILY_TREE_DOCUMENT, Query
-from bench.seed import seed_family
-from gateway.app import create_app
-from gateway.config import Settings
-from gateway.db import close_database, open_database
-from gateway.services import close_services
+from bench.seed import Family
 from models import ActorRole, Number, Operation, OperationKind, OperationStatus
 
 RECORDS = "requests(first: 3) { edges { cursor node { kind status summary actorRole } } }"
@@ -67,37 +60,13 @@ async def _records(owner_id: int) -> None:
 
 
 async def _run(url: str, numbers: int, requests: int, workdir: Path) -> None:
-    secret_key = secrets.token_urlsafe(32)
-    await open_database(url)
-    try:
-        family = await seed_family(numbers, secret_key)
+    async def with_records(family: Family) -> None:
         await _records(family.owner_id)
-        settings = Settings(
-            database_url=url,
-            secret_key=secret_key,
-            sms_outbox_path=workdir / "sms.jsonl",
-            rate_limit_viewer="10000000/minute",
-            rate_limit_ip="10000000/minute",
-        )
-        app = create_app(settings, manage_database=False)
-        try:
-            for query in (FAMILY_TREE, TREE_WITH_REQUESTS, VIEWER_REQUESTS):
-                status, raw = await _call(app, query, family.token)
-                body = json.loads(raw)
-                assert status == 200 and not body.get("errors"), body
-                for _ in range(20):  # warm caches
-                    await _call(app, query, family.token)
-                rounds = []
-                for _ in range(5):
-                    started = time.process_time()
-                    for _ in range(requests):
-                        await _call(app, query, family.token)
-                    rounds.append((time.process_time() - started) / requests * 1e6)
-                print(f"{query.name:16} {min(rounds):9.0f} µs CPU/request (best of 5)")
-        finally:
-            await close_services(app.state.services)
-    finally:
-        await close_database()
+
+    async with tree_app(url, numbers, workdir, prepare=with_records) as (app, family):
+        for query in (FAMILY_TREE, TREE_WITH_REQUESTS, VIEWER_REQUESTS):
+            best = await cpu_per_request(app, query, family.token, requests, warm=20)
+            print(f"{query.name:16} {best:9.0f} µs CPU/request (best of 5)")
 
 
 def main() -> None:

@@ -13,20 +13,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import secrets
 import tempfile
-import time
 from pathlib import Path
 
 from bench.databases import DEFAULT_POSTGRES_URL, fresh_database
-from bench.profile_tree import _call
+from bench.in_process import cpu_per_request, tree_app
 from bench.queries import FAMILY_TREE_DOCUMENT, Query
-from bench.seed import seed_family
-from gateway.app import create_app
-from gateway.config import Settings
-from gateway.db import close_database, open_database
-from gateway.services import close_services
-from gateway.transport import tune_garbage_collector
 
 FIELDS = {
     "allowances": " allowances { kind remaining }",
@@ -54,45 +46,18 @@ def documents() -> dict[str, str]:
 
 
 async def _run(url: str, numbers: int, requests: int, rounds: int, workdir: Path) -> None:
-    secret_key = secrets.token_urlsafe(32)
-    await open_database(url)
-    try:
-        family = await seed_family(numbers, secret_key)
-        settings = Settings(
-            database_url=url,
-            secret_key=secret_key,
-            sms_outbox_path=workdir / "sms.jsonl",
-            rate_limit_viewer="10000000/minute",
-            rate_limit_ip="10000000/minute",
-        )
-        app = create_app(settings, manage_database=False)
-        tune_garbage_collector()
-        try:
-            top_numbers = numbers - numbers // 2
-            none = None
-            for name, document in documents().items():
-                query = Query(name, document, authenticated=True)
-                status, raw = await _call(app, query, family.token)
-                if status != 200 or b'"errors"' in raw:
-                    raise SystemExit(f"{name}: HTTP {status} {raw[:300]!r}")
-                for _ in range(5):
-                    await _call(app, query, family.token)
-                best = float("inf")
-                for _ in range(rounds):
-                    started = time.process_time()
-                    for _ in range(requests):
-                        await _call(app, query, family.token)
-                    best = min(best, (time.process_time() - started) / requests * 1e6)
-                if none is None:
-                    none = best
-                    print(f"{name:13} {best:9.0f} µs/request")
-                else:
-                    per_number = (best - none) / top_numbers
-                    print(f"{name:13} {best:9.0f} µs/request  {per_number:+7.1f} µs per top number")
-        finally:
-            await close_services(app.state.services)
-    finally:
-        await close_database()
+    async with tree_app(url, numbers, workdir) as (app, family):
+        top_numbers = numbers - numbers // 2
+        none = None
+        for name, document in documents().items():
+            query = Query(name, document, authenticated=True)
+            best = await cpu_per_request(app, query, family.token, requests, rounds)
+            if none is None:
+                none = best
+                print(f"{name:13} {best:9.0f} µs/request")
+            else:
+                per_number = (best - none) / top_numbers
+                print(f"{name:13} {best:9.0f} µs/request  {per_number:+7.1f} µs per top number")
 
 
 def main() -> None:
