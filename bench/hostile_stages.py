@@ -45,7 +45,7 @@ import schema.validation_cache as validation_module
 from bench.databases import DEFAULT_POSTGRES_URL, fresh_database
 from bench.hostile import seed_demo
 from bench.hostile_documents import Kind, kinds
-from bench.profile_tree import _call
+from bench.in_process import call
 from bench.queries import Query
 from gateway.app import create_app
 from gateway.config import Settings
@@ -150,7 +150,7 @@ async def _measure_kind(app: Any, kind: Kind, token: str, requests: int) -> dict
         return Query(kind.name, kind.text(f"s{secrets.token_hex(3)}_{n}"), kind.authenticated)
 
     for n in range(3):  # warm the code paths (not the caches: every text is new)
-        status, raw = await _call(app, query(n), token)
+        status, raw = await call(app, query(n), token)
         body = json.loads(raw)
         refused = (body.get("errors") or [{}])[0].get("extensions", {}).get("limit")
         if status != 200 or refused != kind.refused_by or (not refused and body.get("errors")):
@@ -159,7 +159,7 @@ async def _measure_kind(app: Any, kind: Kind, token: str, requests: int) -> dict
     started = time.process_time()
     with _stage_timers():
         for n in range(requests):
-            await _call(app, query(n), token)
+            await call(app, query(n), token)
     total = time.process_time() - started
     spent = {stage: 1e3 * value / requests for stage, value in _breakdown(total, _spent).items()}
     spent["gc_max"] = 1e3 * _spent["gc_max"]  # the longest single pause, not a mean
@@ -229,7 +229,7 @@ async def _run(url: str, args: argparse.Namespace, workdir: Path) -> None:
         )
         app = create_app(settings, manage_database=False)
         try:
-            _, raw = await _call(app, _sign_in_body(), "")
+            _, raw = await call(app, _sign_in_body(), "")
             token = json.loads(raw)["data"]["signInWithPassword"]["accessToken"]
             chosen = [k for k in kinds() if not args.kind_names or k.name in args.kind_names]
             columns = (*STAGES, "total", "gc", "gc_max")
@@ -252,7 +252,7 @@ async def _run(url: str, args: argparse.Namespace, workdir: Path) -> None:
                     profiler.enable()
                     for n in range(args.requests):
                         text = kind.text(f"p{n}")
-                        await _call(app, Query(kind.name, text, kind.authenticated), token)
+                        await call(app, Query(kind.name, text, kind.authenticated), token)
                     profiler.disable()
                     stats = pstats.Stats(profiler).strip_dirs()
                     stats.sort_stats("cumulative").print_stats(40)

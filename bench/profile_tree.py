@@ -15,20 +15,13 @@ import asyncio
 import cProfile
 import json
 import pstats
-import secrets
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 from bench.databases import DEFAULT_POSTGRES_URL, fresh_database
+from bench.in_process import call, tree_app
 from bench.queries import FAMILY_TREE, TYPENAME, Query, check_answer
-from bench.seed import seed_family
-from gateway.app import create_app
-from gateway.config import Settings
-from gateway.db import close_database, open_database
-from gateway.services import close_services
-from gateway.transport import tune_garbage_collector
 
 # Steps from the ceiling to the tree, each adding one kind of work, to see what costs what.
 LADDER = (
@@ -38,91 +31,33 @@ LADDER = (
 )
 
 
-async def _call(app: Any, query: Query, token: str) -> tuple[int, bytes]:
-    body = query.body.encode()
-    headers = [(k.lower().encode(), v.encode()) for k, v in query.headers(token).items()]
-    headers.append((b"content-length", str(len(body)).encode()))
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/graphql",
-        "raw_path": b"/graphql",
-        "query_string": b"",
-        "root_path": "",
-        "headers": headers,
-        "client": ("127.0.0.1", 40000),
-        "server": ("127.0.0.1", 8000),
-    }
-    sent = False
-    status = 0
-    chunks: list[bytes] = []
-
-    async def receive() -> dict[str, Any]:
-        nonlocal sent
-        if sent:
-            await asyncio.sleep(3600)
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-        elif message["type"] == "http.response.body":
-            chunks.append(message.get("body", b""))
-
-    await app(scope, receive, send)
-    return status, b"".join(chunks)
-
-
 async def _run(url: str, numbers: int, requests: int, profile: bool, workdir: Path) -> None:
-    secret_key = secrets.token_urlsafe(32)
-    await open_database(url)
-    try:
-        family = await seed_family(numbers, secret_key)
-        settings = Settings(
-            database_url=url,
-            secret_key=secret_key,
-            sms_outbox_path=workdir / "sms.jsonl",
-            # Thousands of requests from one address in seconds: a measurement, not abuse.
-            rate_limit_viewer="10000000/minute",
-            rate_limit_ip="10000000/minute",
-        )
-        app = create_app(settings, manage_database=False)
-        tune_garbage_collector()  # as `kabinet serve` does in each worker
-        try:
-            for query in (TYPENAME, *LADDER, FAMILY_TREE):
-                status, raw = await _call(app, query, family.token)
-                body = json.loads(raw)
-                if query in LADDER:
-                    assert status == 200 and not body.get("errors"), body
-                else:
-                    check_answer(query, status, body, numbers)
-                for _ in range(50):  # warm caches
-                    await _call(app, query, family.token)
-                profiler = cProfile.Profile() if profile and query is FAMILY_TREE else None
-                rounds = []  # the best of several rounds: other work on the machine only adds
-                for _ in range(1 if profiler else 5):
-                    started = time.process_time()
-                    if profiler:
-                        profiler.enable()
-                    for _ in range(requests):
-                        await _call(app, query, family.token)
-                    if profiler:
-                        profiler.disable()
-                    rounds.append((time.process_time() - started) / requests * 1e6)
-                print(f"{query.name:12} {min(rounds):8.0f} µs CPU/request (best of {len(rounds)})")
+    async with tree_app(url, numbers, workdir) as (app, family):
+        for query in (TYPENAME, *LADDER, FAMILY_TREE):
+            status, raw = await call(app, query, family.token)
+            body = json.loads(raw)
+            if query in LADDER:
+                assert status == 200 and not body.get("errors"), body
+            else:
+                check_answer(query, status, body, numbers)
+            for _ in range(50):  # warm caches
+                await call(app, query, family.token)
+            profiler = cProfile.Profile() if profile and query is FAMILY_TREE else None
+            rounds = []  # the best of several rounds: other work on the machine only adds
+            for _ in range(1 if profiler else 5):
+                started = time.process_time()
                 if profiler:
-                    stats = pstats.Stats(profiler).strip_dirs().sort_stats("tottime")
-                    stats.print_stats(35)
-                    stats.sort_stats("cumulative").print_stats(45)
-        finally:
-            await close_services(app.state.services)
-    finally:
-        await close_database()
+                    profiler.enable()
+                for _ in range(requests):
+                    await call(app, query, family.token)
+                if profiler:
+                    profiler.disable()
+                rounds.append((time.process_time() - started) / requests * 1e6)
+            print(f"{query.name:12} {min(rounds):8.0f} µs CPU/request (best of {len(rounds)})")
+            if profiler:
+                stats = pstats.Stats(profiler).strip_dirs().sort_stats("tottime")
+                stats.print_stats(35)
+                stats.sort_stats("cumulative").print_stats(45)
 
 
 def main() -> None:
