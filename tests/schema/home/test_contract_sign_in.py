@@ -199,3 +199,25 @@ async def test_a_contract_session_tops_up_its_contract_by_the_contract_number(gq
         token=token,
     )
     assert refused.error_codes == ["NOT_FOUND"]
+
+
+async def test_a_contract_session_may_not_pay_with_the_holders_saved_card(gql, viewers):
+    owner, _, contract = await _owner_with_contract()
+    add_card = 'mutation { addPaymentCard(token: "tok_visa") { id } }'
+    card = (await gql(add_card, token=await viewers.token_for(owner))).ok()["addPaymentCard"]
+    signed = (await gql(SIGN_IN, {"l": contract.login, "p": PASSWORD})).ok()
+    token = signed["signInWithContract"]["accessToken"]
+    paid = await gql(
+        "mutation($input: TopUpInput!) { topUp(input: $input) { payment { status } } }",
+        {
+            "input": {
+                "contractNumber": contract.contract_number,
+                "amount": "150.00",
+                "idempotencyKey": "contract-session-card",
+                "paymentMethodId": card["id"],
+            }
+        },
+        token=token,
+    )
+    assert paid.error_codes == ["NOT_FOUND"]
+    assert paid.errors[0]["message"] == "No such saved card."
