@@ -6,6 +6,7 @@ from models import AccessLevel, AutopayRule, AutopayRun, Balance, Payment
 from resolvers.money.autopay import run_due
 from resolvers.money.ledger import verify
 from resolvers.money.payments import Payer, Target, pay, reconcile_pending
+from resolvers.operations.records import system_for
 from resolvers.services import ChargeResult
 from tests.support import family
 
@@ -55,6 +56,7 @@ async def test_unknown_provider_outcome_stays_pending_then_reconciles_to_one_cre
         token="tok_visa",
         card_id=None,
         key="k1",
+        actor=system_for(owner.id),
     )
     assert payment.status == "PENDING"
     assert (await Balance.get(number_id=number.id)).amount == 0

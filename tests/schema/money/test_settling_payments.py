@@ -10,6 +10,7 @@ import pytest
 from models import Balance, LedgerEntry, Payment, PaymentStatus
 from resolvers.money import payments
 from resolvers.money.payments import Payer, Target, reconcile_pending, request_hash, settle
+from resolvers.operations.records import system_for
 from resolvers.services import ChargeResult
 from tests.support import family
 
@@ -173,6 +174,7 @@ async def test_pay_answers_with_what_it_settled(
         token=token,
         card_id=None,
         key="k",
+        actor=system_for(owner.id),
     )
     stored = await Payment.get(id=payment.id)
     assert (payment.status, payment.failure_code) == (status, failure_code)
@@ -201,6 +203,7 @@ async def test_unknown_outcome_is_logged_and_left_pending(services, owned, caplo
             token="tok_visa",
             card_id=None,
             key="k",
+            actor=system_for(owner.id),
         )
     assert payment.status == PaymentStatus.PENDING
     assert [r.getMessage() for r in caplog.records] == [
