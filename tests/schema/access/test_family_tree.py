@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from models import (
+    AccessLevel,
     BlockReason,
     Number,
     NumberLimits,
@@ -217,3 +218,23 @@ async def test_a_tree_of_numbers_and_home_contracts_costs_the_same_for_5_and_500
     # the grants, the autopay rules, the trust payments, the payments' and the requests'
     # first pages (no line has a service, so services by id are not read)
     assert sql.count == 9, (sql.count, [" ".join(s.split())[:60] for s in sql.statements])
+
+
+async def test_an_owners_empty_account_hides_none_of_the_numbers_and_grants(gql, viewers):
+    # The reach's rows carry an account without numbers as a row of nulls; PostgreSQL
+    # sorts it first. Reading must go on past it.
+    owner = await family.subscriber("Owner")
+    await family.account(owner)  # empty
+    numbers = await family.account(owner)
+    mine = await family.number(numbers)
+    relative = await family.subscriber("Relative")
+    theirs = await family.number(await family.account(relative))
+    await family.grant(theirs, owner, AccessLevel.FULL, by=relative)
+    seen = (
+        await gql(
+            "{ viewer { accounts { numbers { msisdn } } numbers { msisdn } } }",
+            token=await viewers.token_for(owner),
+        )
+    ).ok()["viewer"]
+    assert sorted(n["msisdn"] for n in seen["numbers"]) == sorted([mine.msisdn, theirs.msisdn])
+    assert sorted(len(a["numbers"]) for a in seen["accounts"]) == [0, 1]
