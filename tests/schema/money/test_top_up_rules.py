@@ -520,3 +520,28 @@ async def test_a_delegates_can_top_up_counts_the_grants_spend_since_the_first_of
     # Spent at the month's first instant: 5.00 left, below the smallest top-up (10.00).
     await paid_before(number, relative, 29500, first, grant=grant)
     assert not (await gql(can, {"m": number.msisdn}, token=token)).ok()["number"]["canTopUp"]
+
+
+async def test_can_top_up_ignores_a_newer_expired_grants_tighter_cap(gql, viewers, owned):
+    owner, number = owned
+    relative = await family.subscriber("Relative")
+    await capped_grant(number, relative, owner, 50000)
+    gone = datetime.now(UTC) - timedelta(days=1)
+    await capped_grant(number, relative, owner, 500, expires_at=gone)  # 5.00: below any top-up
+    can = "query($m: String!) { number(msisdn: $m) { canTopUp } }"
+    token = await viewers.token_for(relative)
+    assert (await gql(can, {"m": number.msisdn}, token=token)).ok()["number"]["canTopUp"]
+
+
+async def test_a_delegates_top_up_counts_the_grants_spend_since_the_months_first_instant(
+    gql, viewers, services, owned, at_noon
+):
+    now = datetime(2026, 12, 15, 12, 34, 56, 789, tzinfo=UTC)  # every part of the time set
+    services.clock = lambda: now
+    owner, number = owned
+    relative = await family.subscriber("Relative")
+    grant = await capped_grant(number, relative, owner, 30000)
+    await paid_before(number, relative, 29500, datetime(2026, 12, 1, tzinfo=UTC), grant=grant)
+    token = await viewers.token_for(relative)
+    over = await gql(TOP_UP, top_up_input(number.msisdn, amount="10.00"), token=token)
+    assert over.errors[0]["extensions"]["limit"] == "GRANT_MONTHLY"
