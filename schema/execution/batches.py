@@ -41,9 +41,7 @@ if TYPE_CHECKING:
 class BatchedLists:
     """The breadth-first completion, mixed into KabinetExecutor."""
 
-    def batchable(
-        self: KabinetExecutor, object_type: GraphQLObjectType, grouped: Any, items: list[Any]
-    ) -> bool:
+    def batchable(self: KabinetExecutor, object_type: GraphQLObjectType, items: list[Any]) -> bool:
         """Whether a list can be tried breadth-first (see the module's docstring)."""
         if len(items) < 2:
             return False

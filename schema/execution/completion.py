@@ -114,25 +114,10 @@ class ValueCompletion:
         again, and says what went wrong."""
         if value.__class__ is not self.classes.get(object_type.name):
             return None
-        data: dict[str, Any] = {}
-        viewer = self.context_value.viewer
         try:
-            for response_name, read, coerce, plain_values, nullable, guard in program:
-                if guard is not None and not guard.allows(viewer, value.level):
-                    return None
-                item = read(value)
-                if item.__class__ in plain_values:
-                    coerced = coerce(item)
-                    if coerced is None or coerced is Undefined:
-                        return None
-                    data[response_name] = coerced
-                elif item is None and nullable:
-                    data[response_name] = None
-                else:
-                    return None
-        except Exception:
+            return self.program_columns(program, [value])[0]
+        except GiveUp:
             return None
-        return data
 
     def _object(
         self: KabinetExecutor,
@@ -178,12 +163,12 @@ class ValueCompletion:
         if not leaf:
             grouped, defer_usages, program = self._selection(named, field_details_list, cell)
             subfields = None if defer_usages else grouped
-        if program is not None and self.batchable(named, subfields, items):
+        if program is not None and self.batchable(named, items):
             try:
                 return self.program_columns(program, items)
             except GiveUp:
                 pass  # the depth-first way says what is wrong
-        elif subfields is not None and self.batchable(named, subfields, items):
+        elif subfields is not None and self.batchable(named, items):
             return self.batched_list(
                 named,
                 subfields,

@@ -23,7 +23,6 @@ from schema.execution.plans import (
     Plans,
     object_classes,
     plan_fields,
-    steps_for,
 )
 from schema.execution.selections import CachedSelections, Collected
 from schema.execution.suggestions import SuggestionsByPolicy
@@ -67,11 +66,8 @@ class KabinetExecutor(
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
             )
-        entry = self.steps_cache.get(id(grouped_field_set))
-        if entry is not None and entry.collected.grouped_field_set is grouped_field_set:
-            steps = entry.steps
-        else:  # the root selection, or one that is not cached
-            steps = steps_for(self.plans, parent_type, grouped_field_set, self.convert_arguments)
+        # The root selection, or one not cached, gets its steps made now.
+        steps = self.steps_of(parent_type, grouped_field_set)
         results: dict[str, Any] = {}
         is_awaitable = self.is_awaitable
         awaitable_fields: list[str] = []

@@ -268,8 +268,7 @@ def object_classes(schema: GraphQLSchema) -> dict[str, type]:
     """The strawberry class behind each object type of the schema."""
     classes: dict[str, type] = {}
     for type_name, named in schema.type_map.items():
-        definition = (named.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-        origin = getattr(definition, "origin", None)
+        origin = _origin(named)
         if is_object_type(named) and isinstance(origin, type):
             classes[type_name] = origin
     return classes
