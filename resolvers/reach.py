@@ -249,7 +249,8 @@ class Reach:
 
 
 def month_start(now: datetime) -> datetime:
-    """Where a grant's monthly top-up cap starts counting."""
+    """The first instant of `now`'s month: where every monthly cap starts counting (a
+    grant's top-ups, an autopay rule's, a number's spending limit)."""
     return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 

@@ -34,7 +34,7 @@ from resolvers.money.payments import Payer, Target, pay
 from resolvers.notifications.outbox import notify
 from resolvers.operations.records import record, system_for
 from resolvers.operations.summary import rubles
-from resolvers.reach import load_reach
+from resolvers.reach import load_reach, month_start
 from resolvers.services import Services
 
 log = logging.getLogger("kabinet.autopay")
@@ -208,7 +208,7 @@ async def _pay(
             idempotency_key__startswith=f"s{rule.subscriber_id}:autopay:",
             number_id=rule.number_id,
             status__in=[PaymentStatus.PENDING, PaymentStatus.SUCCEEDED],
-            created_at__gte=now.replace(day=1, hour=0, minute=0, second=0, microsecond=0),
+            created_at__gte=month_start(now),
         ).values_list("amount", flat=True)
         if sum(paid) + rule.amount > rule.monthly_cap:
             detail = f"monthly cap {rule.monthly_cap} reached in {month}"

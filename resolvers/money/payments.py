@@ -20,6 +20,7 @@ from resolvers.money import ledger, trust
 from resolvers.money.amounts import to_decimal
 from resolvers.notifications.money import balance_moved
 from resolvers.operations.records import Actor, finish_payment_record, record
+from resolvers.reach import month_start
 from resolvers.services import ChargeResult, Services
 from resolvers.sql import fetch_all, is_postgres
 
@@ -241,8 +242,10 @@ async def _open_payment(
                 limit="DAILY_PER_PAYER",
             )
         if target.grant_monthly_limit is not None:
-            month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-            if await _sum("grant_id", target.grant_id, month_start) > target.grant_monthly_limit:
+            if (
+                await _sum("grant_id", target.grant_id, month_start(now))
+                > target.grant_monthly_limit
+            ):
                 raise BadUserInput(
                     "This would exceed the grant's monthly top-up limit of "
                     f"{to_decimal(target.grant_monthly_limit, CURRENCY)} {CURRENCY}.",
