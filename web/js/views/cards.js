@@ -1,6 +1,7 @@
 // Pieces shared by the home page and a number's page: the access badge, the bundle bars.
 import { h } from "../dom.js";
-import { ACCESS_LEVELS, ALLOWANCE_KINDS, STATUSES, allowanceAmount } from "../format.js";
+import { ACCESS_LEVELS, ALLOWANCE_KINDS, STATUSES, allowanceAmount, date } from "../format.js";
+import { lineTitle } from "../lines.js";
 
 export function accessBadge(level) {
   return h("span", { class: `badge level-${level.toLowerCase()}` }, ACCESS_LEVELS[level] || level);
@@ -31,4 +32,18 @@ export function allowanceBars(allowances) {
       );
     }),
   );
+}
+
+// The top of a line's page (a phone number's or a home contract's): the way back, its name
+// and label, its access and status, the notice of what was just done, and its block.
+export function lineHeading(line, notice) {
+  return [
+    h("p", {}, h("a", { href: "#/" }, "← Все номера")),
+    h("h1", {}, lineTitle(line), line.label ? h("small", {}, ` ${line.label}`) : null),
+    h("p", { class: "badges" }, accessBadge(line.accessLevel), " ", statusBadge(line.status)),
+    notice ? h("p", { class: "status ok", role: "status" }, notice) : null,
+    line.block
+      ? h("p", { class: "status error" }, line.block.until ? `Заблокирован до ${date(line.block.until)}` : "Заблокирован")
+      : null,
+  ];
 }

@@ -5,7 +5,7 @@
 import { run } from "../api.js";
 import { h, replace } from "../dom.js";
 import { date, money, number as count, plural, speed } from "../format.js";
-import { accessBadge, statusBadge } from "./cards.js";
+import { lineHeading } from "./cards.js";
 import { autopaySection, topUpSection, trustSection } from "./line_money.js";
 import { usageSection } from "./line_usage.js";
 import { liveBalance, stopLiveIn } from "./live_balance.js";
@@ -30,13 +30,7 @@ export async function showContract(main, contractNumber, notice = null) {
   const live = liveBalance(main, contract);
   replace(
     main,
-    h("p", {}, h("a", { href: "#/" }, "← Все номера")),
-    h("h1", {}, `Договор ${contract.contractNumber}`, contract.label ? h("small", {}, ` ${contract.label}`) : null),
-    h("p", { class: "badges" }, accessBadge(contract.accessLevel), " ", statusBadge(contract.status)),
-    notice ? h("p", { class: "status ok", role: "status" }, notice) : null,
-    contract.block
-      ? h("p", { class: "status error" }, contract.block.until ? `Заблокирован до ${date(contract.block.until)}` : "Заблокирован")
-      : null,
+    ...lineHeading(contract, notice),
     full
       ? h(
           "section",

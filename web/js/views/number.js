@@ -1,8 +1,7 @@
 // A number's page: what the viewer's level allows, the balance moving live.
 import { run } from "../api.js";
 import { h, replace } from "../dom.js";
-import { date, phone } from "../format.js";
-import { accessBadge, allowanceBars, statusBadge } from "./cards.js";
+import { allowanceBars, lineHeading } from "./cards.js";
 import { autopaySection, topUpSection, trustSection } from "./line_money.js";
 import { usageSection } from "./line_usage.js";
 import { liveBalance, stopLiveIn } from "./live_balance.js";
@@ -25,13 +24,7 @@ export async function showNumber(main, msisdn, notice = null) {
   const live = liveBalance(main, number);
   replace(
     main,
-    h("p", {}, h("a", { href: "#/" }, "← Все номера")),
-    h("h1", {}, phone(number.msisdn), number.label ? h("small", {}, ` ${number.label}`) : null),
-    h("p", { class: "badges" }, accessBadge(number.accessLevel), " ", statusBadge(number.status)),
-    notice ? h("p", { class: "status ok", role: "status" }, notice) : null,
-    number.block
-      ? h("p", { class: "status error" }, number.block.until ? `Заблокирован до ${date(number.block.until)}` : "Заблокирован")
-      : null,
+    ...lineHeading(number, notice),
     full
       ? h(
           "section",
