@@ -78,6 +78,9 @@ async def owned():
     return owner, number
 
 
+CAN_TOP_UP = "query($m: String!) { number(msisdn: $m) { canTopUp } }"
+
+
 async def paid_before(number, payer, amount, at, grant=None, status=PaymentStatus.SUCCEEDED):
     """A payment made earlier, as the limits' windows see it."""
     return await Payment.create(
@@ -512,14 +515,13 @@ async def test_a_delegates_can_top_up_counts_the_grants_spend_since_the_first_of
     relative = await family.subscriber("Relative")
     grant = await capped_grant(number, relative, owner, 30000)
     token = await viewers.token_for(relative)
-    can = "query($m: String!) { number(msisdn: $m) { canTopUp } }"
     first = datetime(2026, 12, 1, tzinfo=UTC)
     # Last month's spend is not this month's: all 300.00 are left.
     await paid_before(number, relative, 29500, first - timedelta(microseconds=1), grant=grant)
-    assert (await gql(can, {"m": number.msisdn}, token=token)).ok()["number"]["canTopUp"]
+    assert (await gql(CAN_TOP_UP, {"m": number.msisdn}, token=token)).ok()["number"]["canTopUp"]
     # Spent at the month's first instant: 5.00 left, below the smallest top-up (10.00).
     await paid_before(number, relative, 29500, first, grant=grant)
-    assert not (await gql(can, {"m": number.msisdn}, token=token)).ok()["number"]["canTopUp"]
+    assert not (await gql(CAN_TOP_UP, {"m": number.msisdn}, token=token)).ok()["number"]["canTopUp"]
 
 
 async def test_can_top_up_ignores_a_newer_expired_grants_tighter_cap(gql, viewers, owned):
@@ -528,9 +530,8 @@ async def test_can_top_up_ignores_a_newer_expired_grants_tighter_cap(gql, viewer
     await capped_grant(number, relative, owner, 50000)
     gone = datetime.now(UTC) - timedelta(days=1)
     await capped_grant(number, relative, owner, 500, expires_at=gone)  # 5.00: below any top-up
-    can = "query($m: String!) { number(msisdn: $m) { canTopUp } }"
     token = await viewers.token_for(relative)
-    assert (await gql(can, {"m": number.msisdn}, token=token)).ok()["number"]["canTopUp"]
+    assert (await gql(CAN_TOP_UP, {"m": number.msisdn}, token=token)).ok()["number"]["canTopUp"]
 
 
 async def test_a_delegates_top_up_counts_the_grants_spend_since_the_months_first_instant(
