@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Awaitable, Hashable
+from collections.abc import Awaitable, Hashable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -41,6 +41,14 @@ class DataLoader(aiodataloader.DataLoader[K, V]):
             return super().load(key)
         return asyncio.shield(super().load(key))
 
+    def load_all(self, keys: Iterable[K]) -> Awaitable[list[V]]:
+        """What `load` gives each key, in the keys' order, for one await: the keys not yet
+        known join the loader's next batch exactly as `load`'s do (so a list of numbers
+        and a number loaded elsewhere in the same turn still share one statement), without
+        an awaitable per key. A key whose value is an error raises it, as `load` would."""
+        load = super().load
+        return _settled([load(key) for key in keys], shielded=not Unshielded.depth)
+
 
 class ByNumberRowLoader(DataLoader[int, V]):
     """A loader of something about numbers, given each number's reach row (`load_row`):
@@ -55,6 +63,14 @@ class ByNumberRowLoader(DataLoader[int, V]):
     def load_row(self, row: NumberRow) -> Any:
         self.rows[row.id] = row
         return self.load(row.id)
+
+    def load_rows(self, rows: Iterable[NumberRow]) -> Awaitable[list[V]]:
+        """`load_row` for every row, for one await (`load_all`)."""
+        ids = []
+        for row in rows:
+            self.rows[row.id] = row
+            ids.append(row.id)
+        return self.load_all(ids)
 
     def now(self) -> datetime:
         assert self.loaders.services is not None
@@ -79,3 +95,12 @@ class ByNumberAndAskLoader(DataLoader[tuple[int, A], V]):
     async def load_numbers(self, number_ids: list[int], ask: A) -> list[V]:
         """Each number's value under these arguments, in the numbers' order."""
         raise NotImplementedError
+
+
+async def _settled(futures: list[asyncio.Future[V]], shielded: bool) -> list[V]:
+    for future in futures:
+        if not future.done():
+            # The futures are shared with every other asker of the key: see the module's
+            # docstring for why a cancellable caller waits on a shield.
+            await (asyncio.shield(future) if shielded else future)
+    return [future.result() for future in futures]

@@ -130,7 +130,7 @@ class Listing:
         )
 
     def row(self, found: Mapping[str, Any]) -> Row:
-        row = {column: found[column] for column in self.columns}
+        row = dict(found)  # the statement selects exactly the listing's columns
         for column in self.times:
             row[column] = as_datetime(row[column])
         return row

@@ -25,10 +25,10 @@ class AllowancesByNumberLoader(ByNumberRowLoader[list[Allowance]]):
         periods = [period_containing(row.activated_at, now) for row in rows]
         windows = [Window(row.id, p.start, p.end) for row, p in zip(rows, periods, strict=True)]
         used, connections = await asyncio.gather(
-            usage_in(windows), self.loaders.services_by_number.load_many(keys)
+            usage_in(windows), self.loaders.services_by_number.load_all(keys)
         )
         service_ids = sorted({c["service_id"] for conns in connections for c in conns})
-        services = await self.loaders.service_by_id.load_many(service_ids)
+        services = await self.loaders.service_by_id.load_all(service_ids)
         by_id = dict(zip(service_ids, services, strict=True))
         return [
             allowances(row.tariff, [by_id[c["service_id"]] for c in conns], spent, period)
@@ -48,7 +48,7 @@ class RecommendedTariffsByNumberLoader(ByNumberRowLoader[list[Recommendation]]):
         ]
         used, connections, catalogue = await asyncio.gather(
             usage_in(windows),
-            self.loaders.services_by_number.load_many(keys),
+            self.loaders.services_by_number.load_all(keys),
             self.loaders.catalogue(),
         )
         found, at = [], 0

@@ -8,9 +8,15 @@ from decimal import Decimal
 MINOR_UNIT_EXPONENT = {"RUB": 2, "USD": 2, "EUR": 2, "KZT": 2}
 
 
+# Each currency's smallest unit as a Decimal (0.01): the exponent every amount is shown with.
+_QUANTUM = {
+    currency: Decimal(1).scaleb(-exponent) for currency, exponent in MINOR_UNIT_EXPONENT.items()
+}
+
+
 def to_decimal(minor_units: int, currency: str) -> Decimal:
     exponent = MINOR_UNIT_EXPONENT[currency]
-    return Decimal(minor_units).scaleb(-exponent).quantize(Decimal(1).scaleb(-exponent))
+    return Decimal(minor_units).scaleb(-exponent).quantize(_QUANTUM[currency])
 
 
 def to_minor_units(amount: Decimal, currency: str) -> int:

@@ -129,16 +129,27 @@ class LedgerPageByNumberLoader(_FirstPagesByNumber):
     listing = LEDGER
 
 
-async def payments_of(loaders: Loaders, number_id: int, window: Window, after: str | None) -> Page:
+async def payments_of(
+    loaders: Loaders, number_ids: list[int], window: Window, after: str | None
+) -> list[Page]:
+    """Each number's page of payments: first pages in one statement for them all (the
+    request's loader), pages after a cursor one statement each."""
     if after is None:
-        return await loaders.get(PaymentsPageByNumberLoader).load((number_id, window))
-    return await payments_page(number_id, window, after)
+        return await loaders.get(PaymentsPageByNumberLoader).load_all(
+            [(number_id, window) for number_id in number_ids]
+        )
+    return [await payments_page(number_id, window, after) for number_id in number_ids]
 
 
-async def ledger_of(loaders: Loaders, number_id: int, window: Window, after: str | None) -> Page:
+async def ledger_of(
+    loaders: Loaders, number_ids: list[int], window: Window, after: str | None
+) -> list[Page]:
+    """Each number's page of ledger entries, as payments_of gives payments."""
     if after is None:
-        return await loaders.get(LedgerPageByNumberLoader).load((number_id, window))
-    return await ledger_page(number_id, window, after)
+        return await loaders.get(LedgerPageByNumberLoader).load_all(
+            [(number_id, window) for number_id in number_ids]
+        )
+    return [await ledger_page(number_id, window, after) for number_id in number_ids]
 
 
 __all__ = ["Page", "encode_cursor"]

@@ -79,7 +79,8 @@ class BatchedLists:
         answers = [dict.fromkeys(names) for _ in objects]
         values_by_step: list[list[Any] | None] = []
         coroutines: list[Coroutine[Any, Any, Any]] = []
-        async_steps: list[tuple[int, int]] = []  # (step, its first coroutine)
+        # (step, its first coroutine, whether that one coroutine answers every object)
+        async_steps: list[tuple[int, int, bool]] = []
         try:
             for index, (response_name, details, plan, _cell) in enumerate(steps):
                 if plan is None:
@@ -91,7 +92,7 @@ class BatchedLists:
                     continue
                 values = self._values(plan, object_type, response_name, details, objects, paths)
                 if plan.is_async:
-                    async_steps.append((index, len(coroutines)))
+                    async_steps.append((index, len(coroutines), plan.many is not None))
                     coroutines.extend(values)
                     values_by_step.append(None)
                 else:
@@ -106,8 +107,14 @@ class BatchedLists:
             for outcome in outcomes:
                 if outcome.__class__ is Failed:
                     raise GiveUp
-            for index, start in async_steps:
-                values_by_step[index] = outcomes[start : start + count]
+            for index, start, many in async_steps:
+                if not many:
+                    values_by_step[index] = outcomes[start : start + count]
+                    continue
+                values = outcomes[start]
+                if values.__class__ is not list or len(values) != count:
+                    raise GiveUp  # the ordinary way asks the resolver, object by object
+                values_by_step[index] = values
 
         try:
             return await self._complete_batch(object_type, steps, values_by_step, answers, paths)
@@ -187,7 +194,8 @@ class BatchedLists:
         paths: list[Path],
     ) -> list[Any]:
         """The field's resolver (or read) for every object: values, or coroutines for an
-        async resolver. A refused guard or a raise gives up."""
+        async resolver, or one coroutine for them all when the resolver has a `many`
+        (schema/batched.py). A refused guard or a raise gives up."""
         guard = plan.guard
         if guard is not None:
             viewer = self.context_value.viewer
@@ -200,6 +208,9 @@ class BatchedLists:
                 read = plan.leaf_read
                 return [read(source) for source in objects]
             arguments = plan.arguments
+            if plan.many is not None:
+                many = plan.many(objects, self.context_value, **(arguments or {}))
+                return [many]
             if plan.read is not None:
                 read = plan.read
                 if arguments:

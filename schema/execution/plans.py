@@ -38,6 +38,7 @@ from strawberry.relay.utils import to_base64
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
+from schema.batched import many_of
 from schema.directives import EnforceAccess
 
 FieldDetailsList = list[FieldDetails]
@@ -85,6 +86,9 @@ class FieldPlan:
     arguments: dict[str, Any] | None = None
     # A read with no effect (an attribute, a Relay id): a leaf program may give up after it.
     effect_free: bool = False
+    # The resolver's answer for a whole list of objects (schema/batched.py), for
+    # breadth-first lists: `many(objects, context, **arguments)`.
+    many: Callable[..., Any] | None = None
 
 
 # One step per response key of a selection: the plan, or None for graphql-core's way, and
@@ -140,6 +144,13 @@ def _source_keywords(field: StrawberryField) -> tuple[str, ...]:
     return tuple(parameter.name for parameter in found if parameter is not None)
 
 
+def _many(field: StrawberryField) -> Callable[..., Any] | None:
+    resolver = field.base_resolver
+    if resolver is None or not resolver.self_parameter:
+        return None
+    return many_of(resolver.wrapped_func)
+
+
 def _plain_values(leaf: GraphQLLeafType) -> frozenset[type]:
     if isinstance(leaf, GraphQLEnumType):
         definition = (leaf.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
@@ -183,6 +194,7 @@ def plan_field(field_def: GraphQLField, default_resolver: Callable[..., Any]) ->
         pass_self=field.base_resolver is None or bool(field.base_resolver.self_parameter),
         source_keywords=_source_keywords(field),
         effect_free=field.base_resolver is None,
+        many=_many(field) if is_async else None,
     )
 
 

@@ -40,11 +40,15 @@ class Allowance:
     @classmethod
     def of(cls, item: allowances.Allowance) -> Allowance:
         return cls(
-            kind=AllowanceKind(item.kind.value),
+            kind=_KINDS[item.kind],
             total=item.total,
             used=item.used,
             remaining=item.remaining,
-            unit=AllowanceUnit(item.unit),
+            unit=AllowanceUnit[item.unit],
             period_start=item.period_start,
             period_end=item.period_end,
         )
+
+
+# The resolver's kinds as the schema's (a lookup: an Enum call per item costs more).
+_KINDS = {kind: AllowanceKind[kind.value] for kind in allowances.AllowanceKind}

@@ -8,11 +8,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Self
 import strawberry
 from strawberry import relay
 
-from models import LedgerKind as StoredKind
 from permissions.levels import SEE_NUMBERS, Level, can_top_up
 from permissions.viewer import Viewer
 from resolvers.context import RequestContext
-from resolvers.money import history
 from resolvers.operations import history as requests_history
 from resolvers.reach import NumberRow, Reach
 from resolvers.support.loaders import (
@@ -22,8 +20,10 @@ from resolvers.support.loaders import (
 )
 from resolvers.usage_detail.display import display_time_zone
 from resolvers.usage_detail.loaders import usage_of
+from schema.batched import batched
 from schema.directives import access_field
 from schema.lookahead import selects_any
+from schema.types import line_fields
 from schema.types.access_level import AccessLevel
 from schema.types.care import NumberBlock
 from schema.types.catalog import Service, Tariff
@@ -66,7 +66,7 @@ async def connected_services(info: Info, line_id: int) -> list[ConnectedService]
     """The services connected to a line, through the request's loaders."""
     loaders = info.context.loaders
     connections = await loaders.services_by_number.load(line_id)
-    services = await loaders.service_by_id.load_many([c["service_id"] for c in connections])
+    services = await loaders.service_by_id.load_all([c["service_id"] for c in connections])
     return [
         ConnectedService(service=Service.from_row(service), connected_at=c["connected_at"])
         for c, service in zip(connections, services, strict=True)
@@ -211,6 +211,7 @@ class Line(relay.Node):
         return OperationConnection.from_page(page)
 
     @access_field(FULL, scope="balance:read", description="Top-ups, newest first.")
+    @batched(line_fields.payments_of)
     async def payments(
         self,
         info: Info,
@@ -219,11 +220,11 @@ class Line(relay.Node):
         since: Annotated[datetime | None, strawberry.argument(name="from")] = None,
         until: Annotated[datetime | None, strawberry.argument(name="to")] = None,
     ) -> PaymentConnection | None:
-        window = history.Window.checked(first, since, until)
-        page = await history.payments_of(info.context.loaders, self.row.id, window, after)
-        return PaymentConnection.from_page(page)
+        found = await line_fields.payments_of([self], info.context, first, after, since, until)
+        return found[0]
 
     @access_field(FULL, scope="balance:read", description="Ledger entries, newest first.")
+    @batched(line_fields.balance_history_of)
     async def balance_history(
         self,
         info: Info,
@@ -233,21 +234,20 @@ class Line(relay.Node):
         until: Annotated[datetime | None, strawberry.argument(name="to")] = None,
         kinds: list[LedgerKind] | None = None,
     ) -> LedgerEntryConnection | None:
-        stored = [StoredKind(kind.value) for kind in kinds] if kinds else None
-        window = history.Window.checked(first, since, until, stored)
-        page = await history.ledger_of(info.context.loaders, self.row.id, window, after)
-        return LedgerEntryConnection.from_page(page)
+        found = await line_fields.balance_history_of(
+            [self], info.context, first, after, since, until, kinds
+        )
+        return found[0]
 
     @access_field(FULL, scope=SEE_NUMBERS, description="Trust payment: offer and state.")
+    @batched(line_fields.trust_payment_of)
     async def trust_payment(self, info: Info) -> TrustPaymentState | None:
-        state = await info.context.loaders.trust_by_number.load_row(self.row)
-        now = info.context.services.clock()
-        return TrustPaymentState.of(state.eligibility, state.latest, now)
+        return (await line_fields.trust_payment_of([self], info.context))[0]
 
     @access_field(FULL, scope=SEE_NUMBERS, description="The autopay rule, if any.")
+    @batched(line_fields.autopay_of)
     async def autopay(self, info: Info) -> Autopay | None:
-        rule = await info.context.loaders.autopay_by_number.load(self.row.id)
-        return Autopay.from_row(rule, rule["card_last4"]) if rule else None
+        return (await line_fields.autopay_of([self], info.context))[0]
 
     @access_field(
         FULL,

@@ -8,7 +8,9 @@ from permissions.levels import SEE_NUMBERS
 from resolvers.context import RequestContext
 from resolvers.reach import NumberRow
 from resolvers.recommendations import Recommendation
+from schema.batched import batched
 from schema.directives import access_field
+from schema.types import line_fields
 from schema.types.access_level import AccessLevel
 from schema.types.allowance import Allowance
 from schema.types.care import CallForwardingRule, NumberLimits
@@ -77,9 +79,9 @@ class Number(Line):
         description="What is left of this billing period's minutes, SMS and data: one item "
         "per kind.",
     )
+    @batched(line_fields.allowances_of)
     async def allowances(self, info: Info) -> list[Allowance] | None:
-        found = await info.context.loaders.allowances_by_number.load_row(self.row)
-        return [Allowance.of(item) for item in found]
+        return (await line_fields.allowances_of([self], info.context))[0]
 
     @access_field(
         FULL,

@@ -18,6 +18,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from permissions.levels import Level
 from permissions.viewer import Viewer
 from schema import schema as served_schema
+from schema.batched import batched
 from schema.build import KabinetSchema
 from schema.directives import access_field
 from schema.types.access_level import AccessLevel
@@ -40,6 +41,18 @@ class Part:
     @strawberry.field
     async def task(self) -> str:
         return str(id(asyncio.current_task()))
+
+
+# Every call of a batched field's `many`, with the names of the objects it was given.
+MANY_CALLS: list[list[str]] = []
+
+
+async def shout_of(items: list[Item], context: Any, times: int = 1) -> list[str | None]:
+    MANY_CALLS.append([item.name for item in items])
+    await asyncio.sleep(0)
+    if any(item.name == "b" and times > 1 for item in items):
+        raise ValueError("b cannot shout twice")
+    return [(item.name.upper() + "!") * times for item in items]
 
 
 @strawberry.type
@@ -99,6 +112,11 @@ class Item:
     @strawberry.field
     def rooted(self, root: Item) -> str:
         return f"root {root.name}"
+
+    @strawberry.field
+    @batched(shout_of)
+    async def shout(self, info: strawberry.Info, times: int = 1) -> str | None:
+        return (await shout_of([self], info.context, times))[0]
 
     @strawberry.field
     async def parts(self) -> list[Part]:
@@ -167,6 +185,10 @@ QUERIES = [
     "{ shelf { items { name best { label loud } parts { label } } } }",
     "{ shelf { items { name best { loud } parts { label loud } } } }",
     "{ shelf { loose { parts { label } } items { parts { loud } } } }",
+    # A batched field (schema/batched.py): one `many` for the list, or, when it raises,
+    # the resolver object by object, which says which object failed.
+    "{ shelf { items { name shout } loose { shout(times: 2) } } }",
+    "{ shelf { items { name shout(times: 2) } } }",
 ]
 
 
@@ -258,3 +280,23 @@ async def test_a_list_that_gives_up_deep_is_answered_whole_the_ordinary_way():
     assert [(e["path"], e["message"]) for e in errors] == [
         (["shelf", "items", 1, "parts", 1, "loud"], "a bad part")
     ]
+
+
+async def test_a_batched_field_of_a_list_is_answered_by_one_call_for_every_object():
+    MANY_CALLS.clear()
+    data, errors = await _answer(KabinetSchema(query=Query), "{ shelf { items { shout } } }")
+    assert errors == []
+    assert data == {"shelf": {"items": [{"shout": "A!"}, {"shout": "B!"}]}}
+    assert MANY_CALLS == [["a", "b"]]
+
+
+async def test_a_batched_field_that_fails_is_asked_again_object_by_object():
+    MANY_CALLS.clear()
+    data, errors = await _answer(
+        KabinetSchema(query=Query), "{ shelf { items { shout(times: 2) } } }"
+    )
+    assert data == {"shelf": {"items": [{"shout": "A!A!"}, {"shout": None}]}}
+    assert [(e["path"], e["message"]) for e in errors] == [
+        (["shelf", "items", 1, "shout"], "b cannot shout twice")
+    ]
+    assert MANY_CALLS == [["a", "b"], ["a"], ["b"]]
