@@ -259,10 +259,12 @@ class KabinetGraphQL(GraphQL[RequestContext, None]):
         return value
 
     def should_render_graphql_ide(self, request: Any) -> bool:
-        # A GET naming a trusted document has no `query`, yet is an operation.
+        # A GET naming a trusted document has no `query`, yet is an operation. (The query
+        # string is parsed only for a GET that would otherwise get the IDE.)
+        if not super().should_render_graphql_ide(request):
+            return False
         params = request.query_params
-        named = params.get("documentId") is not None or params.get("extensions") is not None
-        return not named and super().should_render_graphql_ide(request)
+        return params.get("documentId") is None and params.get("extensions") is None
 
     def parse_query_params(self, params: Any) -> dict[str, Any]:
         parsed = super().parse_query_params(params)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network
 
 from permissions.viewer import Viewer
@@ -21,6 +22,7 @@ def viewer_bucket(viewer: Viewer) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # parsing an address is most of the limit's own cost
 def address_bucket(client_ip: str) -> str:
     """IPv4 by address; IPv6 by its /64: a phone or a home network is given a whole /64 and
     may take a fresh address in it for every request."""

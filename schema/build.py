@@ -17,6 +17,7 @@ from resolvers.errors import ClientError
 from schema.contract_sessions import ContractSessionGate
 from schema.document_checks import DocumentChecks
 from schema.execution import executor_for
+from schema.extension_hooks import ExtensionsRunner
 from schema.ids import not_found_for_undecodable_id
 from schema.mutation import Mutation
 from schema.observe import ObserveExtension
@@ -62,6 +63,12 @@ class MaskInternalErrors(MaskErrors):
         masked.extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
         return masked
 
+    def _process_result(self, result: object) -> None:
+        # Strawberry first asks whether the result fits a runtime-checked Protocol, which
+        # costs more than the rest of the hook; most results have no errors to mask.
+        if getattr(result, "errors", None):
+            super()._process_result(result)
+
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         processed = super()._process_errors(errors)
         for error in processed:
@@ -85,6 +92,12 @@ class KabinetSchema(strawberry.Schema):
                 config=self.config,
             ),
         )
+
+    def create_extensions_runner(
+        self, execution_context: Any, extensions: list[Any]
+    ) -> ExtensionsRunner:
+        # The extensions' hooks looked up once per class, not per request.
+        return ExtensionsRunner(execution_context=execution_context, extensions=extensions)
 
     async def execute(  # type: ignore[override]
         self,
