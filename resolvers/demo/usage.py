@@ -30,6 +30,9 @@ def build_usage_records(
         day_start = (now - timedelta(days=DAYS - day)).replace(hour=0, minute=0, second=0)
         roaming = "europe" if 40 <= day < 47 and number.msisdn.endswith("1") else None
         records += _one_day(rng, number, day_start, roaming, data_only)
+    # The activation day's records from before the activation (drawn all the same, so
+    # that the random stream, and every later day, stays as it was).
+    records = [record for record in records if record.started_at >= number.activated_at]
     for i, record in enumerate(records):
         record.external_id = f"demo-{number.msisdn[1:]}-{i:05d}"
     return records
