@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
@@ -43,10 +44,34 @@ class Offer:
         return DUE_IN.days
 
 
+class Refusal(StrEnum):
+    """Why no trust payment is offered: a stable code a client can put in its own words,
+    and the gateway's own sentence for it (`text`)."""
+
+    TOO_NEW = "TOO_NEW"
+    ALREADY_OPEN = "ALREADY_OPEN"
+    BALANCE_NOT_LOW = "BALANCE_NOT_LOW"
+
+    @property
+    def text(self) -> str:
+        return _REFUSAL_TEXTS[self]
+
+
+_REFUSAL_TEXTS = {
+    Refusal.TOO_NEW: f"A trust payment needs {MIN_ACTIVE_DAYS} days of service first.",
+    Refusal.ALREADY_OPEN: "A trust payment is already open.",
+    Refusal.BALANCE_NOT_LOW: "The balance is not low enough for a trust payment.",
+}
+
+
 @dataclass(frozen=True)
 class Eligibility:
     offer: Offer | None
-    reason: str | None  # why nothing is offered
+    refusal: Refusal | None  # why nothing is offered
+
+    @property
+    def reason(self) -> str | None:
+        return self.refusal.text if self.refusal is not None else None
 
 
 def fee_for(amount: int) -> int:
@@ -55,14 +80,14 @@ def fee_for(amount: int) -> int:
 
 def refusal(
     activated_at: datetime, now: datetime, has_open: bool, balance: int | None
-) -> str | None:
+) -> Refusal | None:
     """Why nothing is offered, or None when the spend decides the offer."""
     if activated_at > now - timedelta(days=MIN_ACTIVE_DAYS):
-        return f"A trust payment needs {MIN_ACTIVE_DAYS} days of service first."
+        return Refusal.TOO_NEW
     if has_open:
-        return "A trust payment is already open."
+        return Refusal.ALREADY_OPEN
     if balance is not None and balance >= BALANCE_BELOW:
-        return "The balance is not low enough for a trust payment."
+        return Refusal.BALANCE_NOT_LOW
     return None
 
 

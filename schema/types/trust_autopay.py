@@ -53,10 +53,29 @@ class TrustOffer:
     due_in_days: int
 
 
+@strawberry.enum(description="Why no trust payment is offered.")
+class TrustUnavailable(Enum):
+    TOO_NEW = strawberry.enum_value(
+        "TOO_NEW", description="The line has not had 60 days of service yet."
+    )
+    ALREADY_OPEN = strawberry.enum_value(
+        "ALREADY_OPEN", description="A trust payment is open: it is repaid first."
+    )
+    BALANCE_NOT_LOW = strawberry.enum_value(
+        "BALANCE_NOT_LOW", description="The balance is not low enough to need one."
+    )
+
+
 @strawberry.type
 class TrustPaymentState:
     offer: TrustOffer | None
-    unavailable_reason: str | None = strawberry.field(description="Why nothing is offered.")
+    unavailable_reason: str | None = strawberry.field(
+        description="Why nothing is offered, in English; `unavailableCode` says it for a "
+        "client to put in its own words."
+    )
+    unavailable_code: TrustUnavailable | None = strawberry.field(
+        description="Why nothing is offered: null when there is an offer."
+    )
     current: TrustPayment | None = strawberry.field(description="The latest trust payment.")
 
     @classmethod
@@ -71,8 +90,12 @@ class TrustPaymentState:
             if offer
             else None,
             unavailable_reason=eligible.reason,
+            unavailable_code=_UNAVAILABLE[eligible.refusal] if eligible.refusal else None,
             current=TrustPayment.from_row(latest, now) if latest else None,
         )
+
+
+_UNAVAILABLE = {refusal: TrustUnavailable[refusal.value] for refusal in trust.Refusal}
 
 
 @strawberry.enum

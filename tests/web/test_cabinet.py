@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from playwright.async_api import expect
@@ -40,6 +41,15 @@ async def test_anna_signs_in_by_sms_code_and_sees_her_family_tree(cabinet: Cabin
     await expect(olga).not_to_contain_text("₽")
     await expect(olga.get_by_role("link", name=re.compile("^Пополнить"))).to_be_visible()
     await cabinet.screenshot(page, "home")
+
+    # Her own number's trust payment: why none is offered, in the cabinet's own words
+    # (unavailableCode), not the API's English sentence.
+    await page.goto(f"{cabinet.base_url}/#/number/{quote(ANNA)}")
+    trust = page.get_by_role("region", name="Доверительный платёж")
+    await expect(trust).to_contain_text(
+        re.compile("Доступен после 60 дней|Уже взят доверительный|Баланс пока не так мал")
+    )
+    await page.goto(f"{cabinet.base_url}/#/")
 
     await page.reload()  # signed in still: the refresh token is in the tab's storage
     await expect(page.get_by_role("region", name="Семья Петровых")).to_be_visible()

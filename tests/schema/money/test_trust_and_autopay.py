@@ -20,7 +20,7 @@ from tests.support.outbox import sent_messages
 
 TRUST = """
 query($m: String!) { number(msisdn: $m) { trustPayment {
-  offer { amount { amount } fee { amount } dueInDays } unavailableReason
+  offer { amount { amount } fee { amount } dueInDays } unavailableReason unavailableCode
   current { status outstanding { amount } } } } }
 """
 TAKE = """
@@ -69,6 +69,7 @@ async def test_trust_payment_offered_taken_and_repaid_by_the_next_top_up(gql, vi
         "fee": {"amount": "30.00"},
         "dueInDays": 3,
     }
+    assert state["unavailableReason"] is None and state["unavailableCode"] is None
     taken = (await gql(TAKE, {"m": number.msisdn, "a": "500.00"}, token=token)).ok()
     assert taken["takeTrustPayment"] == {
         "status": "ACTIVE",
@@ -120,10 +121,22 @@ async def test_no_trust_offer_with_a_healthy_balance_or_a_young_number(gql, view
     token = await viewers.token_for(owner)
     state = (await gql(TRUST, {"m": number.msisdn}, token=token)).ok()["number"]["trustPayment"]
     assert state["offer"] is None and "balance" in state["unavailableReason"]
+    assert state["unavailableCode"] == "BALANCE_NOT_LOW"
     number.activated_at = services.clock() - timedelta(days=10)
     await number.save()
     state = (await gql(TRUST, {"m": number.msisdn}, token=token)).ok()["number"]["trustPayment"]
     assert "60 days" in state["unavailableReason"]
+    assert state["unavailableCode"] == "TOO_NEW"
+
+
+async def test_an_open_trust_payment_is_why_no_other_is_offered(gql, viewers):
+    owner, number = await low_balance_number()
+    token = await viewers.token_for(owner)
+    (await gql(TAKE, {"m": number.msisdn, "a": "500.00"}, token=token)).ok()
+    state = (await gql(TRUST, {"m": number.msisdn}, token=token)).ok()["number"]["trustPayment"]
+    assert state["offer"] is None
+    assert state["unavailableCode"] == "ALREADY_OPEN"
+    assert state["unavailableReason"] == "A trust payment is already open."
 
 
 async def test_overdue_trust_payment_is_shown_as_overdue(gql, viewers, services):

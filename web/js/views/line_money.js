@@ -102,10 +102,17 @@ export function trustSection(line, reload) {
       take,
     );
   } else if (!body.length) {
-    body.push(h("p", { class: "hint" }, trust.unavailableReason || "Сейчас недоступен."));
+    body.push(h("p", { class: "hint" }, TRUST_UNAVAILABLE[trust.unavailableCode] || "Сейчас недоступен."));
   }
   return h("section", { class: "card", "aria-labelledby": "trust-title" }, h("h2", { id: "trust-title" }, "Доверительный платёж"), body, status.element);
 }
+
+// Why no trust payment is offered (TrustUnavailable), in the cabinet's words.
+const TRUST_UNAVAILABLE = {
+  TOO_NEW: "Доступен после 60 дней обслуживания.",
+  ALREADY_OPEN: "Уже взят доверительный платёж: его погасят следующие пополнения.",
+  BALANCE_NOT_LOW: "Баланс пока не так мал, чтобы понадобился доверительный платёж.",
+};
 
 export function autopaySection(line, reload) {
   const status = statusLine();
