@@ -8,6 +8,7 @@ import strawberry
 from strawberry import relay
 
 from resolvers.money import trust
+from schema.types.enums import mirror_enum
 from schema.types.money import Money
 
 
@@ -53,17 +54,13 @@ class TrustOffer:
     due_in_days: int
 
 
-@strawberry.enum(description="Why no trust payment is offered.")
-class TrustUnavailable(Enum):
-    TOO_NEW = strawberry.enum_value(
-        "TOO_NEW", description="The line has not had 60 days of service yet."
-    )
-    ALREADY_OPEN = strawberry.enum_value(
-        "ALREADY_OPEN", description="A trust payment is open: it is repaid first."
-    )
-    BALANCE_NOT_LOW = strawberry.enum_value(
-        "BALANCE_NOT_LOW", description="The balance is not low enough to need one."
-    )
+TrustUnavailable = mirror_enum(
+    trust.Refusal,
+    name="TrustUnavailable",
+    description="Why no trust payment is offered: TOO_NEW, the line has not had 60 days of "
+    "service yet; ALREADY_OPEN, a trust payment is open and is repaid first; "
+    "BALANCE_NOT_LOW, the balance is not low enough to need one.",
+)
 
 
 @strawberry.type
@@ -90,12 +87,9 @@ class TrustPaymentState:
             if offer
             else None,
             unavailable_reason=eligible.reason,
-            unavailable_code=_UNAVAILABLE[eligible.refusal] if eligible.refusal else None,
+            unavailable_code=TrustUnavailable[eligible.refusal.name] if eligible.refusal else None,
             current=TrustPayment.from_row(latest, now) if latest else None,
         )
-
-
-_UNAVAILABLE = {refusal: TrustUnavailable[refusal.value] for refusal in trust.Refusal}
 
 
 @strawberry.enum
