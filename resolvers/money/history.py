@@ -7,6 +7,7 @@ the same cursor (resolvers/pages.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -134,22 +135,30 @@ async def payments_of(
 ) -> list[Page]:
     """Each number's page of payments: first pages in one statement for them all (the
     request's loader), pages after a cursor one statement each."""
-    if after is None:
-        return await loaders.get(PaymentsPageByNumberLoader).load_all(
-            [(number_id, window) for number_id in number_ids]
-        )
-    return [await payments_page(number_id, window, after) for number_id in number_ids]
+    return await _pages_of(
+        loaders.get(PaymentsPageByNumberLoader), payments_page, number_ids, window, after
+    )
 
 
 async def ledger_of(
     loaders: Loaders, number_ids: list[int], window: Window, after: str | None
 ) -> list[Page]:
     """Each number's page of ledger entries, as payments_of gives payments."""
+    return await _pages_of(
+        loaders.get(LedgerPageByNumberLoader), ledger_page, number_ids, window, after
+    )
+
+
+async def _pages_of(
+    first_pages: _FirstPagesByNumber,
+    page_after: Callable[[int, Window, str | None], Awaitable[Page]],
+    number_ids: list[int],
+    window: Window,
+    after: str | None,
+) -> list[Page]:
     if after is None:
-        return await loaders.get(LedgerPageByNumberLoader).load_all(
-            [(number_id, window) for number_id in number_ids]
-        )
-    return [await ledger_page(number_id, window, after) for number_id in number_ids]
+        return await first_pages.load_all([(number_id, window) for number_id in number_ids])
+    return [await page_after(number_id, window, after) for number_id in number_ids]
 
 
 __all__ = ["Page", "encode_cursor"]
