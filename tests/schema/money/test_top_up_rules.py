@@ -506,14 +506,20 @@ async def test_amount_with_more_decimals_than_the_currency_is_refused_by_the_res
     )
 
 
-async def test_a_delegates_can_top_up_counts_the_grants_spend_since_the_first_of_the_month(
-    gql, viewers, services, owned, at_noon
-):
-    now = datetime(2026, 12, 15, 12, 34, 56, 789, tzinfo=UTC)  # every part of the time set
+async def _relative_capped_at_300_in_mid_december(services, owned):
+    """A relative's grant on the owner's number, capped at 300.00 a month, on a clock in
+    mid-December with every part of the time set: (number, relative, grant)."""
+    now = datetime(2026, 12, 15, 12, 34, 56, 789, tzinfo=UTC)
     services.clock = lambda: now
     owner, number = owned
     relative = await family.subscriber("Relative")
-    grant = await capped_grant(number, relative, owner, 30000)
+    return number, relative, await capped_grant(number, relative, owner, 30000)
+
+
+async def test_a_delegates_can_top_up_counts_the_grants_spend_since_the_first_of_the_month(
+    gql, viewers, services, owned, at_noon
+):
+    number, relative, grant = await _relative_capped_at_300_in_mid_december(services, owned)
     token = await viewers.token_for(relative)
     first = datetime(2026, 12, 1, tzinfo=UTC)
     # Last month's spend is not this month's: all 300.00 are left.
@@ -537,11 +543,7 @@ async def test_can_top_up_ignores_a_newer_expired_grants_tighter_cap(gql, viewer
 async def test_a_delegates_top_up_counts_the_grants_spend_since_the_months_first_instant(
     gql, viewers, services, owned, at_noon
 ):
-    now = datetime(2026, 12, 15, 12, 34, 56, 789, tzinfo=UTC)  # every part of the time set
-    services.clock = lambda: now
-    owner, number = owned
-    relative = await family.subscriber("Relative")
-    grant = await capped_grant(number, relative, owner, 30000)
+    number, relative, grant = await _relative_capped_at_300_in_mid_december(services, owned)
     await paid_before(number, relative, 29500, datetime(2026, 12, 1, tzinfo=UTC), grant=grant)
     token = await viewers.token_for(relative)
     over = await gql(TOP_UP, top_up_input(number.msisdn, amount="10.00"), token=token)
